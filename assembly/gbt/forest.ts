@@ -1,0 +1,128 @@
+// A loaded forest: pointers into a validated blob (see layout.ts). Validation
+// is what makes the hot loop safe without checks: every child index points
+// forward (so every walk ends), every feature is inside the row, every
+// bitset and linear range is inside its section.
+
+import {
+  MAGIC, VERSION, HEADER_BYTES, H_MAGIC, H_VERSION, H_NUM_FEATURES, H_NUM_OUTPUTS,
+  H_NUM_TREES, H_NUM_NODES, H_NUM_CAT_WORDS, H_NUM_LINEAR, H_NUM_TERMS, H_OBJECTIVE,
+  H_FLAGS, H_NUM_ITERATIONS, H_OBJECTIVE_PARAM, NODE_BYTES, FEATURE_MASK, NO_LINEAR,
+  F_LEAF, F_CAT_LIGHTGBM, F_CAT_XGBOOST, OBJ_COUNT, OBJ_SOFTMAX, OBJ_SOFTMAX_F32,
+  OBJ_ARGMAX, OBJ_OVA_SIGMOID, align8,
+} from "./layout";
+import {
+  OK, E_BAD_MAGIC, E_BAD_VERSION, E_TRUNCATED, E_BAD_NODE, E_BAD_FEATURE,
+  E_BAD_CATEGORY, E_BAD_LINEAR, E_BAD_OBJECTIVE,
+} from "../status";
+
+export class Forest {
+  blob: usize = 0;
+  bytes: i32 = 0;
+  numFeatures: i32 = 0;
+  numOutputs: i32 = 0;
+  numTrees: i32 = 0;
+  numNodes: i32 = 0;
+  numCatWords: i32 = 0;
+  numLinear: i32 = 0;
+  numTerms: i32 = 0;
+  objective: u32 = 0;
+  flags: u32 = 0;
+  numIterations: i32 = 0;
+  objectiveParam: f64 = 0;
+  baseScore: usize = 0;
+  treeRoot: usize = 0;
+  treeGroup: usize = 0;
+  treeWeight: usize = 0;
+  nodes: usize = 0;
+  catWords: usize = 0;
+  linConst: usize = 0;
+  linStart: usize = 0;
+  linFeature: usize = 0;
+  linCoeff: usize = 0;
+}
+
+/** Lays out and validates the blob at `blob`. Called once per model load; returns a status. */
+export function parseForest(f: Forest, blob: usize, bytes: i32): i32 {
+  if (bytes < HEADER_BYTES) return E_TRUNCATED;
+  if (load<u32>(blob, H_MAGIC) != MAGIC) return E_BAD_MAGIC;
+  if (load<u32>(blob, H_VERSION) != VERSION) return E_BAD_VERSION;
+  f.blob = blob;
+  f.bytes = bytes;
+  f.numFeatures = load<i32>(blob, H_NUM_FEATURES);
+  f.numOutputs = load<i32>(blob, H_NUM_OUTPUTS);
+  f.numTrees = load<i32>(blob, H_NUM_TREES);
+  f.numNodes = load<i32>(blob, H_NUM_NODES);
+  f.numCatWords = load<i32>(blob, H_NUM_CAT_WORDS);
+  f.numLinear = load<i32>(blob, H_NUM_LINEAR);
+  f.numTerms = load<i32>(blob, H_NUM_TERMS);
+  f.objective = load<u32>(blob, H_OBJECTIVE);
+  f.flags = load<u32>(blob, H_FLAGS);
+  f.numIterations = load<i32>(blob, H_NUM_ITERATIONS);
+  f.objectiveParam = load<f64>(blob, H_OBJECTIVE_PARAM);
+  // Counts are bounded so the section arithmetic below cannot overflow.
+  const limit = 1 << 26;
+  if (
+    f.numFeatures < 0 || f.numFeatures > <i32>FEATURE_MASK || f.numOutputs < 1 || f.numOutputs > 65536 ||
+    f.numTrees < 0 || f.numTrees > limit || f.numNodes < f.numTrees || f.numNodes > limit ||
+    f.numCatWords < 0 || f.numCatWords > limit || f.numLinear < 0 || f.numLinear > limit ||
+    f.numTerms < 0 || f.numTerms > limit || f.numIterations < 1
+  ) return E_TRUNCATED;
+  if (f.objective >= OBJ_COUNT) return E_BAD_OBJECTIVE;
+  const multi = f.objective == OBJ_SOFTMAX || f.objective == OBJ_SOFTMAX_F32 || f.objective == OBJ_ARGMAX;
+  if (multi && f.numOutputs < 2) return E_BAD_OBJECTIVE;
+  if (!multi && f.objective != OBJ_OVA_SIGMOID && f.numOutputs != 1) return E_BAD_OBJECTIVE;
+
+  let p = blob + HEADER_BYTES;
+  f.baseScore = p; p += align8(<usize>f.numOutputs << 3);
+  f.treeRoot = p; p += align8(<usize>f.numTrees << 2);
+  f.treeGroup = p; p += align8(<usize>f.numTrees << 2);
+  f.treeWeight = p; p += align8(<usize>f.numTrees << 3);
+  f.nodes = p; p += <usize>f.numNodes * NODE_BYTES;
+  f.catWords = p; p += align8(<usize>f.numCatWords << 2);
+  f.linConst = p; p += align8(<usize>f.numLinear << 3);
+  f.linStart = p; p += align8(<usize>(f.numLinear + 1) << 2);
+  f.linFeature = p; p += align8(<usize>f.numTerms << 2);
+  f.linCoeff = p; p += align8(<usize>f.numTerms << 3);
+  if (p - blob > <usize>bytes) return E_TRUNCATED;
+
+  for (let t = 0; t < f.numTrees; t++) {
+    if (load<u32>(f.treeRoot + (<usize>t << 2)) >= <u32>f.numNodes) return E_BAD_NODE;
+    if (load<u32>(f.treeGroup + (<usize>t << 2)) >= <u32>f.numOutputs) return E_BAD_NODE;
+  }
+  for (let n = 0; n < f.numNodes; n++) {
+    const s = validateNode(f, n);
+    if (s != OK) return s;
+  }
+  if (f.numLinear > 0) {
+    let prev: u32 = 0;
+    for (let l = 0; l <= f.numLinear; l++) {
+      const s = load<u32>(f.linStart + (<usize>l << 2));
+      if (s < prev || s > <u32>f.numTerms) return E_BAD_LINEAR;
+      prev = s;
+    }
+    for (let i = 0; i < f.numTerms; i++) {
+      if (load<u32>(f.linFeature + (<usize>i << 2)) >= <u32>f.numFeatures) return E_BAD_LINEAR;
+    }
+  }
+  return OK;
+}
+
+function validateNode(f: Forest, n: i32): i32 {
+  const node = f.nodes + <usize>n * NODE_BYTES;
+  const word = load<u32>(node, 8);
+  const flags = word >>> 24;
+  const link = load<u32>(node, 12);
+  if (flags & F_LEAF) {
+    if (link != NO_LINEAR && link >= <u32>f.numLinear) return E_BAD_LINEAR;
+    return OK;
+  }
+  // Children strictly after the parent: no cycles, every walk terminates.
+  if (link <= <u32>n || link >= <u32>(f.numNodes - 1)) return E_BAD_NODE;
+  if ((word & FEATURE_MASK) >= <u32>f.numFeatures) return E_BAD_FEATURE;
+  if (flags & (F_CAT_LIGHTGBM | F_CAT_XGBOOST)) {
+    const off = load<u32>(node);
+    const count = load<u32>(node, 4);
+    if (off > <u32>f.numCatWords || count > <u32>f.numCatWords - off) return E_BAD_CATEGORY;
+  }
+  return OK;
+}

@@ -1,0 +1,151 @@
+// Batch traversal: rows are scored in blocks, and each tree is walked for
+// every row of a block before the next tree, so a tree's nodes stay in cache
+// while the block passes through it. Per row the trees are still summed in
+// model order, which keeps the sums bit-identical to LightGBM and XGBoost.
+
+import { Forest } from "./forest";
+import {
+  NODE_BYTES, FEATURE_MASK, NO_LINEAR, F_LEAF, F_SPECIAL, F_ZERO_MISSING, F_DEFAULT_LEFT,
+  F_CAT_LIGHTGBM, F_CAT_XGBOOST, F_LT32, F_NAN_RIGHT, MODEL_SUM_F32,
+} from "./layout";
+
+// LightGBM's kZeroThreshold (a float literal, 1e-35f, promoted to double).
+const ZERO_THRESHOLD: f64 = <f64>(<f32>1e-35);
+// XGBoost's largest valid category (src/common/categorical.h OutOfRangeCat).
+const XGB_MAX_CAT: f32 = 16777216.0;
+
+let blockRows: i32 = 64;
+
+/** Sets how many rows share one pass over the trees (1 = row by row). Called by benchmarks. */
+export function setBlockRows(n: i32): void {
+  blockRows = n < 1 ? 1 : n;
+}
+
+/** Returns the current block size. */
+export function getBlockRows(): i32 {
+  return blockRows;
+}
+
+// Zero-as-missing, categorical splits and thresholds no single double can
+// stand for: rare, so kept off the fast path. Returns 1 to go right.
+function slowSplit(node: usize, flags: u32, x: f64, catWords: usize): u32 {
+  if (flags & F_ZERO_MISSING) {
+    // LightGBM NumericalDecision: NaN counts as 0, and 0 is missing.
+    // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/tree.h (NumericalDecision)
+    if (x != x || (x >= -ZERO_THRESHOLD && x <= ZERO_THRESHOLD)) return (flags & F_DEFAULT_LEFT) ? 0 : 1;
+    return <u32>(x > load<f64>(node));
+  }
+  if (flags & F_CAT_LIGHTGBM) return lightgbmCategory(node, x, catWords);
+  if (flags & F_CAT_XGBOOST) return xgboostCategory(node, flags, x, catWords);
+  // A literal comparison (the threshold is NaN or -Infinity).
+  if (x != x) return (flags & F_NAN_RIGHT) ? 1 : 0;
+  const t = load<f64>(node);
+  if (flags & F_LT32) return <f32>x < <f32>t ? 0 : 1;
+  if (x >= -ZERO_THRESHOLD && x <= ZERO_THRESHOLD) x = 0;
+  return x <= t ? 0 : 1;
+}
+
+// LightGBM CategoricalDecision: NaN and negative go right, a category in the
+// bitset goes left. The int cast truncates; out of range it saturates, which
+// lands outside any bitset, as the x86 cast in LightGBM does.
+// https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/tree.h (CategoricalDecision)
+function lightgbmCategory(node: usize, x: f64, catWords: usize): u32 {
+  if (x != x) return 1;
+  const c = <i32>x;
+  if (c < 0) return 1;
+  const w = <u32>c >>> 5;
+  if (w >= load<u32>(node, 4)) return 1;
+  const words = catWords + (<usize>load<u32>(node) << 2);
+  return ((load<u32>(words + (<usize>w << 2)) >>> (<u32>c & 31)) & 1) ^ 1;
+}
+
+// XGBoost common::Decision: the value is a float32; negative, past the
+// largest category, or not in the set goes left; in the set goes right.
+// https://github.com/dmlc/xgboost/blob/v2.1.3/src/common/categorical.h
+function xgboostCategory(node: usize, flags: u32, x: f64, catWords: usize): u32 {
+  if (x != x) return (flags & F_DEFAULT_LEFT) ? 0 : 1;
+  const xf = <f32>x;
+  if (xf < 0 || xf >= XGB_MAX_CAT) return 0;
+  const c = <u32>(<i32>xf);
+  const w = c >>> 5;
+  if (w >= load<u32>(node, 4)) return 0;
+  const words = catWords + (<usize>load<u32>(node) << 2);
+  return (load<u32>(words + (<usize>w << 2)) >>> (c & 31)) & 1;
+}
+
+/** Walks one tree for one row and returns its leaf node. Called per tree per row. */
+// @ts-ignore: decorator
+@inline function walk(nodes: usize, root: u32, row: usize, catWords: usize): usize {
+  let node = nodes + (<usize>root << 4);
+  let word = load<u32>(node, 8);
+  while (!(word & (F_LEAF << 24))) {
+    const x = load<f64>(row + (<usize>(word & FEATURE_MASK) << 3));
+    let right: u32;
+    if (word & (F_SPECIAL << 24)) {
+      right = slowSplit(node, word >>> 24, x, catWords);
+    } else {
+      // x > t goes right; NaN compares false, so it follows F_NAN_RIGHT.
+      right = <u32>(x > load<f64>(node)) | (<u32>(x != x) & ((word >>> 25) & 1));
+    }
+    node = nodes + (<usize>(load<u32>(node, 12) + right) << 4);
+    word = load<u32>(node, 8);
+  }
+  return node;
+}
+
+// A linear leaf (LightGBM linear_tree): constant plus coefficients times
+// features, or the plain leaf value when any of its features is NaN.
+// https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/tree.h (Tree::Predict)
+function linearLeaf(f: Forest, leaf: usize, row: usize): f64 {
+  const l = load<u32>(leaf, 12);
+  let out = load<f64>(f.linConst + (<usize>l << 3));
+  const start = load<u32>(f.linStart + (<usize>l << 2));
+  const end = load<u32>(f.linStart + (<usize>(l + 1) << 2));
+  for (let i = start; i < end; i++) {
+    let x = load<f64>(row + (<usize>load<u32>(f.linFeature + (<usize>i << 2)) << 3));
+    if (x != x) return load<f64>(leaf);
+    // LightGBM's dense row reader drops |x| <= kZeroThreshold, so they read as 0.
+    if (x >= -ZERO_THRESHOLD && x <= ZERO_THRESHOLD) x = 0;
+    out += load<f64>(f.linCoeff + (<usize>i << 3)) * x;
+  }
+  return out;
+}
+
+/** Sums the trees of `f` for rows [r0, r1) of `input` into `output`. Called by score() per block. */
+export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i32): void {
+  const k = f.numOutputs;
+  const stride = <usize>f.numFeatures << 3;
+  const nodes = f.nodes;
+  const catWords = f.catWords;
+  const sumF32 = (f.flags & MODEL_SUM_F32) != 0;
+  const linear = f.numLinear > 0;
+  for (let r = r0; r < r1; r++) {
+    const out = output + (<usize>r * k << 3);
+    for (let j = 0; j < k; j++) {
+      let b = load<f64>(f.baseScore + (<usize>j << 3));
+      if (sumF32) b = <f64>(<f32>b);
+      store<f64>(out + (<usize>j << 3), b);
+    }
+  }
+  for (let t = 0; t < f.numTrees; t++) {
+    const root = load<u32>(f.treeRoot + (<usize>t << 2));
+    const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
+    const weight = load<f64>(f.treeWeight + (<usize>t << 3));
+    let row = input + <usize>r0 * stride;
+    let out = output + ((<usize>r0 * k + group) << 3);
+    const outStride = <usize>k << 3;
+    for (let r = r0; r < r1; r++) {
+      const leaf = walk(nodes, root, row, catWords);
+      let v = load<f64>(leaf);
+      if (linear && load<u32>(leaf, 12) != NO_LINEAR) v = linearLeaf(f, leaf, row);
+      if (sumF32) {
+        // XGBoost accumulates predictions in a float32 vector.
+        store<f64>(out, <f64>(<f32>load<f64>(out) + <f32>(v * weight)));
+      } else {
+        store<f64>(out, load<f64>(out) + v * weight);
+      }
+      row += stride;
+      out += outStride;
+    }
+  }
+}

@@ -1,0 +1,149 @@
+// The ABI: numbers, pointers and lengths only (docs/ABI.md). The module owns
+// its buffers; the host writes into them and calls one function per batch.
+// Logic lives in the concept folders (gbt/ for tree ensembles).
+
+import { Forest, parseForest } from "./gbt/forest";
+import { sumBlock, setBlockRows as setBlock, getBlockRows } from "./gbt/predict";
+import { transformBlock } from "./gbt/transform";
+import { OBJ_ARGMAX } from "./gbt/layout";
+import { OK, E_NO_SLOT, E_BAD_HANDLE, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "./status";
+
+const MAX_MODELS = 16;
+const models = new StaticArray<Forest | null>(MAX_MODELS);
+
+let stage: usize = 0; // where the host writes the next model blob
+let stageBytes: i32 = 0;
+
+let input: usize = 0;
+let output: usize = 0;
+let inputBytes: usize = 0;
+let outputBytes: usize = 0;
+
+/** ABI version: bumped on any incompatible change to these exports or the blob. Called once by embedders. */
+export function abiVersion(): i32 {
+  return 1;
+}
+
+/** Returns a buffer of `bytes` bytes for the host to write a model blob into (0 if out of memory). Called once per model load. */
+export function modelReserve(bytes: i32): usize {
+  if (bytes <= 0) return 0;
+  if (stage != 0) heap.free(stage);
+  stage = heap.alloc(<usize>bytes);
+  stageBytes = bytes;
+  return stage;
+}
+
+/** Validates the staged blob and installs it; returns a handle >= 0 or a negative status. Called once per model load. */
+export function modelLoad(): i32 {
+  if (stage == 0) return E_NO_MEMORY;
+  let slot = -1;
+  for (let i = 0; i < MAX_MODELS; i++) {
+    if (models[i] === null) { slot = i; break; }
+  }
+  if (slot < 0) return E_NO_SLOT;
+  const f = new Forest();
+  const s = parseForest(f, stage, stageBytes);
+  if (s != OK) return s;
+  // The forest now owns the staged memory.
+  models[slot] = f;
+  stage = 0;
+  stageBytes = 0;
+  return slot;
+}
+
+/** Unloads a model and frees its memory. Called when a model is replaced. */
+export function modelFree(h: i32): i32 {
+  if (h < 0 || h >= MAX_MODELS) return E_BAD_HANDLE;
+  const f = models[h];
+  if (f === null) return E_BAD_HANDLE;
+  heap.free(f.blob);
+  models[h] = null;
+  return OK;
+}
+
+/** Features per input row the model reads (the row stride), or a negative status. */
+export function modelNumFeatures(h: i32): i32 {
+  const f = forest(h);
+  return f === null ? E_BAD_HANDLE : f.numFeatures;
+}
+
+/** Margins per row (classes, or 1). Raw scores write this many values per row. */
+export function modelNumOutputs(h: i32): i32 {
+  const f = forest(h);
+  return f === null ? E_BAD_HANDLE : f.numOutputs;
+}
+
+/** Predictions per row after the objective transform (1 for a class-index objective). */
+export function modelNumPredictions(h: i32): i32 {
+  const f = forest(h);
+  if (f === null) return E_BAD_HANDLE;
+  return f.objective == OBJ_ARGMAX ? 1 : f.numOutputs;
+}
+
+/** Number of trees in the model. */
+export function modelNumTrees(h: i32): i32 {
+  const f = forest(h);
+  return f === null ? E_BAD_HANDLE : f.numTrees;
+}
+
+/** Makes room for `rows` input rows of `cols` f64 and `rows * outs` f64 outputs. Called when a batch is larger than any before. */
+export function batchReserve(rows: i32, cols: i32, outs: i32): i32 {
+  if (rows < 0 || cols < 0 || outs < 0) return E_BAD_ARGUMENT;
+  const inBytes = <u64>rows * <u64>cols * 8;
+  const outBytes = <u64>rows * <u64>outs * 8;
+  if (inBytes > 0x7fff0000 || outBytes > 0x7fff0000) return E_NO_MEMORY;
+  if (<usize>inBytes > inputBytes) {
+    if (input != 0) heap.free(input);
+    input = heap.alloc(<usize>inBytes);
+    inputBytes = <usize>inBytes;
+  }
+  if (<usize>outBytes > outputBytes) {
+    if (output != 0) heap.free(output);
+    output = heap.alloc(<usize>outBytes);
+    outputBytes = <usize>outBytes;
+  }
+  return OK;
+}
+
+/** Pointer to the input rows (row-major f64, stride = the model's feature count). Re-read after batchReserve. */
+export function inputPtr(): usize {
+  return input;
+}
+
+/** Pointer to the outputs (row-major f64). Re-read after batchReserve. */
+export function outputPtr(): usize {
+  return output;
+}
+
+/**
+ * Scores `rows` rows of the input buffer with model `h`; raw != 0 writes margins
+ * (modelNumOutputs per row), else predictions (modelNumPredictions per row).
+ * Called by the host once per batch. Returns a status.
+ */
+export function score(h: i32, rows: i32, raw: i32): i32 {
+  const f = forest(h);
+  if (f === null) return E_BAD_HANDLE;
+  if (rows < 0) return E_BAD_ARGUMENT;
+  const k = f.numOutputs;
+  if (<u64>rows * <u64>f.numFeatures * 8 > <u64>inputBytes || <u64>rows * <u64>k * 8 > <u64>outputBytes) return E_NO_BATCH;
+  const block = getBlockRows();
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const r1 = min(rows, r0 + block);
+    sumBlock(f, input, output, r0, r1);
+    if (!raw) transformBlock(f, output, r0, r1);
+  }
+  if (!raw && f.objective == OBJ_ARGMAX) {
+    for (let r = 1; r < rows; r++) store<f64>(output + (<usize>r << 3), load<f64>(output + (<usize>r * k << 3)));
+  }
+  return OK;
+}
+
+/** Sets how many rows share one pass over the trees (1 = row by row). Called by benchmarks. */
+export function setBlockRows(n: i32): void {
+  setBlock(n);
+}
+
+function forest(h: i32): Forest | null {
+  if (h < 0 || h >= MAX_MODELS) return null;
+  return models[h];
+}

@@ -1,0 +1,74 @@
+// `streamscore score`: batch scoring of a file or stdin in constant memory.
+// Rows are parsed straight into the WASM input buffer a batch at a time, and
+// each batch's predictions are written before the next is read.
+
+import { createWriteStream, statSync } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { loadModel } from '../gbt/load.js';
+import { GbtEngine } from '../engine/wasm.js';
+import { formatOf, rowParser } from '../batch/rows.js';
+import { openInput, readLines } from '../batch/lines.js';
+import { progress } from './progress.js';
+
+export interface ScoreOptions {
+  model: string;
+  input: string;
+  output: string;
+  raw: boolean;
+  format?: string;
+  batchRows?: number;
+}
+
+/** Runs `score`; resolves to the number of rows scored. */
+export async function score(opts: ScoreOptions): Promise<number> {
+  const format = formatOf(opts.input, opts.format);
+  const loaded = loadModel(opts.model);
+  const engine = new GbtEngine();
+  const model = engine.load(loaded.blob);
+  const parse = rowParser(format, opts.input, model.numFeatures, loaded.featureNames);
+  const batchRows = opts.batchRows ?? 4096;
+  const width = opts.raw ? model.numOutputs : model.numPredictions;
+  const out: Writable = opts.output === '-' ? process.stdout : createWriteStream(opts.output);
+  const total = opts.input === '-' ? undefined : statSync(opts.input).size;
+  const bar = progress('scoring', total);
+  let scored = 0;
+  let pending = 0;
+  let input = engine.input(model, batchRows);
+
+  const flush = async () => {
+    if (pending === 0) return;
+    const res = engine.run(model, pending, opts.raw);
+    const lines: string[] = new Array(pending);
+    for (let r = 0; r < pending; r++) {
+      if (width === 1) lines[r] = String(res[r]);
+      else {
+        const parts: string[] = new Array(width);
+        for (let j = 0; j < width; j++) parts[j] = String(res[r * width + j]);
+        lines[r] = parts.join(',');
+      }
+    }
+    scored += pending;
+    pending = 0;
+    input = engine.input(model, batchRows);
+    if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
+  };
+
+  try {
+    for await (const batch of readLines(openInput(opts.input))) {
+      for (let i = 0; i < batch.lines.length; i++) {
+        if (parse(batch.lines[i]!, batch.firstLine + i, input, pending * model.numFeatures)) pending++;
+        if (pending === batchRows) await flush();
+      }
+      bar.update(scored + pending, batch.bytesRead);
+    }
+    await flush();
+  } finally {
+    bar.done();
+    if (out !== process.stdout) {
+      out.end();
+      await once(out, 'close');
+    }
+  }
+  return scored;
+}

@@ -1,0 +1,116 @@
+// The WASM core, wrapped for the host. One compiled module per process; each
+// GbtEngine is an instance with its own memory. Views into memory are made
+// fresh per call because growing memory detaches old ones.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EngineError } from '../errors.js';
+import { statusMessage } from './status.js';
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  modelReserve(bytes: number): number;
+  modelLoad(): number;
+  modelFree(h: number): number;
+  modelNumFeatures(h: number): number;
+  modelNumOutputs(h: number): number;
+  modelNumPredictions(h: number): number;
+  modelNumTrees(h: number): number;
+  batchReserve(rows: number, cols: number, outs: number): number;
+  inputPtr(): number;
+  outputPtr(): number;
+  score(h: number, rows: number, raw: number): number;
+  setBlockRows(n: number): void;
+  abiVersion(): number;
+}
+
+/** Where the release build lives, relative to this file in src or dist. */
+export function wasmPath(): string {
+  for (const rel of ['../../build/streamscore.wasm', '../../../build/streamscore.wasm']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new EngineError(-11, 'build/streamscore.wasm not found: run `npm run build`');
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function module(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
+  return compiled;
+}
+
+/** A loaded model inside an engine. */
+export interface ModelInfo {
+  handle: number;
+  numFeatures: number;
+  numOutputs: number;
+  numPredictions: number;
+  numTrees: number;
+}
+
+export class GbtEngine {
+  readonly exports: Exports;
+  private rowsReserved = 0;
+  private colsReserved = 0;
+  private outsReserved = 0;
+
+  constructor(wasm: WebAssembly.Module = module()) {
+    this.exports = new WebAssembly.Instance(wasm, {}).exports as unknown as Exports;
+  }
+
+  /** Copies a packed model blob in and validates it. Throws EngineError on a bad blob. */
+  load(blob: Uint8Array): ModelInfo {
+    const e = this.exports;
+    const ptr = e.modelReserve(blob.byteLength);
+    if (ptr === 0) throw new EngineError(-10, statusMessage(-10));
+    new Uint8Array(e.memory.buffer, ptr, blob.byteLength).set(blob);
+    const h = e.modelLoad();
+    if (h < 0) throw new EngineError(h, statusMessage(h));
+    return {
+      handle: h,
+      numFeatures: e.modelNumFeatures(h),
+      numOutputs: e.modelNumOutputs(h),
+      numPredictions: e.modelNumPredictions(h),
+      numTrees: e.modelNumTrees(h),
+    };
+  }
+
+  /** Unloads a model. */
+  free(model: ModelInfo): void {
+    this.exports.modelFree(model.handle);
+  }
+
+  /**
+   * Returns a view of the input buffer sized for `rows` rows of `model`; fill
+   * it (row-major, NaN for missing) and call run(). Valid until the next call.
+   */
+  input(model: ModelInfo, rows: number): Float64Array {
+    this.reserve(rows, model.numFeatures, model.numOutputs);
+    return new Float64Array(this.exports.memory.buffer, this.exports.inputPtr(), rows * model.numFeatures);
+  }
+
+  /** Scores the rows written through input(); returns a view of the outputs, valid until the next call. */
+  run(model: ModelInfo, rows: number, raw = false): Float64Array {
+    const s = this.exports.score(model.handle, rows, raw ? 1 : 0);
+    if (s < 0) throw new EngineError(s, statusMessage(s));
+    const width = raw ? model.numOutputs : model.numPredictions;
+    return new Float64Array(this.exports.memory.buffer, this.exports.outputPtr(), rows * width);
+  }
+
+  /** Scores a row-major matrix; returns a copy of the outputs. */
+  score(model: ModelInfo, rows: Float64Array, raw = false): Float64Array {
+    const n = rows.length / model.numFeatures;
+    this.input(model, n).set(rows);
+    return this.run(model, n, raw).slice();
+  }
+
+  private reserve(rows: number, cols: number, outs: number): void {
+    if (rows <= this.rowsReserved && cols <= this.colsReserved && outs <= this.outsReserved) return;
+    this.rowsReserved = Math.max(rows, this.rowsReserved);
+    this.colsReserved = Math.max(cols, this.colsReserved);
+    this.outsReserved = Math.max(outs, this.outsReserved);
+    const s = this.exports.batchReserve(this.rowsReserved, this.colsReserved, this.outsReserved);
+    if (s < 0) throw new EngineError(s, statusMessage(s));
+  }
+}

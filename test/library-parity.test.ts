@@ -1,0 +1,38 @@
+// Every fixture model scores its inputs exactly as the library that trained
+// it: raw margins to 1e-6 (we aim for, and count, bit-exact), predictions
+// after the objective transform to 1e-6.
+
+import { describe, expect, it } from 'vitest';
+import { cases, expected, inputs, maxAbsDiff, modelPath } from './helpers/fixtures.js';
+import { loadModel } from '../host/gbt/load.js';
+import { GbtEngine } from '../host/engine/wasm.js';
+
+const engine = new GbtEngine();
+const all = cases();
+
+describe('LightGBM and XGBoost parity', () => {
+  it('has fixtures from both libraries', () => {
+    expect(all.some((c) => c.library === 'lightgbm')).toBe(true);
+    expect(all.some((c) => c.library === 'xgboost')).toBe(true);
+  });
+
+  for (const c of all) {
+    it(`${c.name} (${c.library} ${c.libraryVersion}, ${c.objective})`, () => {
+      const loaded = loadModel(modelPath(c));
+      const model = engine.load(loaded.blob);
+      try {
+        const { rows, cols, data } = inputs(c);
+        expect(cols).toBe(model.numFeatures);
+        const want = expected(c);
+        const raw = engine.score(model, data, true);
+        const pred = engine.score(model, data, false);
+        expect(raw.length).toBe(rows * model.numOutputs);
+        expect(maxAbsDiff(raw, want.raw.flat())).toBeLessThanOrEqual(1e-6);
+        expect(pred.length).toBe(want.pred.flat().length);
+        expect(maxAbsDiff(pred, want.pred.flat())).toBeLessThanOrEqual(1e-6);
+      } finally {
+        engine.free(model);
+      }
+    });
+  }
+});
