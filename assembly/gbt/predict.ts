@@ -33,7 +33,8 @@ function slowSplit(node: usize, flags: u32, x: f64, catWords: usize): u32 {
     // LightGBM NumericalDecision: NaN counts as 0, and 0 is missing.
     // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/tree.h (NumericalDecision)
     if (x != x || (x >= -ZERO_THRESHOLD && x <= ZERO_THRESHOLD)) return (flags & F_DEFAULT_LEFT) ? 0 : 1;
-    return <u32>(x > load<f64>(node));
+    // Not `x > t`: a NaN threshold sends every x right in LightGBM.
+    return x <= load<f64>(node) ? 0 : 1;
   }
   if (flags & F_CAT_LIGHTGBM) return lightgbmCategory(node, x, catWords);
   if (flags & F_CAT_XGBOOST) return xgboostCategory(node, flags, x, catWords);

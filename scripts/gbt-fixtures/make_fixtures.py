@@ -310,7 +310,8 @@ def lgb_cases(major):
               "splits since max_cat_to_onehot=4); numeric 3..5; NaN in training")
     add("rf_binary", "binary", dict(base, objective="binary", boosting="rf", bagging_freq=1,
                                     bagging_fraction=0.632, feature_fraction=0.8), 15, nan=0.05,
-        notes="boosting=rf (average_output), binary")
+        notes="boosting=rf (average_output), binary. raw (predict raw_score=True) is the SUM over trees; "
+              "pred = sigmoid(sum / num_iterations)")
     add("linear_regression", "linear", dict(base, objective="regression", linear_tree=True, linear_lambda=0.01),
         10, nan=0.03, notes="linear_tree=True (is_linear, leaf_const/leaf_coeff); NaN rows fall back to leaf_value",
         min_major=3)
@@ -340,7 +341,8 @@ def lgb_cases(major):
             nan=0.05, zero=0.05, notes="use_missing=False (missing type None): NaN treated as 0 at prediction")
         add("rf_regression", "regression", dict(base, objective="regression", boosting="rf", bagging_freq=1,
                                                 bagging_fraction=0.7, feature_fraction=0.7), 15, nan=0.05,
-            notes="boosting=rf, regression")
+            notes="boosting=rf, regression. raw (predict raw_score=True) is the SUM over trees; "
+                  "pred = sum / num_iterations")
         add("linear_binary", "binary", dict(base, objective="binary", linear_tree=True, linear_lambda=0.1), 10,
             nan=0.05, notes="linear_tree=True with binary objective")
         add("deep", "regression", dict(objective="regression", num_leaves=255, min_data_in_leaf=1,
@@ -453,13 +455,13 @@ def xgb_cases(major, minor):
               "default_left matters")
     add("binary_logistic_base03", "binary", dict(base, objective="binary:logistic", base_score=0.3), 12,
         nan=0.1, notes="explicit base_score=0.3 (margin starts at logit(0.3))")
-    add("binary_logitraw", "binary", dict(base, objective="binary:logitraw"), 12, notes="pred == raw margin")
+    add("binary_logitraw", "binary", dict(base, objective="binary:logitraw"), 12, notes="pred == raw margin; base_score is used as the initial margin as-is (no logit)")
     add("binary_hinge", "binary", dict(base, objective="binary:hinge"), 12, notes="pred = raw > 0 ? 1 : 0")
     add("reg_logistic", "prob", dict(base, objective="reg:logistic"), 12, notes="labels in [0,1]")
     add("multi_softprob", "multiclass", dict(base, objective="multi:softprob", num_class=3), 6,
         notes="3 classes, softmax probabilities")
     add("multi_softmax", "multiclass", dict(base, objective="multi:softmax", num_class=3), 6,
-        notes="3 classes, pred is the argmax class index")
+        notes="3 classes; raw has 3 columns, pred has ONE column: the argmax class index")
     add("reg_squarederror", "regression", dict(base, objective="reg:squarederror"), 12, notes="")
     if (major, minor) >= (1, 7):
         add("reg_absoluteerror", "regression", dict(base, objective="reg:absoluteerror"), 12,
@@ -474,7 +476,8 @@ def xgb_cases(major, minor):
         notes="pred = exp(raw)")
     add("categorical_partition", "binary", dict(base, objective="binary:logistic", max_cat_to_onehot=1,
                                                 max_cat_threshold=64), 12, data="categorical", n=4000,
-        notes="features 0,1,2 categorical (300/40/3 cats), max_cat_to_onehot=1 -> partition splits")
+        notes="features 0,1,2 categorical (300/40/3 cats), max_cat_to_onehot=1 -> partition splits; "
+              "split_conditions of categorical nodes are meaningless (NaN in 1.x/2.x, 1E-45 in 3.x)")
     add("categorical_onehot", "regression", dict(base, objective="reg:squarederror", max_cat_to_onehot=64),
         10, data="categorical", n=4000,
         notes="max_cat_to_onehot=64: features 1 (40 cats) and 2 (3 cats) use one-hot splits, feature 0 (300) "
@@ -550,7 +553,7 @@ def run_xgboost(out_dir, only):
         if c["special"] == "const_mix":
             bst = xgb.train(params, dtrain, num_boost_round=8)
             bst = xgb.train(dict(params, gamma=1e9), dtrain, num_boost_round=8, xgb_model=bst)
-            bst = xgb.train(params, dtrain, num_boost_round=4, xgb_model=bst)
+            bst = xgb.train(dict(params, gamma=0.0), dtrain, num_boost_round=4, xgb_model=bst)
         else:
             bst = xgb.train(params, dtrain, num_boost_round=c["rounds"])
         case_dir = os.path.join(out_dir, name)

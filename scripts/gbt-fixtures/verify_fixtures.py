@@ -163,13 +163,16 @@ def lgb_raw(path, X):
         acc = [0.0] * k
         for i, t in enumerate(trees):
             acc[i % k] += lgb_tree_value(t, x)
-        if "average_output" in header:
-            acc = [a / (len(trees) // k) for a in acc]
         out[r] = acc
+    # NB: for boosting=rf (average_output) predict(raw_score=True) is the plain SUM over trees;
+    # only the normal predict() divides by the number of iterations before the transform.
+    header["_iterations"] = len(trees) // k
     return out, header
 
 
 def lgb_pred(header, raw):
+    if "average_output" in header:
+        raw = raw / header["_iterations"]
     obj = header["objective"].split()
     name, opts = obj[0], dict(o.split(":") for o in obj[1:] if ":" in o)
     if name == "binary":
@@ -234,11 +237,18 @@ def xgb_leaf_value(t, x32, invalid_cat_left=True):
 
 
 def base_margin(objective, bs):
-    if objective in ("binary:logistic", "reg:logistic", "binary:logitraw"):
-        return [f32(-np.log(1.0 / np.float32(b) - 1.0)) for b in bs]
-    if objective in ("count:poisson", "reg:gamma", "reg:tweedie"):
-        return [f32(np.log(np.float32(b))) for b in bs]
-    return [f32(b) for b in bs]
+    """base_score -> initial margin, as XGBoost's ProbToMargin does it (float32 arithmetic;
+    logf/log of a float32 argument emulated as a correctly rounded float64 log)."""
+    out = []
+    for b in bs:
+        b = f32(b)
+        if objective in ("binary:logistic", "reg:logistic"):
+            out.append(f32(-np.log(np.float64(f32(f32(1.0) / b - f32(1.0))))))  # -logf(1.0f/b - 1.0f)
+        elif objective in ("count:poisson", "reg:gamma", "reg:tweedie"):
+            out.append(f32(np.log(np.float64(b))))  # logf(b)
+        else:  # identity, including binary:logitraw (its base_score is already a margin)
+            out.append(b)
+    return out
 
 
 def xgb_raw(path, X, invalid_cat_left=True):
