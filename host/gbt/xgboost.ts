@@ -140,9 +140,9 @@ function parseBaseScore(raw: unknown, numOutputs: number, file: string): number[
 function probToMargin(objective: string, p: number): number {
   switch (objective) {
     case 'binary:logistic':
-    case 'binary:logitraw':
     case 'reg:logistic':
       return f32(-Math.log(f32(f32(1 / p) - 1)));
+    // binary:logitraw takes base_score as a margin already (LogisticRaw::ProbToMargin).
     case 'count:poisson':
     case 'reg:gamma':
     case 'reg:tweedie':
