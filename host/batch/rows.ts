@@ -79,7 +79,8 @@ export function delimitedParser(file: string, sep: string, numFeatures: number, 
   let columnOf: Int32Array | null = null;
   let names: string[] | null = null;
   return (line, lineNo, out, at) => {
-    if (line.trim() === '') return false;
+    // Blank lines are skipped; a TSV row of empty (missing) fields is not blank.
+    if (line.trim() === '' && !line.includes(sep)) return false;
     const fields = splitFields(line, sep);
     if (columnOf === null) {
       const isHeader = fields.some((f) => parseField(f) === undefined);

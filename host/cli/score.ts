@@ -6,6 +6,7 @@ import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { loadModel } from '../gbt/load.js';
+import { ModelError } from '../errors.js';
 import { GbtEngine } from '../engine/wasm.js';
 import { formatOf, rowParser } from '../batch/rows.js';
 import { openInput, readLines } from '../batch/lines.js';
@@ -25,7 +26,12 @@ export async function score(opts: ScoreOptions): Promise<number> {
   const format = formatOf(opts.input, opts.format);
   const loaded = loadModel(opts.model);
   const engine = new GbtEngine();
-  const model = engine.load(loaded.blob);
+  let model;
+  try {
+    model = engine.load(loaded.blob);
+  } catch (e) {
+    throw new ModelError(opts.model, (e as Error).message, { cause: e });
+  }
   const parse = rowParser(format, opts.input, model.numFeatures, loaded.featureNames);
   const batchRows = opts.batchRows ?? 4096;
   const width = opts.raw ? model.numOutputs : model.numPredictions;
