@@ -384,8 +384,9 @@ def lgb_thresholds(model_text):
 def run_lightgbm(out_dir, only):
     import lightgbm as lgb
     ver = lgb.__version__
-    major = int(ver.split(".")[0])
-    prefix = "lgb%d" % major
+    major, minor = (int(p) for p in ver.split(".")[:2])
+    # 2.2.x still writes "version=v2" model files; 2.3 moved to "v3".
+    prefix = "lgb22" if (major, minor) < (2, 3) else "lgb%d" % major
     entries = []
     for c in lgb_cases(major):
         name = "%s_%s" % (prefix, c["name"])

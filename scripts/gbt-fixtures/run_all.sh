@@ -11,7 +11,7 @@ PYTHON="${PYTHON:-python3.11}"
 OUT="${OUT:-$root/test/fixtures/gbt}"
 mkdir -p "$VENV_ROOT" "$OUT"
 # order matters only for readability of the log; the manifest is merged, sorted by name
-for spec in lgb4:lightgbm lgb3:lightgbm lgb2:lightgbm xgb3:xgboost xgb2:xgboost xgb1:xgboost; do
+for spec in lgb4:lightgbm lgb3:lightgbm lgb2:lightgbm lgb22:lightgbm xgb3:xgboost xgb2:xgboost xgb1:xgboost; do
   name="${spec%%:*}"; lib="${spec##*:}"
   venv="$VENV_ROOT/$name"
   if [ ! -x "$venv/bin/python" ]; then "$PYTHON" -m venv "$venv"; fi

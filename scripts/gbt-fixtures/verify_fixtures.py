@@ -10,7 +10,9 @@ Needs only numpy. For every case it checks:
     and re-encoding the decoded value reproduces the file's token exactly;
   * the reference evaluator reproduces expected.raw bit-for-bit
     (LightGBM: float64 sums; XGBoost: float32 input and float32 accumulation);
-  * expected.pred equals the objective's transform of raw (to a few ulps, libm may differ).
+  * expected.pred equals the objective's transform of raw (to a few ulps, libm may differ);
+  * with --repredict: for cases made by the library version importable in this venv, the
+    decoded input.json is fed back to the real library and must give expected.json bit-for-bit.
 """
 import argparse
 import json
@@ -19,7 +21,11 @@ import os
 import re
 import sys
 
+import warnings
+
 import numpy as np
+
+warnings.filterwarnings("ignore", category=RuntimeWarning)
 
 SPECIAL = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf, "-0": -0.0}
 NUM_RE = re.compile(r'"(?:NaN|Infinity|-Infinity|-0)"|-?\d[\d.eE+-]*')
@@ -296,6 +302,33 @@ def xgb_pred(obj, raw):
 
 # ---------------------------------------------------------------- main
 
+def repredict(case, model_path, X):
+    n = X.shape[0]
+    if case["library"] == "lightgbm":
+        try:
+            import lightgbm as lgb
+        except ImportError:
+            return None
+        if lgb.__version__ != case["libraryVersion"]:
+            return None
+        b = lgb.Booster(model_file=model_path)
+        return (np.asarray(b.predict(X, raw_score=True), dtype=np.float64).reshape(n, -1),
+                np.asarray(b.predict(X), dtype=np.float64).reshape(n, -1))
+    try:
+        import xgboost as xgb
+    except ImportError:
+        return None
+    if xgb.__version__ != case["libraryVersion"]:
+        return None
+    b = xgb.Booster(model_file=model_path)
+    ft = None
+    if "categorical" in case["name"]:
+        ft = ["c", "c", "c", "q", "q", "q"]
+    d = xgb.DMatrix(X, missing=np.nan, feature_types=ft, enable_categorical=ft is not None)
+    return (b.predict(d, output_margin=True).astype(np.float64).reshape(n, -1),
+            b.predict(d).astype(np.float64).reshape(n, -1))
+
+
 def same_bits(a, b):
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
@@ -306,6 +339,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", default="test/fixtures/gbt")
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--repredict", action="store_true",
+                    help="also re-run the installed lightgbm/xgboost on the decoded inputs")
     a = ap.parse_args()
     man = json.load(open(os.path.join(a.dir, "manifest.json")))
     failures = 0
@@ -358,6 +393,14 @@ def main():
             extra += ", pred rel.err %.1e" % rel
             if rel > 1e-6:
                 probs.append("pred transform off by %.2e" % rel)
+        if a.repredict:
+            r = repredict(c, model, X)
+            if r is not None:
+                rr, pp = r
+                good = same_bits(rr, raw).all() and pp.shape == pred.shape and same_bits(pp, pred).all()
+                extra += " [repredict %s]" % ("identical" if good else "DIFFERENT")
+                if not good:
+                    probs.append("library re-prediction differs")
         status = "OK " if not probs else "BAD"
         failures += bool(probs)
         if probs or a.v:
