@@ -46,6 +46,13 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${values.out}: ${loaded.format} model, ${loaded.blob.byteLength} bytes\n`);
       return 0;
     }
+    case 'serve':
+    case 'train':
+    case 'features':
+    case 'eval':
+    case 'replay':
+      process.stderr.write(`streamscore: "${command}" is not built yet; this release has score and compile (see README.md)\n`);
+      return 1;
     case undefined:
     case 'help':
     case '--help':
