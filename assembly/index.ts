@@ -5,6 +5,7 @@
 import { Forest, parseForest } from "./gbt/forest";
 import { sumBlock, setBlockRows as setBlock, getBlockRows } from "./gbt/predict";
 import { transformBlock } from "./gbt/transform";
+import { explainRows } from "./gbt/explain";
 import { OBJ_ARGMAX } from "./gbt/layout";
 import { OK, E_NO_SLOT, E_BAD_HANDLE, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "./status";
 
@@ -13,6 +14,9 @@ const models = new StaticArray<Forest | null>(MAX_MODELS);
 
 let stage: usize = 0; // where the host writes the next model blob
 let stageBytes: i32 = 0;
+
+let explainOut: usize = 0;
+let explainBytes: usize = 0;
 
 let input: usize = 0;
 let output: usize = 0;
@@ -136,6 +140,32 @@ export function score(h: i32, rows: i32, raw: i32): i32 {
     for (let r = 1; r < rows; r++) store<f64>(output + (<usize>r << 3), load<f64>(output + (<usize>r * k << 3)));
   }
   return OK;
+}
+
+/**
+ * Writes per-feature contributions of `rows` input rows to explainPtr(): per
+ * row and output, modelNumFeatures + 1 f64, the last being the bias; they sum
+ * to the raw margin. Called by the host for rows that need reasons. Returns a status.
+ */
+export function explain(h: i32, rows: i32): i32 {
+  const f = forest(h);
+  if (f === null) return E_BAD_HANDLE;
+  if (rows < 0) return E_BAD_ARGUMENT;
+  const need = <u64>rows * <u64>f.numOutputs * <u64>(f.numFeatures + 1) * 8;
+  if (<u64>rows * <u64>f.numFeatures * 8 > <u64>inputBytes) return E_NO_BATCH;
+  if (need > 0x7fff0000) return E_NO_MEMORY;
+  if (<usize>need > explainBytes) {
+    if (explainOut != 0) heap.free(explainOut);
+    explainOut = heap.alloc(<usize>need);
+    explainBytes = <usize>need;
+  }
+  explainRows(f, input, explainOut, rows);
+  return OK;
+}
+
+/** Pointer to the contributions written by explain(). Re-read after each explain(). */
+export function explainPtr(): usize {
+  return explainOut;
 }
 
 /** Sets how many rows share one pass over the trees (1 = row by row). Called by benchmarks. */

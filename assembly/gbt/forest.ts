@@ -34,6 +34,7 @@ export class Forest {
   treeGroup: usize = 0;
   treeWeight: usize = 0;
   nodes: usize = 0;
+  nodeValue: usize = 0;
   catWords: usize = 0;
   linConst: usize = 0;
   linStart: usize = 0;
@@ -78,6 +79,7 @@ export function parseForest(f: Forest, blob: usize, bytes: i32): i32 {
   f.treeGroup = p; p += align8(<usize>f.numTrees << 2);
   f.treeWeight = p; p += align8(<usize>f.numTrees << 3);
   f.nodes = p; p += <usize>f.numNodes * NODE_BYTES;
+  f.nodeValue = p; p += <usize>f.numNodes << 3;
   f.catWords = p; p += align8(<usize>f.numCatWords << 2);
   f.linConst = p; p += align8(<usize>f.numLinear << 3);
   f.linStart = p; p += align8(<usize>(f.numLinear + 1) << 2);

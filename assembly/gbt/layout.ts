@@ -8,6 +8,9 @@
 //   treeGroup  u32[numTrees]        output (class) each tree adds to
 //   treeWeight f64[numTrees]        multiplier of each tree's leaves (DART)
 //   nodes      16 bytes[numNodes]   see NODE_* below
+//   nodeValue  f64[numNodes]        expected output at each node (leaf
+//                                   value, or cover-weighted mean below),
+//                                   for explanations only
 //   catWords   u32[numCatWords]     categorical bitsets
 //   linConst   f64[numLinear]       linear-leaf constants
 //   linStart   u32[numLinear + 1]   linear-leaf term ranges

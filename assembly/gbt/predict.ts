@@ -28,7 +28,7 @@ export function getBlockRows(): i32 {
 
 // Zero-as-missing, categorical splits and thresholds no single double can
 // stand for: rare, so kept off the fast path. Returns 1 to go right.
-function slowSplit(node: usize, flags: u32, x: f64, catWords: usize): u32 {
+export function slowSplit(node: usize, flags: u32, x: f64, catWords: usize): u32 {
   if (flags & F_ZERO_MISSING) {
     // LightGBM NumericalDecision: NaN counts as 0, and 0 is missing.
     // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/tree.h (NumericalDecision)

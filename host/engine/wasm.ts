@@ -21,6 +21,8 @@ interface Exports {
   outputPtr(): number;
   score(h: number, rows: number, raw: number): number;
   setBlockRows(n: number): void;
+  explain(h: number, rows: number): number;
+  explainPtr(): number;
   abiVersion(): number;
 }
 
@@ -96,6 +98,17 @@ export class GbtEngine {
     if (s < 0) throw new EngineError(s, statusMessage(s));
     const width = raw ? model.numOutputs : model.numPredictions;
     return new Float64Array(this.exports.memory.buffer, this.exports.outputPtr(), rows * width);
+  }
+
+  /**
+   * Contributions of the rows written through input(): per row and output,
+   * numFeatures + 1 values (the last is the bias), summing to the margin.
+   * A view, valid until the next call.
+   */
+  explain(model: ModelInfo, rows: number): Float64Array {
+    const s = this.exports.explain(model.handle, rows);
+    if (s < 0) throw new EngineError(s, statusMessage(s));
+    return new Float64Array(this.exports.memory.buffer, this.exports.explainPtr(), rows * model.numOutputs * (model.numFeatures + 1));
   }
 
   /** Scores a row-major matrix; returns a copy of the outputs. */

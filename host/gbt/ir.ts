@@ -55,6 +55,8 @@ export interface Tree {
   /** Categorical splits: the bitset of categories (bit c of word c >> 5). */
   categories: (Uint32Array | null)[];
   leafValue: Float64Array;
+  /** Training cover of each leaf (hessian sum or row count), for explanations; null when the file has none. */
+  leafCover: Float64Array | null;
   linear: LinearLeaves | null;
   /** Output (class) this tree adds to. */
   group: number;
@@ -92,4 +94,27 @@ export function numIterations(f: Forest): number {
 /** Predictions per row after the transform. */
 export function numPredictions(f: Forest): number {
   return f.transform === 'argmax' ? 1 : f.numOutputs;
+}
+
+/**
+ * Cover-weighted mean leaf value below each internal node: the expected
+ * output there, which path attribution (Saabas; XGBoost's approx_contribs)
+ * measures each split's change against. Equal weights without covers.
+ */
+export function nodeMeans(tree: Tree): Float64Array {
+  const n = tree.feature.length;
+  const mean = new Float64Array(n);
+  const cover = new Float64Array(n);
+  const leafCover = (l: number) => Math.max(tree.leafCover?.[l] ?? 1, 0);
+  // Children come in any order in the IR, so resolve bottom-up by recursion.
+  const visit = (c: number): [number, number] => {
+    if (c < 0) return [tree.leafValue[~c]!, leafCover(~c)];
+    const [lm, lc] = visit(tree.left[c]!);
+    const [rm, rc] = visit(tree.right[c]!);
+    cover[c] = lc + rc;
+    mean[c] = cover[c] > 0 ? (lm * lc + rm * rc) / cover[c] : (lm + rm) / 2;
+    return [mean[c], cover[c]];
+  };
+  if (n > 0) visit(0);
+  return mean;
 }

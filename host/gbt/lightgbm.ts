@@ -269,7 +269,12 @@ function parseTree(b: Block, group: number, numFeatures: number, file: string): 
       at += c;
     }
   }
-  return { feature, threshold, left, right, kind, missing, defaultLeft, categories, leafValue, linear, group, weight: 1 };
+  // Covers for explanations: hessian sums (leaf_weight) where written, else
+  // row counts; single-leaf trees write them empty, and then none is needed.
+  const cover = (['leaf_weight', 'leaf_count'] as const)
+    .map((key) => (b.values.has(key) ? nums(key, -1) : null))
+    .find((c) => c !== null && c.length === numLeaves) ?? null;
+  return { feature, threshold, left, right, kind, missing, defaultLeft, categories, leafValue, leafCover: cover, linear, group, weight: 1 };
 }
 
 // Every leaf and internal node reached exactly once from the root: a tree,

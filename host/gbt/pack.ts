@@ -4,7 +4,7 @@
 // `child + goRight`, and each split is rewritten into one comparison,
 // `x > T` goes right, that gives the library's own answer for every double x.
 
-import { type Forest, type Tree, SplitKind, MissingType, numIterations } from './ir.js';
+import { type Forest, type Tree, SplitKind, MissingType, numIterations, nodeMeans } from './ir.js';
 
 export const MAGIC = 0x314d5353; // "SSM1"
 export const VERSION = 1;
@@ -60,7 +60,7 @@ export function pack(forest: Forest): Uint8Array {
   const k = forest.numOutputs;
   const nt = forest.trees.length;
   const sizes = [
-    align8(k * 8), align8(nt * 4), align8(nt * 4), align8(nt * 8), nodeCount * NODE_BYTES,
+    align8(k * 8), align8(nt * 4), align8(nt * 4), align8(nt * 8), nodeCount * NODE_BYTES, nodeCount * 8,
     align8(catWords * 4), align8(linear * 8), align8((linear + 1) * 4), align8(terms * 4), align8(terms * 8),
   ];
   const offsets: number[] = [];
@@ -71,8 +71,8 @@ export function pack(forest: Forest): Uint8Array {
   }
   const buf = new ArrayBuffer(total);
   const v = new DataView(buf);
-  const [oBase, oRoot, oGroup, oWeight, oNodes, oCat, oLinConst, oLinStart, oLinFeat, oLinCoeff] = offsets as [
-    number, number, number, number, number, number, number, number, number, number,
+  const [oBase, oRoot, oGroup, oWeight, oNodes, oValue, oCat, oLinConst, oLinStart, oLinFeat, oLinCoeff] = offsets as [
+    number, number, number, number, number, number, number, number, number, number, number,
   ];
 
   v.setUint32(0, MAGIC, true);
@@ -102,18 +102,21 @@ export function pack(forest: Forest): Uint8Array {
     // Breadth-first: `order` lists IR children (>= 0 internal, < 0 leaf) in slot order.
     const order: number[] = [tree.feature.length > 0 ? 0 : ~0];
     const linearBase = lin;
+    const means = nodeMeans(tree);
     for (let slot = 0; slot < order.length; slot++) {
       const c = order[slot]!;
       const at = oNodes + (node + slot) * NODE_BYTES;
       if (c < 0) {
         const leaf = ~c;
         v.setFloat64(at, tree.leafValue[leaf]!, true);
+        v.setFloat64(oValue + (node + slot) * 8, tree.leafValue[leaf]!, true);
         v.setUint32(at + 8, F_LEAF << 24, true);
         v.setUint32(at + 12, tree.linear ? linearBase + leaf : NO_LINEAR, true);
         continue;
       }
       const first = order.length;
       order.push(tree.left[c]!, tree.right[c]!);
+      v.setFloat64(oValue + (node + slot) * 8, means[c]!, true);
       const { threshold, flags } = split(tree, c);
       if (flags & (F_CAT_LIGHTGBM | F_CAT_XGBOOST)) {
         const words = tree.categories[c]!;

@@ -2,7 +2,7 @@
 // rules straight off the IR. The WASM scorer is tested against it on random
 // inputs, so it favours being obviously right over being fast.
 
-import { type Forest, type Tree, SplitKind, MissingType, numIterations } from './ir.js';
+import { type Forest, type Tree, SplitKind, MissingType, numIterations, nodeMeans } from './ir.js';
 import { ZERO_THRESHOLD } from './pack.js';
 
 const f32 = Math.fround;
@@ -62,6 +62,33 @@ export function referencePredict(forest: Forest, row: ArrayLike<number>): number
       return [best];
     }
   }
+}
+
+/**
+ * Path attribution of one row: per output, numFeatures + 1 values (the last
+ * is the bias: base score plus each tree's root mean), in tree order.
+ */
+export function referenceContributions(forest: Forest, row: ArrayLike<number>): number[][] {
+  const x = forest.format === 'lightgbm' ? Array.from(row, (v) => (Math.abs(v) <= ZERO_THRESHOLD ? 0 : v)) : Array.from(row);
+  const out = forest.baseScore.map((b) => {
+    const c = new Array<number>(forest.numFeatures + 1).fill(0);
+    c[forest.numFeatures] = forest.sumF32 ? f32(b) : b;
+    return c;
+  });
+  for (const tree of forest.trees) {
+    const c = out[tree.group]!;
+    const means = nodeMeans(tree);
+    const value = (n: number) => (n < 0 ? tree.leafValue[~n]! : means[n]!);
+    let node = tree.feature.length > 0 ? 0 : ~0;
+    c[forest.numFeatures] = c[forest.numFeatures]! + tree.weight * value(node);
+    while (node >= 0) {
+      const f = tree.feature[node]!;
+      const next = goesLeft(tree, node, x[f]!) ? tree.left[node]! : tree.right[node]!;
+      c[f] = c[f]! + tree.weight * (value(next) - value(node));
+      node = next;
+    }
+  }
+  return out;
 }
 
 function leafOutput(tree: Tree, x: number[]): number {

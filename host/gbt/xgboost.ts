@@ -238,6 +238,7 @@ function parseTree(t: Json, index: number, group: number, weight: number, numFea
     defaultLeft: new Uint8Array(n),
     categories: new Array(n).fill(null),
     leafValue: new Float64Array(m),
+    leafCover: Array.isArray(t.sum_hessian) && t.sum_hessian.length === total ? new Float64Array(m) : null,
     linear: null,
     group,
     weight,
@@ -249,6 +250,7 @@ function parseTree(t: Json, index: number, group: number, weight: number, numFea
   for (let i = 0; i < total; i++) {
     if (lc[i] === -1) {
       tree.leafValue[leafId[i]!] = f32(sc[i]!);
+      if (tree.leafCover) tree.leafCover[leafId[i]!] = Number(t.sum_hessian[i]);
       continue;
     }
     const j = internalId[i]!;

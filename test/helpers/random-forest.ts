@@ -57,6 +57,7 @@ function randomTree(r: () => number, xgb: boolean, numFeatures: number, maxInter
     defaultLeft: new Uint8Array(n),
     categories: new Array(n).fill(null),
     leafValue: Float64Array.from({ length: numLeaves }, () => (xgb ? Math.fround(r() - 0.5) : r() - 0.5)),
+    leafCover: r() < 0.8 ? Float64Array.from({ length: numLeaves }, () => Math.floor(r() * 100)) : null,
     linear: null,
     group,
     weight: xgb && r() < 0.3 ? Math.fround(r()) : 1,
