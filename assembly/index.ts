@@ -61,6 +61,7 @@ export function modelFree(h: i32): i32 {
   const f = models[h];
   if (f === null) return E_BAD_HANDLE;
   heap.free(f.blob);
+  if (f.treeDepth != 0) heap.free(f.treeDepth);
   models[h] = null;
   return OK;
 }

@@ -40,6 +40,8 @@ export class Forest {
   linStart: usize = 0;
   linFeature: usize = 0;
   linCoeff: usize = 0;
+  /** Per tree: steps from the root to its deepest leaf. Owned (heap). */
+  treeDepth: usize = 0;
 }
 
 /** Lays out and validates the blob at `blob`. Called once per model load; returns a status. */
@@ -95,6 +97,7 @@ export function parseForest(f: Forest, blob: usize, bytes: i32): i32 {
     const s = validateNode(f, n);
     if (s != OK) return s;
   }
+  measureDepths(f);
   if (f.numLinear > 0) {
     let prev: u32 = 0;
     for (let l = 0; l <= f.numLinear; l++) {
@@ -115,7 +118,10 @@ function validateNode(f: Forest, n: i32): i32 {
   const flags = word >>> 24;
   const link = load<u32>(node, 12);
   if (flags & F_LEAF) {
-    if (link != NO_LINEAR && link >= <u32>f.numLinear) return E_BAD_LINEAR;
+    const lin = load<u32>(node);
+    if (lin != NO_LINEAR && lin >= <u32>f.numLinear) return E_BAD_LINEAR;
+    if (link != <u32>n || (word & FEATURE_MASK) != 0 || (flags & ~F_LEAF) != 0) return E_BAD_NODE;
+    if (load<u32>(node, 4) != 0x7ff80000) return E_BAD_NODE;
     return OK;
   }
   // Children strictly after the parent: no cycles, every walk terminates.
@@ -127,4 +133,25 @@ function validateNode(f: Forest, n: i32): i32 {
     if (off > <u32>f.numCatWords || count > <u32>f.numCatWords - off) return E_BAD_CATEGORY;
   }
   return OK;
+}
+
+// Height (steps to the deepest leaf) of every node, children before parents
+// (they have larger indices), then read off at the roots.
+function measureDepths(f: Forest): void {
+  const height = heap.alloc(<usize>f.numNodes << 2);
+  for (let n = f.numNodes - 1; n >= 0; n--) {
+    const node = f.nodes + <usize>n * NODE_BYTES;
+    let h: u32 = 0;
+    if (!((load<u32>(node, 8) >>> 24) & F_LEAF)) {
+      const c = load<u32>(node, 12);
+      h = max(load<u32>(height + (<usize>c << 2)), load<u32>(height + (<usize>(c + 1) << 2))) + 1;
+    }
+    store<u32>(height + (<usize>n << 2), h);
+  }
+  f.treeDepth = heap.alloc(<usize>f.numTrees << 2);
+  for (let t = 0; t < f.numTrees; t++) {
+    const root = load<u32>(f.treeRoot + (<usize>t << 2));
+    store<u32>(f.treeDepth + (<usize>t << 2), load<u32>(height + (<usize>root << 2)));
+  }
+  heap.free(height);
 }

@@ -41,11 +41,13 @@ export const MODEL_SUM_F32: u32 = 1; // XGBoost: margins accumulate in float32
 export const MODEL_AVERAGE: u32 = 2; // LightGBM rf: transformed output averages
 
 // A node is 16 bytes:
-//   +0  f64  threshold (internal), leaf value (leaf),
-//            or u32 word offset, u32 word count (categorical)
-//   +8  u32  feature index (low 24 bits) | flags << 24
-//   +12 u32  first child (left = c, right = c + 1), or linear leaf index
-//            (0xffffffff when the leaf is constant)
+//   +0  f64  threshold (internal); for a categorical split u32 word offset,
+//            u32 word count; for a leaf a quiet NaN whose low word is its
+//            linear-leaf index (0xffffffff when the leaf is constant)
+//   +8  u32  feature index (low 24 bits; 0 for a leaf) | flags << 24
+//   +12 u32  first child (left = c, right = c + 1); a leaf's own index, so
+//            stepping from a leaf stays there (x > NaN is false) and a walk
+//            may run a fixed number of steps. Leaf values are in nodeValue.
 export const NODE_BYTES: i32 = 16;
 export const FEATURE_MASK: u32 = 0xffffff;
 export const NO_LINEAR: u32 = 0xffffffff;

@@ -74,42 +74,56 @@ function xgboostCategory(node: usize, flags: u32, x: f64, catWords: usize): u32 
   return (load<u32>(words + (<usize>w << 2)) >>> (c & 31)) & 1;
 }
 
-/** Walks one tree for one row and returns its leaf node. Called per tree per row. */
-// @ts-ignore: decorator
-@inline function walk(nodes: usize, root: u32, row: usize, catWords: usize): usize {
-  let node = nodes + (<usize>root << 4);
-  let word = load<u32>(node, 8);
-  while (!(word & (F_LEAF << 24))) {
-    const x = load<f64>(row + (<usize>(word & FEATURE_MASK) << 3));
-    let right: u32;
-    if (word & (F_SPECIAL << 24)) {
-      right = slowSplit(node, word >>> 24, x, catWords);
-    } else {
-      // x > t goes right; NaN compares false, so it follows F_NAN_RIGHT.
-      right = <u32>(x > load<f64>(node)) | (<u32>(x != x) & ((word >>> 25) & 1));
-    }
-    node = nodes + (<usize>(load<u32>(node, 12) + right) << 4);
-    word = load<u32>(node, 8);
-  }
-  return node;
-}
-
 // A linear leaf (LightGBM linear_tree): constant plus coefficients times
 // features, or the plain leaf value when any of its features is NaN.
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/tree.h (Tree::Predict)
-function linearLeaf(f: Forest, leaf: usize, row: usize): f64 {
-  const l = load<u32>(leaf, 12);
+function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
   let out = load<f64>(f.linConst + (<usize>l << 3));
   const start = load<u32>(f.linStart + (<usize>l << 2));
   const end = load<u32>(f.linStart + (<usize>(l + 1) << 2));
   for (let i = start; i < end; i++) {
     let x = load<f64>(row + (<usize>load<u32>(f.linFeature + (<usize>i << 2)) << 3));
-    if (x != x) return load<f64>(leaf);
+    if (x != x) return value;
     // LightGBM's dense row reader drops |x| <= kZeroThreshold, so they read as 0.
     if (x >= -ZERO_THRESHOLD && x <= ZERO_THRESHOLD) x = 0;
     out += load<f64>(f.linCoeff + (<usize>i << 3)) * x;
   }
   return out;
+}
+
+/** One step down a tree; a leaf steps to itself. Called per node per row. */
+// @ts-ignore: decorator
+@inline function step(nodes: usize, n: u32, row: usize, catWords: usize): u32 {
+  const node = nodes + (<usize>n << 4);
+  const word = load<u32>(node, 8);
+  const x = load<f64>(row + (<usize>(word & FEATURE_MASK) << 3));
+  let right: u32;
+  if (word & (F_SPECIAL << 24)) {
+    right = slowSplit(node, word >>> 24, x, catWords);
+  } else {
+    // x > t goes right; NaN compares false, so it follows F_NAN_RIGHT.
+    right = <u32>(x > load<f64>(node)) | (<u32>(x != x) & ((word >>> 25) & 1));
+  }
+  return load<u32>(node, 12) + right;
+}
+
+/** The output of leaf `n` for `row`. Called once per tree per row. */
+// @ts-ignore: decorator
+@inline function leafOutput(f: Forest, n: u32, row: usize, linear: bool): f64 {
+  const v = load<f64>(f.nodeValue + (<usize>n << 3));
+  if (!linear) return v;
+  const l = load<u32>(f.nodes + (<usize>n << 4));
+  return l == NO_LINEAR ? v : linearLeaf(f, l, v, row);
+}
+
+// @ts-ignore: decorator
+@inline function add(out: usize, v: f64, weight: f64, sumF32: bool): void {
+  if (sumF32) {
+    // XGBoost accumulates predictions in a float32 vector.
+    store<f64>(out, <f64>(<f32>load<f64>(out) + <f32>(v * weight)));
+  } else {
+    store<f64>(out, load<f64>(out) + v * weight);
+  }
 }
 
 /** Sums the trees of `f` for rows [r0, r1) of `input` into `output`. Called by score() per block. */
@@ -128,23 +142,45 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
       store<f64>(out + (<usize>j << 3), b);
     }
   }
+  const outStride = <usize>k << 3;
   for (let t = 0; t < f.numTrees; t++) {
     const root = load<u32>(f.treeRoot + (<usize>t << 2));
     const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
     const weight = load<f64>(f.treeWeight + (<usize>t << 3));
+    const depth = load<u32>(f.treeDepth + (<usize>t << 2));
     let row = input + <usize>r0 * stride;
     let out = output + ((<usize>r0 * k + group) << 3);
-    const outStride = <usize>k << 3;
-    for (let r = r0; r < r1; r++) {
-      const leaf = walk(nodes, root, row, catWords);
-      let v = load<f64>(leaf);
-      if (linear && load<u32>(leaf, 12) != NO_LINEAR) v = linearLeaf(f, leaf, row);
-      if (sumF32) {
-        // XGBoost accumulates predictions in a float32 vector.
-        store<f64>(out, <f64>(<f32>load<f64>(out) + <f32>(v * weight)));
-      } else {
-        store<f64>(out, load<f64>(out) + v * weight);
+    let r = r0;
+    // Four rows walk in lockstep, so their independent chains of loads
+    // overlap. Leaves step to themselves: the walk ends when no row moved
+    // (at most the tree's depth steps).
+    for (; r + 4 <= r1; r += 4) {
+      let a = root, b = root, c = root, d = root;
+      const ra = row, rb = row + stride, rc = rb + stride, rd = rc + stride;
+      for (let i: u32 = 0; i < depth; i++) {
+        const a2 = step(nodes, a, ra, catWords);
+        const b2 = step(nodes, b, rb, catWords);
+        const c2 = step(nodes, c, rc, catWords);
+        const d2 = step(nodes, d, rd, catWords);
+        const moved = (a2 ^ a) | (b2 ^ b) | (c2 ^ c) | (d2 ^ d);
+        a = a2; b = b2; c = c2; d = d2;
+        if (!moved) break;
       }
+      add(out, leafOutput(f, a, ra, linear), weight, sumF32);
+      add(out + outStride, leafOutput(f, b, rb, linear), weight, sumF32);
+      add(out + 2 * outStride, leafOutput(f, c, rc, linear), weight, sumF32);
+      add(out + 3 * outStride, leafOutput(f, d, rd, linear), weight, sumF32);
+      row += stride << 2;
+      out += outStride << 2;
+    }
+    for (; r < r1; r++) {
+      let n = root;
+      for (let i: u32 = 0; i < depth; i++) {
+        const next = step(nodes, n, row, catWords);
+        if (next == n) break;
+        n = next;
+      }
+      add(out, leafOutput(f, n, row, linear), weight, sumF32);
       row += stride;
       out += outStride;
     }

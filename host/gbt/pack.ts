@@ -11,6 +11,8 @@ export const VERSION = 1;
 const HEADER_BYTES = 64;
 const NODE_BYTES = 16;
 const NO_LINEAR = 0xffffffff;
+/** High word of a leaf's threshold: a quiet NaN, so no value goes right. */
+const LEAF_NAN_HIGH = 0x7ff80000;
 
 const F_LEAF = 1;
 const F_NAN_RIGHT = 2;
@@ -107,11 +109,14 @@ export function pack(forest: Forest): Uint8Array {
       const c = order[slot]!;
       const at = oNodes + (node + slot) * NODE_BYTES;
       if (c < 0) {
+        // A leaf steps to itself (x > NaN is false), so walks can run a
+        // fixed number of steps; its NaN carries the linear-leaf index.
         const leaf = ~c;
-        v.setFloat64(at, tree.leafValue[leaf]!, true);
+        v.setUint32(at, tree.linear ? linearBase + leaf : NO_LINEAR, true);
+        v.setUint32(at + 4, LEAF_NAN_HIGH, true);
         v.setFloat64(oValue + (node + slot) * 8, tree.leafValue[leaf]!, true);
         v.setUint32(at + 8, F_LEAF << 24, true);
-        v.setUint32(at + 12, tree.linear ? linearBase + leaf : NO_LINEAR, true);
+        v.setUint32(at + 12, node + slot, true);
         continue;
       }
       const first = order.length;
