@@ -1,0 +1,232 @@
+// The event schema of SPEC.md, and the one validator every source uses: a
+// JSON value in, a typed event (timestamps as epoch ms, IPv4 as a number) or
+// a reason out. Invalid events are never dropped silently: the caller sends
+// the reason to the dead-letter output.
+//
+//   common:   eventId (string, unique), type, ts (epoch ms or ISO-8601)
+//   signup:   userId; optional deviceId, ip, country, source, browser, age, sex
+//   purchase: userId, amount >= 0; optional currency, itemIds, deviceId, ip,
+//             country, billingCountry, paymentMethod, source, browser
+//   view/cart: userId, itemId; optional sessionId
+//   sale:     sku, qty
+//   stock:    sku, level >= 0; optional warehouseId, leadTimeDays, reorderPoint
+//   label:    purchaseEventId (the eventId of a purchase), fraud (boolean)
+
+export type EventType = 'signup' | 'purchase' | 'view' | 'cart' | 'sale' | 'stock' | 'label';
+export const EVENT_TYPES: readonly EventType[] = ['signup', 'purchase', 'view', 'cart', 'sale', 'stock', 'label'];
+
+interface Base {
+  eventId: string;
+  ts: number;
+}
+export interface SignupEvent extends Base {
+  type: 'signup';
+  userId: string;
+  deviceId?: string;
+  ip?: string;
+  /** The IPv4 address as an unsigned 32-bit number, when ip is one. */
+  ipNum?: number;
+  country?: string;
+  source?: string;
+  browser?: string;
+  age?: number;
+  sex?: string;
+}
+export interface PurchaseEvent extends Base {
+  type: 'purchase';
+  userId: string;
+  amount: number;
+  currency?: string;
+  itemIds?: string[];
+  deviceId?: string;
+  ip?: string;
+  ipNum?: number;
+  country?: string;
+  billingCountry?: string;
+  paymentMethod?: string;
+  source?: string;
+  browser?: string;
+}
+export interface InteractionEvent extends Base {
+  type: 'view' | 'cart';
+  userId: string;
+  itemId: string;
+  sessionId?: string;
+}
+export interface SaleEvent extends Base {
+  type: 'sale';
+  sku: string;
+  qty: number;
+}
+export interface StockEvent extends Base {
+  type: 'stock';
+  sku: string;
+  level: number;
+  warehouseId?: string;
+  leadTimeDays?: number;
+  reorderPoint?: number;
+}
+export interface LabelEvent extends Base {
+  type: 'label';
+  purchaseEventId: string;
+  fraud: boolean;
+}
+export type Event = SignupEvent | PurchaseEvent | InteractionEvent | SaleEvent | StockEvent | LabelEvent;
+
+export type Validation = { ok: true; event: Event } | { ok: false; reason: string; field?: string };
+
+const MAX_ID = 256;
+
+class Invalid {
+  constructor(
+    readonly reason: string,
+    readonly field?: string,
+  ) {}
+}
+
+function fail(field: string, reason: string): never {
+  throw new Invalid(`${field}: ${reason}`, field);
+}
+
+function str(o: Record<string, unknown>, field: string, required: true): string;
+function str(o: Record<string, unknown>, field: string, required: false): string | undefined;
+function str(o: Record<string, unknown>, field: string, required: boolean): string | undefined {
+  const v = o[field];
+  if (v === undefined || v === null) {
+    if (required) fail(field, 'is required');
+    return undefined;
+  }
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v); // numeric ids are common
+  if (typeof v !== 'string') fail(field, `must be a string, got ${typeof v}`);
+  if (required && v.length === 0) fail(field, 'must not be empty');
+  if (v.length > MAX_ID) fail(field, `longer than ${MAX_ID} characters`);
+  return v;
+}
+
+function num(o: Record<string, unknown>, field: string, required: boolean, min = -Infinity, max = Infinity): number | undefined {
+  const v = o[field];
+  if (v === undefined || v === null) {
+    if (required) fail(field, 'is required');
+    return undefined;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, `must be a finite number, got ${JSON.stringify(v)}`);
+  if (v < min || v > max) fail(field, `must be in [${min}, ${max}], got ${v}`);
+  return v;
+}
+
+/** Epoch ms from a number (epoch ms) or an ISO-8601 string. */
+export function parseTimestamp(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) {
+    const ms = Date.parse(v.length === 10 || /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? v : v + 'Z');
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+/** An IPv4 address as an unsigned 32-bit number, or undefined (IPv6, garbage). */
+export function ipv4ToNumber(ip: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+}
+
+function ipField(o: Record<string, unknown>): { ip?: string; ipNum?: number } {
+  const v = o.ip;
+  if (v === undefined || v === null || v === '') return {};
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v < 0 || v > 4294967295) fail('ip', `numeric IPv4 must be in [0, 4294967295], got ${v}`);
+    return { ip: String(v), ipNum: Math.floor(v) };
+  }
+  if (typeof v !== 'string') fail('ip', `must be a string, got ${typeof v}`);
+  if (v.length > 64) fail('ip', 'longer than 64 characters');
+  return { ip: v, ipNum: ipv4ToNumber(v) };
+}
+
+function strings(o: Record<string, unknown>, field: string): string[] | undefined {
+  const v = o[field];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) fail(field, 'must be an array of strings');
+  if (v.length > 1000) fail(field, 'has more than 1000 entries');
+  return v.map((x, i) => {
+    if (typeof x === 'number' && Number.isFinite(x)) return String(x);
+    if (typeof x !== 'string' || x.length === 0 || x.length > MAX_ID) fail(`${field}[${i}]`, 'must be a non-empty string');
+    return x;
+  });
+}
+
+function drop<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** Validates one decoded JSON value against the event schema. */
+export function validateEvent(value: unknown): Validation {
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'event must be a JSON object' };
+    const o = value as Record<string, unknown>;
+    const eventId = str(o, 'eventId', true);
+    const type = o.type;
+    if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
+      fail('type', `must be one of ${EVENT_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
+    }
+    if (o.ts === undefined || o.ts === null) fail('ts', 'is required');
+    const ts = parseTimestamp(o.ts);
+    if (ts === undefined) fail('ts', `must be epoch milliseconds or an ISO-8601 time, got ${JSON.stringify(o.ts)}`);
+    const base = { eventId, ts };
+    let event: Event;
+    switch (type as EventType) {
+      case 'signup':
+        event = {
+          ...base, type: 'signup', userId: str(o, 'userId', true), deviceId: str(o, 'deviceId', false), ...ipField(o),
+          country: str(o, 'country', false), source: str(o, 'source', false), browser: str(o, 'browser', false),
+          age: num(o, 'age', false, 0, 150), sex: str(o, 'sex', false),
+        };
+        break;
+      case 'purchase':
+        event = {
+          ...base, type: 'purchase', userId: str(o, 'userId', true), amount: num(o, 'amount', true, 0)!,
+          currency: str(o, 'currency', false), itemIds: strings(o, 'itemIds'), deviceId: str(o, 'deviceId', false), ...ipField(o),
+          country: str(o, 'country', false), billingCountry: str(o, 'billingCountry', false),
+          paymentMethod: str(o, 'paymentMethod', false), source: str(o, 'source', false), browser: str(o, 'browser', false),
+        };
+        break;
+      case 'view':
+      case 'cart':
+        event = { ...base, type: type as 'view' | 'cart', userId: str(o, 'userId', true), itemId: str(o, 'itemId', true), sessionId: str(o, 'sessionId', false) };
+        break;
+      case 'sale':
+        event = { ...base, type: 'sale', sku: str(o, 'sku', true), qty: num(o, 'qty', true, 0)! };
+        break;
+      case 'stock':
+        event = {
+          ...base, type: 'stock', sku: str(o, 'sku', true), level: num(o, 'level', true, 0)!, warehouseId: str(o, 'warehouseId', false),
+          leadTimeDays: num(o, 'leadTimeDays', false, 0, 3650), reorderPoint: num(o, 'reorderPoint', false, 0),
+        };
+        break;
+      case 'label': {
+        const fraud = o.fraud;
+        if (typeof fraud !== 'boolean') fail('fraud', `must be true or false, got ${JSON.stringify(fraud)}`);
+        event = { ...base, type: 'label', purchaseEventId: str(o, 'purchaseEventId', true), fraud };
+        break;
+      }
+    }
+    return { ok: true, event: drop(event) };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, reason: e.reason, field: e.field };
+    throw e;
+  }
+}
+
+/** Parses and validates one NDJSON line or Kafka message value. */
+export function parseEvent(text: string): Validation {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: `not valid JSON: ${(e as Error).message}` };
+  }
+  return validateEvent(value);
+}
