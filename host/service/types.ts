@@ -1,0 +1,86 @@
+// The seams of `serve`: what the server, sources and sinks see of each other.
+// The pipeline (host/service/pipeline.ts) implements Scoring; stores
+// (in-memory for the embedded default, Redis in service mode) implement Store.
+
+import type { Event } from '../events/schema.js';
+
+export type Decision = 'allow' | 'review' | 'block';
+
+/** One feature's push on a fraud score, in plain words. */
+export interface Reason {
+  feature: string;
+  /** Contribution to the raw margin (log-odds for a binary model). */
+  contribution: number;
+  /** "3 purchases from this device in the last hour (usually 0)". */
+  text: string;
+}
+
+export interface ScoreResult {
+  eventId: string;
+  fraudScore: number;
+  decision: Decision;
+  reasons: Reason[];
+}
+
+/** A per-event failure in a scoring request (the others are still scored). */
+export interface ScoreError {
+  eventId?: string;
+  error: string;
+  field?: string;
+}
+
+export interface FraudAlert {
+  topic: 'alerts.fraud';
+  ts: number;
+  eventId: string;
+  userId: string;
+  amount: number;
+  fraudScore: number;
+  decision: Decision;
+  reasons: Reason[];
+}
+
+export interface StockAlert {
+  topic: 'alerts.stock';
+  ts: number;
+  sku: string;
+  level: number;
+  reason: string;
+  runoutDate: string | null;
+}
+
+export type Alert = FraudAlert | StockAlert;
+
+export interface InventoryState {
+  sku: string;
+  level: number | null;
+  forecast: { date: string; mean: number; lo: number; hi: number }[];
+  runoutDate: string | null;
+  alert: { state: 'ok' | 'reorder' | 'stockout-risk'; reason: string } | null;
+}
+
+export interface Recommendation {
+  itemId: string;
+  score: number;
+}
+
+/** Scores events on request (POST /v1/score, WebSocket "score"), without side effects on the stream's state. */
+export interface Scoring {
+  score(events: unknown[]): (ScoreResult | ScoreError)[];
+}
+
+/** What the API reads. Async: Redis behind it in service mode. */
+export interface Store {
+  recommendations(userId: string, k: number): Promise<Recommendation[] | null>;
+  similarItems(itemId: string, k: number): Promise<Recommendation[] | null>;
+  inventory(sku: string): Promise<InventoryState | null>;
+  fraudScore(eventId: string): Promise<ScoreResult | null>;
+}
+
+/** Health of the parts /ready reports on. */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+export type { Event };
