@@ -1,0 +1,83 @@
+// Instrumentation as declared event names (kafkajs style): sources, the
+// pipeline, sinks and the server emit these; host/metrics subscribes to them.
+// Nothing that emits imports the metrics library, and an event nobody listens
+// to costs one function call. Payloads are per batch where the caller has a
+// batch, so the hot path emits once per batch, not once per event.
+
+import { EventEmitter } from 'node:events';
+
+/** The declared event names. */
+export const INSTRUMENTATION = {
+  /** Events read from a source, per type. Emitted by sources once per batch. */
+  EVENTS_IN: 'events.in',
+  /** Events fully processed and written to the sinks, per type. Emitted by the pipeline once per batch. */
+  EVENTS_OUT: 'events.out',
+  /** One event that failed validation (it went to the dead-letter output). Emitted by sources. */
+  EVENT_INVALID: 'event.invalid',
+  /** Size of one batch handed to the engine. Emitted by the pipeline once per batch. */
+  BATCH: 'batch',
+  /** Scores written: event timestamps and the time their scores were written. Emitted by sinks once per write. */
+  SCORES_WRITTEN: 'scores.written',
+  /** Consumer lag of one partition, in messages. Emitted by the Kafka source after each fetch. */
+  CONSUMER_LAG: 'consumer.lag',
+  /** A failed write or read of a sink (redis, kafka, deadletter). Emitted by sinks. */
+  SINK_ERROR: 'sink.error',
+  /** A model was loaded (or replaced). Emitted by the engine once per load. */
+  MODEL_LOADED: 'model.loaded',
+  /** One HTTP request answered. Emitted by the server. */
+  HTTP_REQUEST: 'http.request',
+  /** A WebSocket opened or closed. Emitted by the server. */
+  WS_CONNECTION: 'ws.connection',
+  /** A WebSocket the server closed because it did not read fast enough. Emitted by the server. */
+  WS_BACKPRESSURE_DROP: 'ws.backpressure.drop',
+} as const;
+
+/** The payload of each declared event. */
+export interface InstrumentationEvents {
+  'events.in': { type: string; count: number };
+  'events.out': { type: string; count: number };
+  'event.invalid': { reason: string; field?: string };
+  batch: { size: number };
+  /** eventTimestamps: epoch ms of each event (its `ts`); writtenAt: epoch ms of the write. */
+  'scores.written': { eventTimestamps: ArrayLike<number>; writtenAt: number };
+  'consumer.lag': { topic: string; partition: number; lag: number };
+  'sink.error': { sink: string; error: unknown };
+  'model.loaded': { model: string; version: string };
+  /** route: the route pattern (not the URL, so label values stay few). */
+  'http.request': { route: string; method: string; status: number; seconds: number };
+  'ws.connection': { open: boolean };
+  'ws.backpressure.drop': { bufferedBytes: number };
+}
+
+export type InstrumentationEvent = keyof InstrumentationEvents;
+
+/** A typed EventEmitter over the declared events. One per running service. */
+export class Instrumentation {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // Metrics, live stats and tests may all listen to the same event.
+    this.emitter.setMaxListeners(50);
+  }
+
+  /** Called by whatever the event names, at the rates given on INSTRUMENTATION. */
+  emit<K extends InstrumentationEvent>(name: K, payload: InstrumentationEvents[K]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  /** Subscribes; returns the function that unsubscribes. */
+  on<K extends InstrumentationEvent>(name: K, listener: (payload: InstrumentationEvents[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+
+  /** Whether anyone listens (lets an emitter skip building a payload). */
+  has(name: InstrumentationEvent): boolean {
+    return this.emitter.listenerCount(name) > 0;
+  }
+}
+
+/** Creates the instrumentation of one service. Called once at start-up. */
+export function createInstrumentation(): Instrumentation {
+  return new Instrumentation();
+}
