@@ -1,0 +1,182 @@
+// WebSocket /ws: request/response scoring and alert subscriptions.
+//
+//   -> {"op":"score","id":"r1","events":[...]}       <- {"op":"scores","id":"r1","results":[...]}
+//   -> {"op":"subscribe","topics":["alerts.fraud"]}  <- {"op":"subscribed","topics":[...]}
+//   -> {"op":"unsubscribe","topics":[...]}           <- {"op":"unsubscribed","topics":[...]}
+//   <- {"op":"alert","alert":{...}}   <- {"op":"stats","stats":{...}}
+//   <- {"op":"error","id":"r1"|null,"code":"...","error":"..."}
+//
+// Alerts and stats go out through uWS pub/sub topics. Backpressure: a client
+// that does not read its answers is closed once maxBackpressure bytes are
+// waiting for it (checked before every send, and once a second for the
+// pub/sub path), so memory per connection is bounded.
+
+import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
+import type { Instrumentation } from '../service/instrumentation.js';
+import type { Scoring } from '../service/types.js';
+import { CHALLENGE, type Authorize } from './auth.js';
+
+/** The topics a client may subscribe to. */
+export const TOPICS = ['alerts.fraud', 'alerts.stock', 'stats'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export interface WsDeps {
+  scoring: Scoring;
+  authorize: Authorize;
+  maxPayloadBytes: number;
+  maxEventsPerRequest: number;
+  maxBackpressureBytes: number;
+  idleTimeoutSeconds: number;
+  instrumentation: Instrumentation;
+}
+
+interface Client {
+  closed: boolean;
+}
+
+export interface WsRoute {
+  /** Closes every open WebSocket. Called by Server.close. */
+  closeAll(): void;
+  /** Open connections. */
+  readonly size: number;
+}
+
+type Id = string | number | null;
+
+function requestId(v: unknown): Id {
+  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) ? v : null;
+}
+
+/** Registers /ws on `app`. Called once by createServer. */
+export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
+  const { instrumentation } = deps;
+  const open = new Set<WebSocket<Client>>();
+  const limit = deps.maxBackpressureBytes;
+
+  const drop = (ws: WebSocket<Client>) => {
+    const client = ws.getUserData();
+    if (client.closed) return;
+    instrumentation.emit('ws.backpressure.drop', { bufferedBytes: ws.getBufferedAmount() });
+    // close(), not end(): a close frame would only queue behind what it does not read.
+    ws.close();
+  };
+
+  /** Sends unless the client is too far behind, in which case it is dropped. */
+  const send = (ws: WebSocket<Client>, text: string): void => {
+    if (ws.getUserData().closed) return;
+    if (ws.getBufferedAmount() > limit) return drop(ws);
+    if (ws.send(text) === 2) drop(ws);
+  };
+
+  const error = (ws: WebSocket<Client>, id: Id, code: string, message: string) =>
+    send(ws, JSON.stringify({ op: 'error', id, code, error: message }));
+
+  const topicsOf = (ws: WebSocket<Client>, id: Id, v: unknown): Topic[] | null => {
+    if (!Array.isArray(v) || v.length === 0) {
+      error(ws, id, 'bad_request', `topics must be a non-empty array of ${TOPICS.join(', ')}`);
+      return null;
+    }
+    const bad = v.find((t) => !(TOPICS as readonly unknown[]).includes(t));
+    if (bad !== undefined) {
+      error(ws, id, 'unknown_topic', `unknown topic ${JSON.stringify(bad)}; topics are ${TOPICS.join(', ')}`);
+      return null;
+    }
+    return v as Topic[];
+  };
+
+  const onMessage = (ws: WebSocket<Client>, data: ArrayBuffer, isBinary: boolean) => {
+    if (isBinary) return error(ws, null, 'bad_request', 'send JSON text messages, not binary');
+    let msg: { op?: unknown; id?: unknown; events?: unknown; topics?: unknown };
+    try {
+      msg = JSON.parse(Buffer.from(data).toString('utf8'));
+    } catch (e) {
+      return error(ws, null, 'bad_json', `message is not valid JSON: ${(e as Error).message}`);
+    }
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return error(ws, null, 'bad_request', 'message must be a JSON object with an "op"');
+    const id = requestId(msg.id);
+    switch (msg.op) {
+      case 'score': {
+        const events = msg.events;
+        if (!Array.isArray(events)) return error(ws, id, 'bad_request', '"events" must be an array of events');
+        if (events.length > deps.maxEventsPerRequest) {
+          return error(ws, id, 'too_many_events', `at most ${deps.maxEventsPerRequest} events per request, got ${events.length}`);
+        }
+        let results;
+        try {
+          results = deps.scoring.score(events);
+        } catch (e) {
+          return error(ws, id, 'internal', `scoring failed: ${(e as Error).message}`);
+        }
+        return send(ws, `{"op":"scores","id":${JSON.stringify(id)},"results":${JSON.stringify(results)}}`);
+      }
+      case 'subscribe':
+      case 'unsubscribe': {
+        const topics = topicsOf(ws, id, msg.topics);
+        if (topics === null) return;
+        for (const t of topics) {
+          if (msg.op === 'subscribe') ws.subscribe(t);
+          else ws.unsubscribe(t);
+        }
+        return send(ws, JSON.stringify({ op: `${msg.op}d`, id, topics: ws.getTopics() }));
+      }
+      default:
+        return error(ws, id, 'unknown_op', `unknown op ${JSON.stringify(msg.op)}; ops are score, subscribe, unsubscribe`);
+    }
+  };
+
+  const behavior: WebSocketBehavior<Client> = {
+    maxPayloadLength: deps.maxPayloadBytes,
+    maxBackpressure: limit,
+    // uWS' own check on publish: a subscriber past maxBackpressure is shut down.
+    closeOnBackpressureLimit: 1,
+    idleTimeout: deps.idleTimeoutSeconds,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) => {
+      if (!deps.authorize(req.getHeader('authorization'), req.getQuery('access_token'))) {
+        res.cork(() => {
+          res
+            .writeStatus('401 Unauthorized')
+            .writeHeader('WWW-Authenticate', CHALLENGE)
+            .writeHeader('Content-Type', 'application/json; charset=utf-8')
+            .end(JSON.stringify({ error: 'unauthorized', message: 'a valid bearer token is required (Authorization header or access_token query parameter)' }));
+        });
+        return;
+      }
+      res.upgrade<Client>(
+        { closed: false },
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open: (ws) => {
+      open.add(ws);
+      instrumentation.emit('ws.connection', { open: true });
+    },
+    message: onMessage,
+    close: (ws) => {
+      ws.getUserData().closed = true;
+      open.delete(ws);
+      instrumentation.emit('ws.connection', { open: false });
+    },
+  };
+  app.ws<Client>('/ws', behavior);
+
+  // Pub/sub sends bypass `send` above: once a second, drop subscribers that
+  // stopped reading (uWS skips them on publish; this frees their buffers).
+  const sweep = setInterval(() => {
+    for (const ws of open) if (ws.getBufferedAmount() > limit) drop(ws);
+  }, 1000);
+  sweep.unref();
+
+  return {
+    closeAll() {
+      clearInterval(sweep);
+      for (const ws of [...open]) ws.close();
+    },
+    get size() {
+      return open.size;
+    },
+  };
+}
