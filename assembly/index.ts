@@ -178,3 +178,4 @@ function forest(h: i32): Forest | null {
   if (h < 0 || h >= MAX_MODELS) return null;
   return models[h];
 }
+export * from "./train/abi";

@@ -1,0 +1,82 @@
+// The trees grown so far, kept in a compact form for walking binned rows:
+// the score updates of validation rows (and of out-of-bag rows) and the
+// rescoring of the first k trees after early stopping. A node is six i32:
+// feature, threshold bin, NaN bin (-1: none), NaN goes left, left, right.
+
+import { realloc, bins, numFeatures, scores } from "./dataset";
+import { numLeavesOf, f64At, i32At, T_LEAF_VALUE, T_FEATURE, T_THRESHOLD_BIN, T_DECISION, T_LEFT, T_RIGHT } from "./tree";
+import { nanBinOf } from "./partition";
+
+const NODE: usize = 24;
+
+let nodes: usize = 0;
+let values: usize = 0; // f64[trees * C]
+let leafCounts: usize = 0; // i32[trees]
+let nodesBytes: usize = 0;
+let valuesBytes: usize = 0;
+let treeCap: i32 = 0;
+let stride: i32 = 0; // C
+export let numTrees: i32 = 0;
+
+/** Room for `trees` trees of up to `leaves` leaves; false when it would not fit. Called by trainStart. */
+export function reserveEnsemble(trees: i32, leaves: i32): bool {
+  const n = <u64>trees * <u64>leaves;
+  if (n * <u64>NODE > 0x7fff0000) return false;
+  if (<usize>(n * NODE) > nodesBytes) {
+    nodes = realloc(nodes, <usize>(n * NODE));
+    nodesBytes = <usize>(n * NODE);
+  }
+  if (<usize>(n * 8) > valuesBytes) {
+    values = realloc(values, <usize>(n * 8));
+    valuesBytes = <usize>(n * 8);
+  }
+  if (trees > treeCap) {
+    leafCounts = realloc(leafCounts, <usize>trees << 2);
+    treeCap = trees;
+  }
+  stride = leaves;
+  numTrees = 0;
+  return true;
+}
+
+/** Appends the tree in the output section (already shrunk). Called once per tree. */
+export function keepTree(): void {
+  const t = numTrees++;
+  const leaves = numLeavesOf();
+  store<i32>(leafCounts + (<usize>t << 2), leaves);
+  const base = nodes + <usize>t * <usize>stride * NODE;
+  for (let i = 0; i < leaves - 1; i++) {
+    const p = base + <usize>i * NODE;
+    const f = load<i32>(i32At(T_FEATURE, i));
+    store<i32>(p, f);
+    store<i32>(p, load<i32>(i32At(T_THRESHOLD_BIN, i)), 4);
+    store<i32>(p, nanBinOf(f), 8);
+    store<i32>(p, (load<i32>(i32At(T_DECISION, i)) >> 1) & 1, 12);
+    store<i32>(p, load<i32>(i32At(T_LEFT, i)), 16);
+    store<i32>(p, load<i32>(i32At(T_RIGHT, i)), 20);
+  }
+  memory.copy(values + (<usize>t * <usize>stride << 3), f64At(T_LEAF_VALUE, 0), <usize>leaves << 3);
+}
+
+/** The output of tree t for binned row r. */
+// @ts-ignore: decorator
+@inline export function treeOutput(t: i32, r: i32): f64 {
+  const base = nodes + <usize>t * <usize>stride * NODE;
+  const row = bins + <usize>r * <usize>numFeatures;
+  let node = load<i32>(leafCounts + (<usize>t << 2)) > 1 ? 0 : -1;
+  while (node >= 0) {
+    const p = base + <usize>node * NODE;
+    const b = <i32>load<u8>(row + <usize>load<i32>(p));
+    const left = b == load<i32>(p, 8) ? load<i32>(p, 12) != 0 : b <= load<i32>(p, 4);
+    node = left ? load<i32>(p, 16) : load<i32>(p, 20);
+  }
+  return load<f64>(values + ((<usize>t * <usize>stride + <usize>(~node)) << 3));
+}
+
+/** Adds tree t's output to the scores of rows [r0, r1). */
+export function addTree(t: i32, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    const p = scores + (<usize>r << 3);
+    store<f64>(p, load<f64>(p) + treeOutput(t, r));
+  }
+}
