@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { StreamscoreError, UsageError } from '../errors.js';
 import { score } from './score.js';
 import { loadModel } from '../gbt/load.js';
+import { trainCommand, parseTrainArgs } from './train.js';
 
 const USAGE = `usage: streamscore <command> [options]
 
@@ -15,6 +16,12 @@ commands:
   compile --model FILE --out FILE.ssm
           Compile a LightGBM or XGBoost model into the blob the WASM core
           loads (for embedding the .wasm in other runtimes, docs/ABI.md).
+  train   --data FILE.csv --label COLUMN --out MODEL.txt [--objective binary|regression]
+          [--trees 100] [--leaves 31] [--learning-rate 0.1] [--min-data-in-leaf 20]
+          [--min-sum-hessian 0.001] [--feature-fraction 1] [--bagging-fraction 1]
+          [--lambda-l2 0] [--min-gain-to-split 0] [--max-bin 255] [--max-depth -1]
+          [--seed 0] [--valid-fraction 0.1] [--early-stopping-rounds 50]
+          Train a gradient-boosted tree model on a CSV; writes LightGBM text.
   help    Show this text.
 `;
 
@@ -46,8 +53,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${values.out}: ${loaded.format} model, ${loaded.blob.byteLength} bytes\n`);
       return 0;
     }
+    case 'train': {
+      await trainCommand(parseTrainArgs(rest));
+      return 0;
+    }
     case 'serve':
-    case 'train':
     case 'features':
     case 'eval':
     case 'replay':
