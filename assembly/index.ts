@@ -179,3 +179,4 @@ function forest(h: i32): Forest | null {
   return models[h];
 }
 export * from "./train/abi";
+export * from "./features/abi";

@@ -7,6 +7,8 @@ import { StreamscoreError, UsageError } from '../errors.js';
 import { score } from './score.js';
 import { loadModel } from '../gbt/load.js';
 import { trainCommand, parseTrainArgs } from './train.js';
+import { features } from './features.js';
+import { FEATURE_NAMES } from '../features/catalog.js';
 
 const USAGE = `usage: streamscore <command> [options]
 
@@ -22,6 +24,9 @@ commands:
           [--lambda-l2 0] [--min-gain-to-split 0] [--max-bin 255] [--max-depth -1]
           [--seed 0] [--valid-fraction 0.1] [--early-stopping-rounds 50]
           Train a gradient-boosted tree model on a CSV; writes LightGBM text.
+  features --source fraud-ecommerce --data FILE [--ip-country FILE] --out FILE.csv|-
+          Replay a Fraud_Data-format file as a stream through the WASM feature
+          code; write one point-in-time feature row per purchase (docs/FEATURES.md).
   help    Show this text.
 `;
 
@@ -57,8 +62,19 @@ async function main(argv: string[]): Promise<number> {
       await trainCommand(parseTrainArgs(rest));
       return 0;
     }
+    case 'features': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { source: { type: 'string' }, data: { type: 'string' }, 'ip-country': { type: 'string' }, out: { type: 'string' } },
+        strict: true,
+      });
+      if (!values.source || !values.data || !values.out) throw new UsageError('features: --source fraud-ecommerce, --data FILE and --out FILE.csv are required');
+      const started = Date.now();
+      const r = await features({ source: values.source, data: values.data, ipCountry: values['ip-country'], out: values.out });
+      process.stderr.write(`${values.out}: ${r.rows} rows of ${FEATURE_NAMES.length} features from ${r.events} events (${r.late} late) in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+      return 0;
+    }
     case 'serve':
-    case 'features':
     case 'eval':
     case 'replay':
       process.stderr.write(`streamscore: "${command}" is not built yet; this release has score and compile (see README.md)\n`);

@@ -1,0 +1,183 @@
+// The fraud-feature exports (docs/ABI.md, "Fraud features"). The host writes a
+// batch of events as columns into the module's buffers (featuresColumn) and
+// calls featuresRun once per batch, which updates the per-entity state and
+// writes one row of NUM_FEATURES f64 per purchase, point-in-time, wherever the
+// caller says: featuresOutPtr(), or the scorer's inputPtr() to score in place.
+
+import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
+import { E_BAD_EVENT_TYPE, E_BAD_TIMESTAMP, E_BAD_AMOUNT, E_BAD_CODE, E_BAD_OUTPUT } from "./status";
+import { Clock, MAX_LATENESS_MS, MAX_ABS_TS } from "./clock";
+import {
+  Ev, decode, reserveColumns, columnPtr, columnCapacity, NUM_COLUMNS, NUM_EVENT_TYPES, EV_PURCHASE,
+  COL_TYPE, COL_TS, COL_AMOUNT, COL_SOURCE, COL_BROWSER, COL_SEX,
+} from "./columns";
+import { reserveRanges, loadRanges, rangeOf, rangeCountry, rangeCount } from "./ipcountry";
+import { writeRow } from "./extract";
+import { applyEvent } from "./update";
+import { clearAll, sweepAll, stateBytes, evictions, tableAt, NUM_TABLES } from "./state";
+import { NUM_FEATURES, NAMES_HASH } from "./names";
+
+const ROW_BYTES: usize = <usize>NUM_FEATURES << 3;
+
+let out: usize = 0; // the default output buffer, capacity rows
+let badEvent: i32 = -1;
+
+/** Feature row width: the f64 values written per purchase. Called once at start-up. */
+export function featuresCount(): i32 {
+  return NUM_FEATURES;
+}
+
+/** FNV-1a hash of the feature names joined by "\n", checked by the host against its list at start-up. */
+export function featuresNamesHash(): u32 {
+  return NAMES_HASH;
+}
+
+/** Batch columns (docs/ABI.md). Called once at start-up to lay out the column writers. */
+export function featuresNumColumns(): i32 {
+  return NUM_COLUMNS;
+}
+
+/** Sets the allowed lateness (0..300000 ms) and the profile horizon (ms) and clears all state. Called once at start-up. */
+export function featuresConfigure(latenessMs: f64, profileTtlMs: f64): i32 {
+  if (!(latenessMs >= 0 && latenessMs <= MAX_LATENESS_MS) || !(profileTtlMs > 0 && profileTtlMs < Infinity)) return E_BAD_ARGUMENT;
+  Clock.latenessMs = latenessMs;
+  Clock.profileTtlMs = profileTtlMs;
+  featuresReset();
+  return OK;
+}
+
+/** Drops all per-entity state and counters (not the IP table or the buffers). Called by tests and replays. */
+export function featuresReset(): void {
+  clearAll();
+  Clock.watermark = -Infinity;
+  Clock.events = 0;
+  Clock.late = 0;
+  Clock.rows = 0;
+  badEvent = -1;
+}
+
+/** Makes room for batches of up to `events` events (columns and the default output). Called when a batch is larger than any before. */
+export function featuresReserve(events: i32): i32 {
+  if (events < 0) return E_BAD_ARGUMENT;
+  if (events <= columnCapacity()) return OK;
+  if (<u64>events * <u64>ROW_BYTES > 0x40000000 || !reserveColumns(events)) return E_NO_MEMORY;
+  if (out != 0) heap.free(out);
+  out = heap.alloc(<usize>events * ROW_BYTES);
+  return OK;
+}
+
+/** Where column c of the batch starts. Re-read after featuresReserve. */
+export function featuresColumn(c: i32): usize {
+  return c < 0 || c >= NUM_COLUMNS ? 0 : columnPtr(c);
+}
+
+/** The default output buffer (room for one row per reserved event). Re-read after featuresReserve. */
+export function featuresOutPtr(): usize {
+  return out;
+}
+
+/**
+ * Processes events 0..n-1 of the columns in order: each purchase's row is
+ * written at `rowsAt` (row-major, featuresCount() f64 per row) before the
+ * purchase updates the state. Returns the rows written (= the purchases), or a
+ * negative status with nothing changed (featuresBadEvent says which event).
+ * Called by the host once per batch.
+ */
+export function featuresRun(n: i32, rowsAt: usize): i32 {
+  if (n < 0) return E_BAD_ARGUMENT;
+  if (n > columnCapacity()) return E_NO_BATCH;
+  const purchases = validate(n);
+  if (purchases < 0) return purchases;
+  if (purchases > 0 && (rowsAt == 0 || <u64>rowsAt + <u64>purchases * <u64>ROW_BYTES > (<u64>memory.size() << 16))) return E_BAD_OUTPUT;
+  let row = rowsAt;
+  for (let i = 0; i < n; i++) {
+    decode(i);
+    const ts = Ev.ts;
+    const late = ts < Clock.watermark - Clock.latenessMs;
+    if (late) Clock.late++;
+    else if (ts > Clock.watermark) Clock.watermark = ts;
+    const k = rangeOf(Ev.ipNum);
+    Ev.ipCountry = k >= 0 ? rangeCountry(k) : 0;
+    Ev.geo = Ev.ipCountry != 0 ? Ev.ipCountry : Ev.country;
+    if (Ev.type == EV_PURCHASE) {
+      writeRow(row);
+      row += ROW_BYTES;
+    }
+    if (!late) applyEvent();
+  }
+  Clock.events += n;
+  Clock.rows += purchases;
+  sweepAll(<u32>(n << 1) + 8);
+  return purchases;
+}
+
+// Checks the batch before anything changes; returns the purchase count or a status.
+function validate(n: i32): i32 {
+  const types = columnPtr(COL_TYPE);
+  const times = columnPtr(COL_TS);
+  const amounts = columnPtr(COL_AMOUNT);
+  const sources = columnPtr(COL_SOURCE);
+  const browsers = columnPtr(COL_BROWSER);
+  const sexes = columnPtr(COL_SEX);
+  let purchases = 0;
+  badEvent = -1;
+  for (let i = 0; i < n; i++) {
+    const i4 = <usize>i << 2;
+    const i8 = <usize>i << 3;
+    const type = load<i32>(types + i4);
+    if (<u32>type >= <u32>NUM_EVENT_TYPES) return bad(i, E_BAD_EVENT_TYPE);
+    const ts = load<f64>(times + i8);
+    if (!(Math.abs(ts) <= MAX_ABS_TS)) return bad(i, E_BAD_TIMESTAMP);
+    if (load<f64>(amounts + i8) < 0) return bad(i, E_BAD_AMOUNT);
+    if ((<u32>load<i32>(sources + i4) | <u32>load<i32>(browsers + i4) | <u32>load<i32>(sexes + i4)) > 255) return bad(i, E_BAD_CODE);
+    if (type == EV_PURCHASE) purchases++;
+  }
+  return purchases;
+}
+
+function bad(i: i32, status: i32): i32 {
+  badEvent = i;
+  return status;
+}
+
+/** Index in the last batch of the event that made featuresRun fail, or -1. Called after a negative status. */
+export function featuresBadEvent(): i32 {
+  return badEvent;
+}
+
+/**
+ * A counter: 0 events, 1 late events, 2 rows written, 3 watermark (ms),
+ * 4 state bytes, 5 records evicted, 6 IP ranges; 100 + t live records and
+ * 200 + t bytes of table t (0 users, 1 devices, 2 ips, 3-6 user/device/ip/
+ * country windows, 7-11 user-device/user-ip/user-country/user-payment/
+ * device-ip pairs). NaN for an unknown k. Called by metrics and tests.
+ */
+export function featuresStat(k: i32): f64 {
+  switch (k) {
+    case 0: return Clock.events;
+    case 1: return Clock.late;
+    case 2: return Clock.rows;
+    case 3: return Clock.watermark;
+    case 4: return stateBytes();
+    case 5: return evictions();
+    case 6: return <f64>rangeCount();
+  }
+  if (k >= 100 && k < 100 + NUM_TABLES) return <f64>tableAt(k - 100).count;
+  if (k >= 200 && k < 200 + NUM_TABLES) return tableAt(k - 200).bytes();
+  return NaN;
+}
+
+/** Room for n IP ranges (16 bytes each: lo u32, hi u32, country hash u64), 0 if n is too large. Called once per table load. */
+export function ipRangesReserve(n: i32): usize {
+  return reserveRanges(n);
+}
+
+/** Validates the n ranges written (sorted, disjoint) and installs them; a status. Called once per table load. */
+export function ipRangesLoad(n: i32): i32 {
+  return loadRanges(n);
+}
+
+/** Index of the range holding an IPv4 address (integer as f64), or -1. Called by tests and the host's lookups. */
+export function ipRangeOf(ip: f64): i32 {
+  return rangeOf(ip);
+}
