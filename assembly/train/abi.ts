@@ -32,10 +32,14 @@ export function trainColumnPtr(): usize {
   return column;
 }
 
-/** Bins the column buffer as feature f; returns its bin count (1: it cannot split) or a status. Called once per feature. */
-export function trainBinColumn(f: i32, maxBin: i32, minDataInBin: i32): i32 {
+/**
+ * Bins the column buffer as feature f; returns its bin count (1: it cannot
+ * split, for no split leaves minDataInLeaf rows each side) or a status.
+ * Called once per feature.
+ */
+export function trainBinColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf: i32): i32 {
   if (numTrain == 0) return E_TRAIN_ORDER;
-  return binColumn(f, maxBin, minDataInBin);
+  return binColumn(f, maxBin, minDataInBin, minDataInLeaf);
 }
 
 /** Bins of feature f after binning (0 before). Called by the model writer once per feature. */

@@ -93,7 +93,7 @@ function nextUp(x: f64): f64 {
  * then a bin for every row. Returns the feature's bin count or a status.
  * Called by trainBinColumn once per feature.
  */
-export function binColumn(f: i32, maxBin: i32, minDataInBin: i32): i32 {
+export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf: i32): i32 {
   if (f < 0 || f >= numFeatures || maxBin < 2 || maxBin > MAX_BIN || minDataInBin < 0) return E_BAD_ARGUMENT;
   let n = 0;
   let na = 0;
@@ -123,12 +123,19 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32): i32 {
   }
   if (n > 0 && load<f64>(values + (<usize>(n - 1) << 3)) < 0 && zeroCnt > 0) nd = push(nd, 0, zeroCnt);
 
-  const missing = na > 0 ? MISSING_NAN : MISSING_NONE;
+  let missing = na > 0 ? MISSING_NAN : MISSING_NONE;
   const out = featUpper + (<usize>f * <usize>UPPER_STRIDE << 3);
   let nb = missing == MISSING_NAN
     ? zeroAsOneBin(nd, maxBin - 1, numTrain - na, minDataInBin, out)
     : zeroAsOneBin(nd, maxBin, numTrain, minDataInBin, out);
   if (missing == MISSING_NAN) store<f64>(out + (<usize>(nb++) << 3), NaN);
+  if (nb > 1 && !canSplit(nd, nb, out, minDataInLeaf)) {
+    // LightGBM's feature_pre_filter: no split could leave min_data_in_leaf
+    // rows on both sides, so the feature is dropped (one bin, never split).
+    nb = 1;
+    missing = MISSING_NONE;
+    store<f64>(out, Infinity);
+  }
   store<i32>(featNumBins + (<usize>f << 2), nb);
   store<i32>(featMissing + (<usize>f << 2), missing);
   store<f64>(featMin + (<usize>f << 3), load<f64>(distinct));
@@ -148,6 +155,21 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32): i32 {
   store<f64>(distinct + (<usize>nd << 3), v);
   store<i32>(counts + (<usize>nd << 2), c);
   return nd + 1;
+}
+
+// BinMapper's NeedFilter, negated: some bin boundary leaves at least
+// `minData` training rows on each side. Rows per bin come from the distinct
+// values, the NaN bin (last) from the NaN count.
+function canSplit(nd: i32, nb: i32, bounds: usize, minData: i32): bool {
+  let left = 0;
+  let i = 0;
+  // Boundaries after each bin but the last (so the NaN bin is only ever right).
+  for (let b = 0; b < nb - 1; b++) {
+    const ub = load<f64>(bounds + (<usize>b << 3));
+    while (i < nd && load<f64>(distinct + (<usize>i << 3)) <= ub) left += load<i32>(counts + (<usize>(i++) << 2));
+    if (left >= minData && numTrain - left >= minData) return true;
+  }
+  return false;
 }
 
 /** LightGBM BinMapper::ValueToBin for a binned feature. */

@@ -79,7 +79,7 @@ export function train(data: TrainingData, params: TrainParams, hooks: TrainHooks
       // LightGBM's readers take |x| <= kZeroThreshold as 0; so do its predictions.
       col[i] = Math.abs(x) <= ZERO_THRESHOLD ? 0 : x;
     }
-    engine.binColumn(f, params.maxBin, MIN_DATA_IN_BIN);
+    engine.binColumn(f, params.maxBin, MIN_DATA_IN_BIN, params.minDataInLeaf);
     featureInfos.push(engine.featureInfo(f));
   });
   engine.configure(params);

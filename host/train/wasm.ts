@@ -12,7 +12,7 @@ interface TrainExports {
   trainReserve(train: number, valid: number, features: number): number;
   trainLabelPtr(): number;
   trainColumnPtr(): number;
-  trainBinColumn(f: number, maxBin: number, minDataInBin: number): number;
+  trainBinColumn(f: number, maxBin: number, minDataInBin: number, minDataInLeaf: number): number;
   trainFeatureNumBins(f: number): number;
   trainFeatureMin(f: number): number;
   trainFeatureMax(f: number): number;
@@ -95,9 +95,9 @@ export class TrainEngine {
     return new Float64Array(this.e.memory.buffer, this.e.trainColumnPtr(), rows);
   }
 
-  /** Bins the column buffer as feature f; returns its bin count. */
-  binColumn(f: number, maxBin: number, minDataInBin: number): number {
-    return this.check(this.e.trainBinColumn(f, maxBin, minDataInBin));
+  /** Bins the column buffer as feature f; returns its bin count (1: it cannot split). */
+  binColumn(f: number, maxBin: number, minDataInBin: number, minDataInLeaf: number): number {
+    return this.check(this.e.trainBinColumn(f, maxBin, minDataInBin, minDataInLeaf));
   }
 
   /** Bins, smallest and largest training value of feature f. */
