@@ -92,10 +92,10 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   return {
     port,
     publish(alert) {
-      app.publish(alert.topic, JSON.stringify({ op: 'alert', alert }));
+      ws.publish(alert.topic, JSON.stringify({ op: 'alert', alert }));
     },
     publishStats(stats) {
-      app.publish('stats', JSON.stringify({ op: 'stats', stats }));
+      ws.publish('stats', JSON.stringify({ op: 'stats', stats }));
     },
     get connections() {
       return ws.size;

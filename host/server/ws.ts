@@ -7,9 +7,9 @@
 //   <- {"op":"error","id":"r1"|null,"code":"...","error":"..."}
 //
 // Alerts and stats go out through uWS pub/sub topics. Backpressure: a client
-// that does not read its answers is closed once maxBackpressure bytes are
-// waiting for it (checked before every send, and once a second for the
-// pub/sub path), so memory per connection is bounded.
+// that does not read is closed once more than maxBackpressure bytes wait for
+// it (checked before every answer and after every publish), so memory per
+// connection is bounded by that plus one message.
 
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import type { Instrumentation } from '../service/instrumentation.js';
@@ -35,6 +35,8 @@ interface Client {
 }
 
 export interface WsRoute {
+  /** Publishes to a topic's subscribers, then drops those it left too far behind. */
+  publish(topic: Topic, text: string): void;
   /** Closes every open WebSocket. Called by Server.close. */
   closeAll(): void;
   /** Open connections. */
@@ -51,6 +53,7 @@ function requestId(v: unknown): Id {
 export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
   const { instrumentation } = deps;
   const open = new Set<WebSocket<Client>>();
+  const subscribers = new Map<Topic, Set<WebSocket<Client>>>(TOPICS.map((t) => [t, new Set()]));
   const limit = deps.maxBackpressureBytes;
 
   const drop = (ws: WebSocket<Client>) => {
@@ -114,8 +117,13 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
         const topics = topicsOf(ws, id, msg.topics);
         if (topics === null) return;
         for (const t of topics) {
-          if (msg.op === 'subscribe') ws.subscribe(t);
-          else ws.unsubscribe(t);
+          if (msg.op === 'subscribe') {
+            ws.subscribe(t);
+            subscribers.get(t)!.add(ws);
+          } else {
+            ws.unsubscribe(t);
+            subscribers.get(t)!.delete(ws);
+          }
         }
         return send(ws, JSON.stringify({ op: `${msg.op}d`, id, topics: ws.getTopics() }));
       }
@@ -158,19 +166,27 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
     close: (ws) => {
       ws.getUserData().closed = true;
       open.delete(ws);
+      for (const set of subscribers.values()) set.delete(ws);
       instrumentation.emit('ws.connection', { open: false });
     },
   };
   app.ws<Client>('/ws', behavior);
 
-  // Pub/sub sends bypass `send` above: once a second, drop subscribers that
-  // stopped reading (uWS skips them on publish; this frees their buffers).
+  // Once a second, drop any client left too far behind (a backstop: sends
+  // and publishes check as they go).
   const sweep = setInterval(() => {
     for (const ws of open) if (ws.getBufferedAmount() > limit) drop(ws);
   }, 1000);
   sweep.unref();
 
   return {
+    publish(topic, text) {
+      app.publish(topic, text);
+      // uWS skips a subscriber past maxBackpressure and, with
+      // closeOnBackpressureLimit, shuts it down later; closing it here frees
+      // its buffer now and counts the drop. Subscribers are few (dashboards).
+      for (const ws of subscribers.get(topic)!) if (ws.getBufferedAmount() > limit) drop(ws);
+    },
     closeAll() {
       clearInterval(sweep);
       for (const ws of [...open]) ws.close();
