@@ -1,8 +1,9 @@
 // An open-addressing hash table from a 64-bit key to a fixed-size record.
 // The index is linear-probed 16-byte slots (key u64, record number u32, pad);
 // records live in a separate pool with a free list, so a slot move or a
-// rehash never copies records. Keys are hashes already (the host hashes ids
-// with murmur3; pairs are mixed here), so their low bits pick the slot; key 0
+// rehash never copies records. The home slot is the key's Fibonacci hash (the
+// top bits of key * 2^64/phi), so keys that are not well mixed, such as
+// sequential numbers from an embedder, do not pile into one probe run; key 0
 // marks an empty slot. Every record starts with its lastSeen (f64): a record
 // older than the table's cutoff is expired, which reads treat as absent and
 // writes reset in place; sweeps free expired records, and a table sweeps
@@ -18,6 +19,7 @@ const NONE: u32 = 0xffffffff;
 export class Table {
   index: usize = 0;
   mask: u32 = 0;
+  shift: u64 = 64; // 64 - log2(slots)
   count: u32 = 0;
   pool: usize = 0;
   poolRecords: u32 = 0;
@@ -41,6 +43,11 @@ export class Table {
   }
 
   // @ts-ignore: decorator
+  @inline home(key: u64): u32 {
+    return <u32>((key * 0x9e3779b97f4a7c15) >> this.shift);
+  }
+
+  // @ts-ignore: decorator
   @inline record(ref: u32): usize {
     return this.pool + <usize>ref * this.recordBytes;
   }
@@ -49,7 +56,7 @@ export class Table {
   get(key: u64): usize {
     if (key == 0 || this.index == 0) return 0;
     const mask = this.mask;
-    let i = <u32>key & mask;
+    let i = this.home(key);
     while (true) {
       const s = this.index + (<usize>i << 4);
       const k = load<u64>(s);
@@ -70,7 +77,7 @@ export class Table {
   upsert(key: u64, ts: f64): usize {
     if (this.index == 0) this.allocate(MIN_SLOTS, MIN_RECORDS);
     const mask = this.mask;
-    let i = <u32>key & mask;
+    let i = this.home(key);
     while (true) {
       const s = this.index + (<usize>i << 4);
       const k = load<u64>(s);
@@ -135,6 +142,7 @@ export class Table {
     this.index = 0;
     this.pool = 0;
     this.mask = 0;
+    this.shift = 64;
     this.count = 0;
     this.poolRecords = 0;
     this.used = 0;
@@ -148,6 +156,7 @@ export class Table {
     this.index = heap.alloc(bytes);
     memory.fill(this.index, 0, bytes);
     this.mask = slots - 1;
+    this.shift = 64 - <u64>ctz(slots);
     this.pool = heap.alloc(<usize>records * this.recordBytes);
     this.poolRecords = records;
   }
@@ -186,11 +195,12 @@ export class Table {
     this.index = heap.alloc(bytes);
     memory.fill(this.index, 0, bytes);
     this.mask = (slots << 1) - 1;
+    this.shift = 64 - <u64>ctz(slots << 1);
     for (let i: u32 = 0; i < slots; i++) {
       const s = old + (<usize>i << 4);
       const k = load<u64>(s);
       if (k == 0) continue;
-      let j = <u32>k & this.mask;
+      let j = this.home(k);
       while (load<u64>(this.index + (<usize>j << 4)) != 0) j = (j + 1) & this.mask;
       const d = this.index + (<usize>j << 4);
       store<u64>(d, k);
@@ -215,7 +225,7 @@ export class Table {
       const sj = idx + (<usize>j << 4);
       const kj = load<u64>(sj);
       if (kj == 0) break;
-      const h = <u32>kj & mask;
+      const h = this.home(kj);
       if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
       const si = idx + (<usize>i << 4);
       store<u64>(si, kj);
