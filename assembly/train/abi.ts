@@ -71,7 +71,7 @@ export function trainConfigure(
   if (!(featureFraction > 0 && featureFraction <= 1) || !(baggingFraction > 0 && baggingFraction <= 1)) return E_BAD_ARGUMENT;
   setParams(objective, trees, leaves, maxDepth, minDataInLeaf, minSumHessian, lambdaL2, minGainToSplit,
     learningRate, featureFraction, baggingFraction);
-  seedRandom(<u64><u32>seed);
+  seedRandom(<u32>seed);
   return OK;
 }
 

@@ -22,6 +22,7 @@ export let featNumBins: usize = 0; // i32[F]
 export let featMissing: usize = 0; // i32[F]
 export let featOffset: usize = 0; // i32[F + 1]: first histogram bin of each feature
 export let featUpper: usize = 0; // f64[F * 256]: bin upper bounds (NaN for the NaN bin)
+export let featMostFreq: usize = 0; // i32[F]: LightGBM's most_freq_bin
 export let featMin: usize = 0; // f64[F]
 export let featMax: usize = 0; // f64[F]
 
@@ -34,6 +35,7 @@ let scratchRows: i32 = 0;
 let featCapacity: i32 = 0;
 const upperTmp = new StaticArray<f64>(UPPER_STRIDE);
 const lowerTmp = new StaticArray<f64>(UPPER_STRIDE);
+const binCount = new StaticArray<i32>(UPPER_STRIDE);
 
 /** Sizes the per-feature tables and the sort scratch. Called by trainReserve. */
 export function reserveBins(): void {
@@ -43,6 +45,7 @@ export function reserveBins(): void {
     featMissing = realloc(featMissing, f << 2);
     featOffset = realloc(featOffset, (f + 1) << 2);
     featUpper = realloc(featUpper, f * <usize>UPPER_STRIDE << 3);
+    featMostFreq = realloc(featMostFreq, f << 2);
     featMin = realloc(featMin, f << 3);
     featMax = realloc(featMax, f << 3);
     featCapacity = numFeatures;
@@ -57,6 +60,12 @@ export function reserveBins(): void {
     isBig = realloc(isBig, n);
     scratchRows = numTrain;
   }
+}
+
+/** LightGBM's most_freq_bin of feature f. */
+// @ts-ignore: decorator
+@inline export function mostFreqOf(f: i32): i32 {
+  return load<i32>(featMostFreq + (<usize>f << 2));
 }
 
 /** Bins of feature f (0 until it is binned; 1 means it cannot split). */
@@ -129,7 +138,8 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf:
     ? zeroAsOneBin(nd, maxBin - 1, numTrain - na, minDataInBin, out)
     : zeroAsOneBin(nd, maxBin, numTrain, minDataInBin, out);
   if (missing == MISSING_NAN) store<f64>(out + (<usize>(nb++) << 3), NaN);
-  if (nb > 1 && !canSplit(nd, nb, out, minDataInLeaf)) {
+  countBins(nd, nb, na, out);
+  if (nb > 1 && !canSplit(nb, minDataInLeaf)) {
     // LightGBM's feature_pre_filter: no split could leave min_data_in_leaf
     // rows on both sides, so the feature is dropped (one bin, never split).
     nb = 1;
@@ -138,6 +148,7 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf:
   }
   store<i32>(featNumBins + (<usize>f << 2), nb);
   store<i32>(featMissing + (<usize>f << 2), missing);
+  store<i32>(featMostFreq + (<usize>f << 2), nb > 1 ? mostFreqBin(f, nb) : 0);
   store<f64>(featMin + (<usize>f << 3), load<f64>(distinct));
   store<f64>(featMax + (<usize>f << 3), load<f64>(distinct + (<usize>(nd - 1) << 3)));
 
@@ -157,19 +168,40 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf:
   return nd + 1;
 }
 
+// Training rows per bin (BinMapper::FindBin's cnt_in_bin): distinct values
+// walked against the bounds, the NaN bin (last) from the NaN count.
+function countBins(nd: i32, nb: i32, na: i32, bounds: usize): void {
+  for (let b = 0; b < nb; b++) unchecked(binCount[b] = 0);
+  let b = 0;
+  for (let i = 0; i < nd; i++) {
+    const v = load<f64>(distinct + (<usize>i << 3));
+    while (b < nb - 1 && v > load<f64>(bounds + (<usize>b << 3))) b++;
+    unchecked(binCount[b] += load<i32>(counts + (<usize>i << 2)));
+  }
+  if (na > 0) unchecked(binCount[nb - 1] = na);
+}
+
 // BinMapper's NeedFilter, negated: some bin boundary leaves at least
-// `minData` training rows on each side. Rows per bin come from the distinct
-// values, the NaN bin (last) from the NaN count.
-function canSplit(nd: i32, nb: i32, bounds: usize, minData: i32): bool {
+// `minData` training rows on each side.
+function canSplit(nb: i32, minData: i32): bool {
   let left = 0;
-  let i = 0;
-  // Boundaries after each bin but the last (so the NaN bin is only ever right).
   for (let b = 0; b < nb - 1; b++) {
-    const ub = load<f64>(bounds + (<usize>b << 3));
-    while (i < nd && load<f64>(distinct + (<usize>i << 3)) <= ub) left += load<i32>(counts + (<usize>(i++) << 2));
+    left += unchecked(binCount[b]);
     if (left >= minData && numTrain - left >= minData) return true;
   }
   return false;
+}
+
+// The most frequent bin, or the bin of 0 unless the most frequent one holds
+// at least kSparseThreshold (70%) of the rows. LightGBM leaves that bin out
+// of its histograms and recovers it as the leaf's total less the others,
+// which changes the arithmetic (histogram.ts fixBin, split.ts).
+function mostFreqBin(f: i32, nb: i32): i32 {
+  let best = 0;
+  for (let b = 1; b < nb; b++) if (unchecked(binCount[b]) > unchecked(binCount[best])) best = b;
+  const zero = valueToBin(f, 0);
+  if (best != zero && <f64>unchecked(binCount[best]) / <f64>numTrain < 0.7) best = zero;
+  return best;
 }
 
 /** LightGBM BinMapper::ValueToBin for a binned feature. */

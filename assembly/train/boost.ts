@@ -30,6 +30,8 @@ export function start(): i32 {
   reserveTree(numLeaves);
   reserveGrowth(numLeaves);
   if (!reserveHistograms(numLeaves) || !reserveEnsemble(maxTrees, numLeaves)) return E_NO_MEMORY;
+  // LightGBM's ColSampler draws once when it gets the training data.
+  sampleFeatures();
   init = initScore();
   for (let r = 0; r < numRows; r++) store<f64>(scores + (<usize>r << 3), init);
   started = true;

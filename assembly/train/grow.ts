@@ -1,28 +1,31 @@
 // Leaf-wise (best-first) growth: split the leaf whose best split gains most,
 // until num_leaves leaves or no split gains anything; max_depth caps how
-// deep a leaf may be to be split.
-// https://github.com/microsoft/LightGBM/blob/v4.6.0/src/treelearner/serial_tree_learner.cpp (Train)
+// deep a leaf may be to be split. The order of work and every sum follow
+// LightGBM's SerialTreeLearner, so the same data grows the same tree.
+// https://github.com/microsoft/LightGBM/blob/v4.6.0/src/treelearner/serial_tree_learner.cpp (Train, BeforeFindBestSplit, SplitInner)
 
 import { grad, hess } from "./dataset";
-import { numLeaves, maxDepth } from "./params";
-import { Split, findBestSplit, leafOutput } from "./split";
-import { buildHistogram, subtractHistogram, histOf, setSlot, slotIndex } from "./histogram";
-import { indices, resetPartition, partitionLeaf } from "./partition";
+import { numLeaves, maxDepth, minDataInLeaf, minGainToSplit } from "./params";
+import { Split, findBestSplit, better, leafOutput, reserveSplits, allSplittable, inheritSplittable, isSplittable } from "./split";
+import {
+  buildHistogram, fixHistogram, subtractHistogram, histOf, setSlot, slotIndex,
+  usedFeatures, numUsed, activeFeatures, activate,
+} from "./histogram";
+import { indices, resetPartition, partitionLeaf, countOf } from "./partition";
 import { resetTree, splitTree, depthOf, numLeavesOf } from "./tree";
 
 let splits = new StaticArray<Split>(0);
 let leafG = new StaticArray<f64>(0);
 let leafH = new StaticArray<f64>(0);
-let leafN = new StaticArray<f64>(0);
 
 /** Sizes the per-leaf state. Called by trainStart. */
 export function reserveGrowth(leaves: i32): void {
+  reserveSplits(leaves);
   if (splits.length >= leaves) return;
   splits = new StaticArray<Split>(leaves);
   for (let i = 0; i < leaves; i++) unchecked(splits[i] = new Split());
   leafG = new StaticArray<f64>(leaves);
   leafH = new StaticArray<f64>(leaves);
-  leafN = new StaticArray<f64>(leaves);
 }
 
 /**
@@ -40,66 +43,74 @@ export function growTree(count: i32): i32 {
   }
   resetPartition(count);
   resetTree(leafOutput(g, h), h, count);
-  setSums(0, g, h, <f64>count);
-  setSlot(0, 0);
-  buildHistogram(0);
-  bestSplitOf(0);
+  for (let l = 0; l < numLeaves; l++) unchecked(splits[l]).gain = -Infinity;
+  unchecked(leafG[0] = g);
+  unchecked(leafH[0] = h);
+  allSplittable(0);
+  if (count >= 2 * minDataInLeaf) {
+    activateFrom(0);
+    setSlot(0, 0);
+    buildHistogram(0);
+    fixHistogram(0, g, h);
+    findBestSplit(unchecked(splits[0]), 0, histOf(0), g, h, count);
+  }
 
   for (let leaves = 1; leaves < numLeaves; leaves++) {
     let best = 0;
-    let bestGain = unchecked(splits[0]).gain;
     for (let l = 1; l < leaves; l++) {
-      const gain = unchecked(splits[l]).gain;
-      if (gain > bestGain) {
-        bestGain = gain;
-        best = l;
-      }
+      const s = unchecked(splits[l]);
+      if (better(s.gain, s.feature, unchecked(splits[best]))) best = l;
     }
-    if (!(bestGain > 0)) break;
     const s = unchecked(splits[best]);
-    const right = splitTree(
-      best, s.feature, s.threshold, s.defaultLeft, s.gain,
-      leafOutput(s.leftG, s.leftH), s.leftH, <i32>s.leftN,
-      leafOutput(s.rightG, s.rightH), s.rightH, <i32>s.rightN,
+    if (!(s.gain > 0)) break;
+    const right = leaves;
+    const ln = partitionLeaf(best, right, s.feature, s.threshold, s.defaultLeft);
+    const rn = countOf(right);
+    splitTree(
+      best, s.feature, s.threshold, s.defaultLeft, <f64><f32>(s.gain + minGainToSplit),
+      s.leftOutput, s.leftH, ln, s.rightOutput, s.rightH, rn,
     );
-    partitionLeaf(best, right, s.feature, s.threshold, s.defaultLeft);
-    const lg = s.leftG, lh = s.leftH, ln = s.leftN;
-    const rg = s.rightG, rh = s.rightH, rn = s.rightN;
-    setSums(best, lg, lh, ln);
-    setSums(right, rg, rh, rn);
+    const lg = s.leftG, lh = s.leftH, rg = s.rightG, rh = s.rightH;
+    unchecked(leafG[best] = lg);
+    unchecked(leafH[best] = lh);
+    unchecked(leafG[right] = rg);
+    unchecked(leafH[right] = rh);
+    inheritSplittable(right, best);
+    unchecked(splits[best]).gain = -Infinity;
     if (leaves + 1 == numLeaves) break; // full: no more splits to look for
+    if (maxDepth > 0 && depthOf(best) >= maxDepth) continue;
+    if (ln < 2 * minDataInLeaf && rn < 2 * minDataInLeaf) continue;
 
     // Build the smaller child; the larger is parent - smaller, in the parent's slot.
+    activateFrom(best);
     const parentSlot = slotIndex(best);
     if (ln < rn) {
       setSlot(best, right);
       buildHistogram(best);
+      fixHistogram(best, lg, lh);
       setSlot(right, parentSlot);
       subtractHistogram(right, best);
+      findBestSplit(unchecked(splits[best]), best, histOf(best), lg, lh, ln);
+      findBestSplit(unchecked(splits[right]), right, histOf(right), rg, rh, rn);
     } else {
       setSlot(right, right);
       buildHistogram(right);
+      fixHistogram(right, rg, rh);
       subtractHistogram(best, right);
+      findBestSplit(unchecked(splits[right]), right, histOf(right), rg, rh, rn);
+      findBestSplit(unchecked(splits[best]), best, histOf(best), lg, lh, ln);
     }
-    bestSplitOf(best);
-    bestSplitOf(right);
   }
   return numLeavesOf();
 }
 
-// @ts-ignore: decorator
-@inline function setSums(leaf: i32, g: f64, h: f64, n: f64): void {
-  unchecked(leafG[leaf] = g);
-  unchecked(leafH[leaf] = h);
-  unchecked(leafN[leaf] = n);
-}
-
-function bestSplitOf(leaf: i32): void {
-  const s = unchecked(splits[leaf]);
-  if (maxDepth > 0 && depthOf(leaf) >= maxDepth) {
-    s.gain = -Infinity;
-    s.total = -Infinity;
-    return;
+// The tree's features that `leaf` (a parent, whose flags its children share)
+// can still split on.
+function activateFrom(leaf: i32): void {
+  let n = 0;
+  for (let k = 0; k < numUsed; k++) {
+    const f = load<i32>(usedFeatures + (<usize>k << 2));
+    if (isSplittable(leaf, f)) store<i32>(activeFeatures + (<usize>(n++) << 2), f);
   }
-  findBestSplit(s, histOf(leaf), unchecked(leafG[leaf]), unchecked(leafH[leaf]), unchecked(leafN[leaf]));
+  activate(n);
 }

@@ -1,13 +1,14 @@
-// Gradient histograms: per leaf, per feature, per bin the sums of gradient,
-// hessian and row count (three f64, 24 bytes). One slot per leaf; a split
-// builds only the smaller child and gets the other as parent - child
-// (LightGBM's subtraction trick), in the parent's slot.
+// Gradient histograms: per leaf, per feature, per bin the sums of gradient
+// and hessian (two f64, 16 bytes; LightGBM counts rows from the hessians,
+// split.ts). One slot per leaf; a split builds only the smaller child and
+// gets the other as parent - child (the subtraction trick), in the
+// parent's slot. Only the features a split can still use are touched.
 
 import { grad, hess, bins, numFeatures, realloc } from "./dataset";
-import { offsetOf, totalBins } from "./bins";
+import { offsetOf, totalBins, numBinsOf, mostFreqOf } from "./bins";
 import { indices, beginOf, countOf } from "./partition";
 
-const ENTRY: usize = 24;
+export const ENTRY: usize = 16;
 
 let hist: usize = 0;
 let histBytes: usize = 0;
@@ -15,12 +16,14 @@ let slotBytes: usize = 0;
 let slotOf: usize = 0; // i32[leaves]: the slot holding each leaf's histogram
 let slotCap: i32 = 0;
 
-// The features this tree may split on (feature_fraction), with each one's
-// byte offset inside a slot.
+/** The features of this tree (feature_fraction), ascending. */
 export let usedFeatures: usize = 0; // i32[F]
-let usedOffset: usize = 0; // usize[F]
 export let numUsed: i32 = 0;
-let usedCap: i32 = 0;
+/** The features of the split being looked at (used, and splittable in the parent), ascending. */
+export let activeFeatures: usize = 0; // i32[F]
+export let numActive: i32 = 0;
+let activeOffset: usize = 0; // usize[F]: byte offset of each active feature in a slot
+let featureCap: i32 = 0;
 
 /** Sizes `leaves` histogram slots; returns false when they would not fit. Called by trainStart. */
 export function reserveHistograms(leaves: i32): bool {
@@ -35,30 +38,36 @@ export function reserveHistograms(leaves: i32): bool {
     slotOf = realloc(slotOf, <usize>leaves << 2);
     slotCap = leaves;
   }
-  if (numFeatures > usedCap) {
+  if (numFeatures > featureCap) {
     usedFeatures = realloc(usedFeatures, <usize>numFeatures << 2);
-    usedOffset = realloc(usedOffset, <usize>numFeatures * sizeof<usize>());
-    usedCap = numFeatures;
+    activeFeatures = realloc(activeFeatures, <usize>numFeatures << 2);
+    activeOffset = realloc(activeOffset, <usize>numFeatures * sizeof<usize>());
+    featureCap = numFeatures;
   }
   return true;
 }
 
-/** Sets the features of this tree: `usedFeatures[0, n)`, ascending. Called once per tree. */
+/** Sets how many of usedFeatures this tree has. Called once per tree. */
 export function useFeatures(n: i32): void {
   numUsed = n;
+}
+
+/** Sets how many of activeFeatures the next build, fix, subtract and scan cover. */
+export function activate(n: i32): void {
+  numActive = n;
   for (let k = 0; k < n; k++) {
-    const f = load<i32>(usedFeatures + (<usize>k << 2));
-    store<usize>(usedOffset + <usize>k * sizeof<usize>(), <usize>offsetOf(f) * ENTRY);
+    const f = load<i32>(activeFeatures + (<usize>k << 2));
+    store<usize>(activeOffset + <usize>k * sizeof<usize>(), <usize>offsetOf(f) * ENTRY);
   }
 }
 
-/** The histogram of `leaf`: bin b of feature f is at `+ (offsetOf(f) + b) * 24`. */
+/** The histogram of `leaf`: bin b of feature f is at `+ (offsetOf(f) + b) * 16`. */
 // @ts-ignore: decorator
 @inline export function histOf(leaf: i32): usize {
   return hist + <usize>load<i32>(slotOf + (<usize>leaf << 2)) * slotBytes;
 }
 
-/** Gives `leaf` its own slot (a fresh leaf takes the slot of the same number). */
+/** Gives `leaf` a slot. */
 // @ts-ignore: decorator
 @inline export function setSlot(leaf: i32, slot: i32): void {
   store<i32>(slotOf + (<usize>leaf << 2), slot);
@@ -69,15 +78,13 @@ export function useFeatures(n: i32): void {
   return load<i32>(slotOf + (<usize>leaf << 2));
 }
 
-/** Sums the rows of `leaf` into its slot, for the used features. The hot loop of training. */
+/** Sums the rows of `leaf` into its slot, for the active features. The hot loop of training. */
 export function buildHistogram(leaf: i32): void {
   const h = histOf(leaf);
-  const nu = numUsed;
-  for (let k = 0; k < nu; k++) {
-    const f = load<i32>(usedFeatures + (<usize>k << 2));
-    const off = load<usize>(usedOffset + <usize>k * sizeof<usize>());
-    const nb = <usize>(offsetOf(f + 1) - offsetOf(f));
-    memory.fill(h + off, 0, nb * ENTRY);
+  const na = numActive;
+  for (let k = 0; k < na; k++) {
+    const f = load<i32>(activeFeatures + (<usize>k << 2));
+    memory.fill(h + load<usize>(activeOffset + <usize>k * sizeof<usize>()), 0, <usize>numBinsOf(f) * ENTRY);
   }
   const stride = <usize>numFeatures;
   const rows = indices + (<usize>beginOf(leaf) << 2);
@@ -87,24 +94,47 @@ export function buildHistogram(leaf: i32): void {
     const g = load<f64>(grad + (r << 3));
     const w = load<f64>(hess + (r << 3));
     const rowBins = bins + r * stride;
-    for (let k = 0; k < nu; k++) {
-      const f = <usize>load<i32>(usedFeatures + (<usize>k << 2));
-      const p = h + load<usize>(usedOffset + <usize>k * sizeof<usize>()) + <usize>load<u8>(rowBins + f) * ENTRY;
+    for (let k = 0; k < na; k++) {
+      const f = <usize>load<i32>(activeFeatures + (<usize>k << 2));
+      const p = h + load<usize>(activeOffset + <usize>k * sizeof<usize>()) + (<usize>load<u8>(rowBins + f) << 4);
       store<f64>(p, load<f64>(p) + g);
       store<f64>(p, load<f64>(p, 8) + w, 8);
-      store<f64>(p, load<f64>(p, 16) + 1.0, 16);
     }
   }
 }
 
-/** `into -= from` over the used features: the larger child from parent - smaller child. */
+/**
+ * Dataset::FixHistogram: the most frequent bin (when it is not bin 0) as the
+ * leaf's totals less every other bin, as LightGBM gets it. Called after
+ * buildHistogram, with the leaf's sums.
+ */
+export function fixHistogram(leaf: i32, sumG: f64, sumH: f64): void {
+  const h = histOf(leaf);
+  for (let k = 0; k < numActive; k++) {
+    const f = load<i32>(activeFeatures + (<usize>k << 2));
+    const mfb = mostFreqOf(f);
+    if (mfb <= 0) continue;
+    const base = h + load<usize>(activeOffset + <usize>k * sizeof<usize>());
+    let g = sumG;
+    let w = sumH;
+    for (let b = 0, nb = numBinsOf(f); b < nb; b++) {
+      if (b == mfb) continue;
+      g -= load<f64>(base + (<usize>b << 4));
+      w -= load<f64>(base + (<usize>b << 4), 8);
+    }
+    store<f64>(base + (<usize>mfb << 4), g);
+    store<f64>(base + (<usize>mfb << 4), w, 8);
+  }
+}
+
+/** `into -= from` over the active features: the larger child from parent - smaller child. */
 export function subtractHistogram(into: i32, from: i32): void {
   const a = histOf(into);
   const b = histOf(from);
-  for (let k = 0; k < numUsed; k++) {
-    const f = load<i32>(usedFeatures + (<usize>k << 2));
-    const off = load<usize>(usedOffset + <usize>k * sizeof<usize>());
-    const end = off + <usize>(offsetOf(f + 1) - offsetOf(f)) * ENTRY;
+  for (let k = 0; k < numActive; k++) {
+    const f = load<i32>(activeFeatures + (<usize>k << 2));
+    const off = load<usize>(activeOffset + <usize>k * sizeof<usize>());
+    const end = off + <usize>numBinsOf(f) * ENTRY;
     for (let p = off; p < end; p += 8) store<f64>(a + p, load<f64>(a + p) - load<f64>(b + p));
   }
 }

@@ -3,6 +3,8 @@
 // Binary logloss with labels 0/1 and sigmoid 1: g = p - y, h = p (1 - p),
 // written as LightGBM's BinaryLogloss does with labels -1/+1.
 // L2 regression: g = score - y, h = 1.
+// As in LightGBM, gradients and hessians are float32 (score_t) and
+// regression labels float32 (label_t); scores and sums stay double.
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/objective/binary_objective.hpp
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/objective/regression_objective.hpp
 
@@ -25,7 +27,7 @@ export function checkLabels(): i32 {
 /** The score every row starts from: log(p / (1 - p)) or the label mean, over the training rows. */
 export function initScore(): f64 {
   let sum: f64 = 0;
-  for (let r = 0; r < numTrain; r++) sum += load<f64>(labels + (<usize>r << 3));
+  for (let r = 0; r < numTrain; r++) sum += <f64><f32>load<f64>(labels + (<usize>r << 3));
   const mean = sum / <f64>numTrain;
   if (objective != OBJECTIVE_BINARY) return mean;
   const p = max(EPSILON, min(1.0 - EPSILON, mean));
@@ -40,13 +42,13 @@ export function computeGradients(): void {
       const label: f64 = load<f64>(labels + o) > 0 ? 1.0 : -1.0;
       const response = -label / (1.0 + NativeMath.exp(label * load<f64>(scores + o)));
       const a = abs(response);
-      store<f64>(grad + o, response);
-      store<f64>(hess + o, a * (1.0 - a));
+      store<f64>(grad + o, <f64><f32>response);
+      store<f64>(hess + o, <f64><f32>(a * (1.0 - a)));
     }
   } else {
     for (let r = 0; r < numTrain; r++) {
       const o = <usize>r << 3;
-      store<f64>(grad + o, load<f64>(scores + o) - load<f64>(labels + o));
+      store<f64>(grad + o, <f64><f32>(load<f64>(scores + o) - <f64><f32>load<f64>(labels + o)));
       store<f64>(hess + o, 1.0);
     }
   }

@@ -1,42 +1,61 @@
-// Per-tree sampling: the features a tree may split on (feature_fraction) and
-// the rows it is grown on (bagging_fraction, redrawn every tree).
-// https://github.com/microsoft/LightGBM/blob/v4.6.0/src/treelearner/col_sampler.hpp (GetCnt)
-// https://github.com/microsoft/LightGBM/blob/v4.6.0/src/boosting/bagging.hpp (BaggingHelper)
+// Per-tree sampling: the features a tree may split on (feature_fraction,
+// drawn exactly as LightGBM's ColSampler draws them) and the rows it is
+// grown on (bagging_fraction, redrawn every tree).
+// https://github.com/microsoft/LightGBM/blob/v4.6.0/src/treelearner/col_sampler.hpp (GetCnt, ResetByTree)
+// https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/utils/random.h (Sample)
 
 import { numTrain, numFeatures } from "./dataset";
 import { numBinsOf } from "./bins";
 import { usedFeatures, useFeatures } from "./histogram";
 import { indices } from "./partition";
 import { featureFraction, baggingFraction } from "./params";
-import { nextDouble, nextInt } from "./rng";
+import { nextDouble, nextFloat, nextShort } from "./rng";
 
-/** Picks this tree's features among those that can split. Called once per tree. */
+/**
+ * Picks this tree's features among those that can split. Called once per
+ * tree, and once before the first (LightGBM's ColSampler draws when it is
+ * given the training data, then again before every tree).
+ */
 export function sampleFeatures(): void {
   let n = 0;
   for (let f = 0; f < numFeatures; f++) {
     if (numBinsOf(f) > 1) store<i32>(usedFeatures + (<usize>(n++) << 2), f);
   }
   if (featureFraction < 1.0 && n > 0) {
-    const k = max(<i32>NativeMath.round(<f64>n * featureFraction), min(2, n));
-    // A partial Fisher-Yates shuffle draws k, then they are put back in order.
-    for (let i = 0; i < k; i++) {
-      const j = i + nextInt(n - i);
-      const a = load<i32>(usedFeatures + (<usize>i << 2));
-      store<i32>(usedFeatures + (<usize>i << 2), load<i32>(usedFeatures + (<usize>j << 2)));
-      store<i32>(usedFeatures + (<usize>j << 2), a);
-    }
-    for (let i = 1; i < k; i++) {
-      const v = load<i32>(usedFeatures + (<usize>i << 2));
-      let j = i - 1;
-      while (j >= 0 && load<i32>(usedFeatures + (<usize>j << 2)) > v) {
-        store<i32>(usedFeatures + (<usize>(j + 1) << 2), load<i32>(usedFeatures + (<usize>j << 2)));
-        j--;
-      }
-      store<i32>(usedFeatures + (<usize>(j + 1) << 2), v);
-    }
-    n = k;
+    const k = max(<i32>(<f64>n * featureFraction + 0.5), min(2, n));
+    n = sample(n, k);
   }
   useFeatures(n);
+}
+
+// LightGBM Random::Sample(n, k): k ascending positions of [0, n); keeps
+// usedFeatures[position] for each, in place. Returns how many.
+function sample(n: i32, k: i32): i32 {
+  if (k > n || k <= 0) return 0;
+  if (k == n) return n;
+  let got = 0;
+  if (k > 1 && <f64>k > <f64>n / Math.log2(<f64>k)) {
+    for (let i = 0; i < n; i++) {
+      const prob = <f64>(k - got) / <f64>(n - i);
+      if (<f64>nextFloat() < prob) keep(got++, i);
+    }
+  } else {
+    const minStep = 1;
+    const avgStep = n / k;
+    const maxStep = 2 * avgStep - minStep;
+    let start = -1;
+    for (let i = 0; i < k; i++) {
+      start += nextShort(minStep, maxStep + 1);
+      if (start >= n) break;
+      keep(got++, start);
+    }
+  }
+  return got;
+}
+
+// @ts-ignore: decorator
+@inline function keep(to: i32, from: i32): void {
+  store<i32>(usedFeatures + (<usize>to << 2), load<i32>(usedFeatures + (<usize>from << 2)));
 }
 
 /** Fills the partition's index array with this tree's rows, ascending; returns how many. Called once per tree. */

@@ -8,8 +8,9 @@
 //
 // The starting score is folded into the first tree's leaves as LightGBM does
 // with boost_from_average (Tree::AddBias, which also sets its shrinkage to 1).
-// Doubles are written as C's %.17g, as LightGBM writes thresholds and leaf
-// values: 17 significant digits, so every double reads back exactly.
+// Thresholds, leaf values and leaf weights are written as C's %.17g, as
+// LightGBM writes them: 17 significant digits, so every double reads back
+// exactly; the informational fields get %g's 6 digits, as in LightGBM.
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/boosting/gbdt_model_text.cpp (SaveModelToString)
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/io/tree.cpp (Tree::ToString)
 
@@ -32,18 +33,23 @@ export interface LightGbmModel {
 
 const K_EPSILON = 1e-15;
 
-/** C's printf("%.17g", x). */
-export function formatDouble(x: number): string {
+/** C's printf("%.<precision>g", x); 17 digits by default, enough for any double to read back exactly. */
+export function formatDouble(x: number, precision = 17): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mantissa, e] = x.toExponential(16).split('e') as [string, string];
+  const [mantissa, e] = x.toExponential(precision - 1).split('e') as [string, string];
   const exp = Number(e);
   const trim = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-  if (exp < -4 || exp >= 17) return `${trim(mantissa)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  return trim(x.toFixed(16 - exp));
+  if (exp < -4 || exp >= precision) return `${trim(mantissa)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return trim(x.toFixed(precision - 1 - exp));
 }
+
+// What LightGBM writes with the stream's default precision (split gains,
+// internal values and weights, shrinkage): informational, never read back
+// for predictions.
+const short = (x: number) => formatDouble(x, 6);
 
 /**
  * Feature names LightGBM accepts: no whitespace (it splits the line on
@@ -77,14 +83,15 @@ function withBias(t: GrownTree, bias: number): GrownTree {
 }
 
 function treeText(t: GrownTree): string {
-  const d = (a: ArrayLike<number>) => Array.from(a, formatDouble).join(' ');
+  const d = (a: ArrayLike<number>) => Array.from(a, (x) => formatDouble(x)).join(' ');
+  const g = (a: ArrayLike<number>) => Array.from(a, short).join(' ');
   const i = (a: ArrayLike<number>) => Array.from(a, String).join(' ');
   const one = t.numLeaves === 1;
   return [
     `num_leaves=${t.numLeaves}`,
     'num_cat=0',
     `split_feature=${i(t.feature)}`,
-    `split_gain=${d(t.gain)}`,
+    `split_gain=${g(t.gain)}`,
     `threshold=${d(t.threshold)}`,
     `decision_type=${i(t.decisionType)}`,
     `left_child=${i(t.left)}`,
@@ -92,11 +99,11 @@ function treeText(t: GrownTree): string {
     `leaf_value=${d(t.leafValue)}`,
     `leaf_weight=${one ? '' : d(t.leafWeight)}`,
     `leaf_count=${i(t.leafCount)}`,
-    `internal_value=${d(t.internalValue)}`,
-    `internal_weight=${d(t.internalWeight)}`,
+    `internal_value=${g(t.internalValue)}`,
+    `internal_weight=${g(t.internalWeight)}`,
     `internal_count=${i(t.internalCount)}`,
     'is_linear=0',
-    `shrinkage=${formatDouble(t.shrinkage)}`,
+    `shrinkage=${short(t.shrinkage)}`,
     '',
     '',
   ].join('\n');
