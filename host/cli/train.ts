@@ -65,12 +65,14 @@ function treeLine(trees: number, stream: NodeJS.WriteStream) {
 /** The summary printed after training. */
 export function summary(out: string, r: TrainResult, rows: number): string {
   const why = { trees: 'all trees grown', 'early-stopping': `early stopping after ${r.treesGrown} trees`, 'no-split': 'no split left that gains' }[r.stopReason];
+  const kept = r.trees.length === 0 ? 'a constant model' : `${r.trees.length} trees kept`;
   const lines = [
-    `${out}: ${r.trees.length} trees kept (${why}), ${r.params.objective}, ${r.featureNames.length} features`,
+    `${out}: ${kept} (${why}), ${r.params.objective}, ${r.featureNames.length} features`,
     `rows: ${r.split.train.length} training, ${r.split.valid.length} validation (of ${rows})`,
   ];
   if (r.metricName !== null) {
-    lines.push(`best iteration ${r.trees.length}: validation ${r.metricName === 'auc' ? 'AUC' : 'RMSE'} ${r.metric.toFixed(6)}`);
+    const name = r.metricName === 'auc' ? 'AUC' : 'RMSE';
+    lines.push(`${r.trees.length === 0 ? 'constant model' : `best iteration ${r.trees.length}`}: validation ${name} ${r.metric.toFixed(6)}`);
   }
   lines.push(`time: ${r.seconds.toFixed(2)} s`);
   return lines.join('\n') + '\n';
