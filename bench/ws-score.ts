@@ -1,0 +1,116 @@
+// WebSocket scoring API benchmark: requests/s and latency of {"op":"score"}
+// on /ws for single-event and 100-event requests, from a load generator in a
+// separate process (bench/ws-score-client.ts) over loopback, several
+// connections, pipelined requests. The server runs here, in this process,
+// with the STAND-IN scoring of the tests (test/helpers/stand-in-scoring.ts:
+// the real event validation and a formula, no model), so the figures are
+// those of the server, protocol and validation path, not of the fraud model;
+// a second server with a constant answer (no validation) shows the server
+// and protocol path alone. Two kinds of run each: closed loop (max
+// throughput) and open loop at a fixed rate (latency under that load).
+// Reports only: never fails on a time.
+//
+//   npm run bench:ws        # BENCH_SECONDS (default 10) per run, BENCH_CONNECTIONS (default 4)
+
+import { execFile } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createMetrics } from '../host/metrics/registry.js';
+import { createServer } from '../host/server/index.js';
+import { createInstrumentation } from '../host/service/instrumentation.js';
+import { createMemoryStore } from '../host/sinks/memory-store.js';
+import { createStandInScoring } from '../test/helpers/stand-in-scoring.js';
+import type { Scoring } from '../host/service/types.js';
+import type { LoadResult } from './ws-score-client.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const PIPELINE = Number(process.env.BENCH_PIPELINE ?? 32);
+/** The issue's target: 50,000 single-event scores/s with p99 < 2 ms. */
+const TARGET_RATE = 50_000;
+const CLIENT = join(fileURLToPath(new URL('.', import.meta.url)), 'ws-score-client.js');
+
+const run = promisify(execFile);
+
+async function load(url: string, mode: 'closed' | 'open', events: number, arg: number): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, [CLIENT, url, mode, String(events), String(CONNECTIONS), String(arg), String(SECONDS), String(WARMUP)], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Scores nothing: a constant answer per event, to show the server and protocol path alone. */
+const constantScoring: Scoring = { score: (events) => events.map(() => ({ eventId: 'e', fraudScore: 0.1, decision: 'allow' as const, reasons: [] })) };
+
+async function main(): Promise<void> {
+  const results: { name: string; r: LoadResult; serverCpu: number }[] = [];
+
+  const withServer = async (scoring: Scoring, steps: (url: string) => Promise<void>) => {
+    const instrumentation = createInstrumentation();
+    const store = createMemoryStore();
+    const metrics = createMetrics(instrumentation);
+    const server = await createServer({ port: 0, host: '127.0.0.1', scoring, store, metrics, instrumentation });
+    try {
+      await steps(`ws://127.0.0.1:${server.port}/ws`);
+    } finally {
+      server.close();
+      store.close();
+      metrics.close();
+    }
+  };
+
+  const step = async (url: string, name: string, mode: 'closed' | 'open', events: number, arg: number) => {
+    process.stderr.write(`${name} ...\n`);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await load(url, mode, events, arg);
+    const cpu = process.cpuUsage(cpu0);
+    // Over the whole run (warm-up included): the server's share of one core.
+    const serverCpu = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
+    results.push({ name, r, serverCpu });
+    process.stderr.write(`  ${int(r.requestsPerSecond)} req/s, ${int(r.scoresPerSecond)} scores/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, errors ${r.errors}, server CPU ${serverCpu.toFixed(2)}, client CPU ${r.clientCpu}\n`);
+    return r;
+  };
+  const conns = `${CONNECTIONS} conns x ${PIPELINE} in flight`;
+
+  await withServer(createStandInScoring(), async (url) => {
+    await step(url, `stand-in: 1 event, max throughput (${conns})`, 'closed', 1, PIPELINE);
+    await step(url, `stand-in: 1 event, fixed rate ${int(TARGET_RATE)} req/s`, 'open', 1, TARGET_RATE);
+    const max100 = await step(url, `stand-in: 100 events, max throughput (${conns})`, 'closed', 100, PIPELINE);
+    const half = Math.max(100, Math.floor(max100.requestsPerSecond / 2 / 100) * 100);
+    await step(url, `stand-in: 100 events, fixed rate ${int(half)} req/s (about half the max)`, 'open', 100, half);
+  });
+  await withServer(constantScoring, async (url) => {
+    await step(url, `constant answer: 1 event, max throughput (${conns})`, 'closed', 1, PIPELINE);
+    await step(url, `constant answer: 1 event, fixed rate ${int(TARGET_RATE)} req/s`, 'open', 1, TARGET_RATE);
+  });
+
+  const cpu = cpus();
+  const machine = `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, load average before ${loadavg()[0]!.toFixed(2)}`;
+  process.stdout.write(`Machine: ${machine}\n`);
+  process.stdout.write(`Command: npm run bench:ws (BENCH_SECONDS=${SECONDS}, ${WARMUP} s warm-up, ${CONNECTIONS} connections)\n\n`);
+  process.stdout.write(
+    table(
+      ['run', 'requests/s', 'scores/s', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'p99.9 (ms)', 'max (ms)', 'server CPU', 'client CPU', 'errors'],
+      results.map(({ name, r, serverCpu }) => [
+        name, int(r.requestsPerSecond), int(r.scoresPerSecond), r.latencyMs.p50, r.latencyMs.p90, r.latencyMs.p99, r.latencyMs.p999, r.latencyMs.max,
+        serverCpu.toFixed(2), r.clientCpu.toFixed(2), r.errors,
+      ]),
+    ) + '\n',
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
