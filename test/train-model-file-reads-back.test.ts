@@ -74,6 +74,12 @@ describe('names and numbers', () => {
     expect(formatDouble(123456789012345680000)).toBe('1.2345678901234568e+20');
     expect(formatDouble(0.0001)).toBe('0.0001');
     expect(formatDouble(Infinity)).toBe('inf');
+    // An exact decimal tie rounds to even, as glibc does (toPrecision would round it up).
+    expect(formatDouble(4.65988922119140625)).toBe('4.6598892211914062');
+    expect(formatDouble(5e-324)).toBe('4.9406564584124654e-324');
+    expect(formatDouble(1e21)).toBe('1e+21');
+    expect(formatDouble(0.30000000000000004, 6)).toBe('0.3');
+    expect(formatDouble(1234567, 6)).toBe('1.23457e+06');
     for (const x of [Math.PI, -Math.E * 1e-7, 1 / 3, 5e-324, 1.7976931348623157e308]) expect(Number(formatDouble(x))).toBe(x);
   });
 

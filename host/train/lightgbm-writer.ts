@@ -33,18 +33,46 @@ export interface LightGbmModel {
 
 const K_EPSILON = 1e-15;
 
-/** C's printf("%.<precision>g", x); 17 digits by default, enough for any double to read back exactly. */
+/**
+ * C's printf("%.<precision>g", x), from the double's exact decimal value and
+ * rounding half to even as glibc does (JavaScript's toPrecision rounds
+ * exact ties up). 17 digits by default: any double reads back exactly.
+ */
 export function formatDouble(x: number, precision = 17): string {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const [mantissa, e] = x.toExponential(precision - 1).split('e') as [string, string];
-  const exp = Number(e);
-  const trim = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-  if (exp < -4 || exp >= precision) return `${trim(mantissa)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  return trim(x.toFixed(precision - 1 - exp));
+  const sign = x < 0 ? '-' : '';
+  // |x| = digits * 10^-scale exactly.
+  scratch.setFloat64(0, Math.abs(x));
+  const bits = scratch.getBigUint64(0);
+  const biased = Number(bits >> 52n);
+  const mantissa = biased === 0 ? bits & 0xfffffffffffffn : (bits & 0xfffffffffffffn) | (1n << 52n);
+  const exp2 = biased === 0 ? -1074 : biased - 1075;
+  let digits = exp2 >= 0 ? (mantissa << BigInt(exp2)).toString() : (mantissa * 5n ** BigInt(-exp2)).toString();
+  const scale = exp2 >= 0 ? 0 : -exp2;
+  let exp10 = digits.length - 1 - scale; // the power of ten of the first digit
+  if (digits.length > precision) {
+    const rest = digits.slice(precision);
+    let kept = BigInt(digits.slice(0, precision));
+    const tie = rest[0] === '5' && /^50*$/.test(rest);
+    if (rest[0]! > '5' || (rest[0] === '5' && !tie) || (tie && kept % 2n === 1n)) kept += 1n;
+    const s = kept.toString();
+    if (s.length > precision) exp10 += 1; // 999.. rounded up to 1000..
+    digits = s.slice(0, precision);
+  }
+  digits = digits.replace(/0+$/, '') || '0';
+  if (exp10 < -4 || exp10 >= precision) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${m}e${exp10 < 0 ? '-' : '+'}${String(Math.abs(exp10)).padStart(2, '0')}`;
+  }
+  if (exp10 < 0) return `${sign}0.${'0'.repeat(-exp10 - 1)}${digits}`;
+  if (digits.length <= exp10 + 1) return `${sign}${digits}${'0'.repeat(exp10 + 1 - digits.length)}`;
+  return `${sign}${digits.slice(0, exp10 + 1)}.${digits.slice(exp10 + 1)}`;
 }
+
+const scratch = new DataView(new ArrayBuffer(8));
 
 // What LightGBM writes with the stream's default precision (split gains,
 // internal values and weights, shrinkage): informational, never read back

@@ -4,9 +4,9 @@
 import { statusMessage } from '../engine/status.js';
 
 const MESSAGES: Record<number, string> = {
-  [-101]: 'a binary label is neither 0 nor 1',
-  [-102]: 'trainer exports called out of order',
-  [-103]: 'more trees than the trainer reserved room for',
+  [-201]: 'a binary label is neither 0 nor 1',
+  [-202]: 'trainer exports called out of order',
+  [-203]: 'more trees than the trainer reserved room for',
 };
 
 /** Describes a negative status from the trainer. */
