@@ -152,11 +152,9 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf:
   store<f64>(featMin + (<usize>f << 3), load<f64>(distinct));
   store<f64>(featMax + (<usize>f << 3), load<f64>(distinct + (<usize>(nd - 1) << 3)));
 
-  const stride = <usize>numFeatures;
-  let p = bins + <usize>f;
+  const col = bins + <usize>f * <usize>numRows;
   for (let r = 0; r < numRows; r++) {
-    store<u8>(p, <u8>valueToBin(f, load<f64>(column + (<usize>r << 3))));
-    p += stride;
+    store<u8>(col + <usize>r, <u8>valueToBin(f, load<f64>(column + (<usize>r << 3))));
   }
   return nb;
 }

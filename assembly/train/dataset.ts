@@ -1,6 +1,6 @@
 // The training data inside the module: labels, binned features (one u8 per
-// feature per row, row-major so a row's bins share a cache line), raw scores
-// and gradients. Rows [0, numTrain) train; rows [numTrain, numRows) are the
+// feature per row, column-major: a histogram pass reads one feature's
+// column, which stays in cache), raw scores and gradients. Rows [0, numTrain) train; rows [numTrain, numRows) are the
 // validation split, binned with the training rows' bin bounds.
 
 import { OK, E_NO_MEMORY, E_BAD_ARGUMENT } from "../status";
@@ -13,7 +13,7 @@ export let numValid: i32 = 0;
 export let numRows: i32 = 0;
 export let numFeatures: i32 = 0;
 
-export let bins: usize = 0; // u8[numRows * numFeatures], row-major
+export let bins: usize = 0; // u8[numFeatures * numRows], column-major
 export let labels: usize = 0; // f64[numRows]
 export let column: usize = 0; // f64[numRows]: the host writes one feature at a time
 export let scores: usize = 0; // f64[numRows]: raw margins
@@ -59,5 +59,5 @@ export function reserveData(train: i32, valid: i32, features: i32): i32 {
 /** The bin of feature `f` in row `r`. */
 // @ts-ignore: decorator
 @inline export function binAt(r: i32, f: i32): i32 {
-  return <i32>load<u8>(bins + <usize>r * <usize>numFeatures + <usize>f);
+  return <i32>load<u8>(bins + <usize>f * <usize>numRows + <usize>r);
 }

@@ -3,7 +3,7 @@
 // rescoring of the first k trees after early stopping. A node is six i32:
 // feature, threshold bin, NaN bin (-1: none), NaN goes left, left, right.
 
-import { realloc, bins, numFeatures, scores } from "./dataset";
+import { realloc, bins, numRows, scores } from "./dataset";
 import { numLeavesOf, f64At, i32At, T_LEAF_VALUE, T_FEATURE, T_THRESHOLD_BIN, T_DECISION, T_LEFT, T_RIGHT } from "./tree";
 import { nanBinOf } from "./partition";
 
@@ -62,11 +62,12 @@ export function keepTree(): void {
 // @ts-ignore: decorator
 @inline export function treeOutput(t: i32, r: i32): f64 {
   const base = nodes + <usize>t * <usize>stride * NODE;
-  const row = bins + <usize>r * <usize>numFeatures;
+  const row = bins + <usize>r;
+  const column = <usize>numRows;
   let node = load<i32>(leafCounts + (<usize>t << 2)) > 1 ? 0 : -1;
   while (node >= 0) {
     const p = base + <usize>node * NODE;
-    const b = <i32>load<u8>(row + <usize>load<i32>(p));
+    const b = <i32>load<u8>(row + <usize>load<i32>(p) * column);
     const left = b == load<i32>(p, 8) ? load<i32>(p, 12) != 0 : b <= load<i32>(p, 4);
     node = left ? load<i32>(p, 16) : load<i32>(p, 20);
   }

@@ -4,7 +4,7 @@
 // gets the other as parent - child (the subtraction trick), in the
 // parent's slot. Only the features a split can still use are touched.
 
-import { grad, hess, bins, numFeatures, realloc } from "./dataset";
+import { grad, hess, bins, numFeatures, numTrain, numRows, realloc } from "./dataset";
 import { offsetOf, totalBins, numBinsOf, mostFreqOf } from "./bins";
 import { indices, beginOf, countOf } from "./partition";
 
@@ -24,6 +24,9 @@ export let activeFeatures: usize = 0; // i32[F]
 export let numActive: i32 = 0;
 let activeOffset: usize = 0; // usize[F]: byte offset of each active feature in a slot
 let featureCap: i32 = 0;
+let orderedGrad: usize = 0; // f64[numTrain]: the gradients of the leaf being built, in its row order
+let orderedHess: usize = 0;
+let orderedCap: i32 = 0;
 
 /** Sizes `leaves` histogram slots; returns false when they would not fit. Called by trainStart. */
 export function reserveHistograms(leaves: i32): bool {
@@ -37,6 +40,11 @@ export function reserveHistograms(leaves: i32): bool {
   if (leaves > slotCap) {
     slotOf = realloc(slotOf, <usize>leaves << 2);
     slotCap = leaves;
+  }
+  if (numTrain > orderedCap) {
+    orderedGrad = realloc(orderedGrad, <usize>numTrain << 3);
+    orderedHess = realloc(orderedHess, <usize>numTrain << 3);
+    orderedCap = numTrain;
   }
   if (numFeatures > featureCap) {
     usedFeatures = realloc(usedFeatures, <usize>numFeatures << 2);
@@ -78,27 +86,43 @@ export function activate(n: i32): void {
   return load<i32>(slotOf + (<usize>leaf << 2));
 }
 
-/** Sums the rows of `leaf` into its slot, for the active features. The hot loop of training. */
+/**
+ * Sums the rows of `leaf` into its slot, for the active features: the
+ * leaf's gradients are gathered once in row order (LightGBM's ordered
+ * gradients), then each feature's column is read through the leaf's rows
+ * into that feature's part of the slot, which stays in L1. The hot loop of
+ * training.
+ */
 export function buildHistogram(leaf: i32): void {
   const h = histOf(leaf);
-  const na = numActive;
-  for (let k = 0; k < na; k++) {
-    const f = load<i32>(activeFeatures + (<usize>k << 2));
-    memory.fill(h + load<usize>(activeOffset + <usize>k * sizeof<usize>()), 0, <usize>numBinsOf(f) * ENTRY);
-  }
-  const stride = <usize>numFeatures;
   const rows = indices + (<usize>beginOf(leaf) << 2);
   const n = countOf(leaf);
-  for (let i = 0; i < n; i++) {
-    const r = <usize>load<i32>(rows + (<usize>i << 2));
-    const g = load<f64>(grad + (r << 3));
-    const w = load<f64>(hess + (r << 3));
-    const rowBins = bins + r * stride;
-    for (let k = 0; k < na; k++) {
-      const f = <usize>load<i32>(activeFeatures + (<usize>k << 2));
-      const p = h + load<usize>(activeOffset + <usize>k * sizeof<usize>()) + (<usize>load<u8>(rowBins + f) << 4);
-      store<f64>(p, load<f64>(p) + g);
-      store<f64>(p, load<f64>(p, 8) + w, 8);
+  for (let i = 0; i < n && n != numTrain; i++) {
+    const r = <usize>load<i32>(rows + (<usize>i << 2)) << 3;
+    store<f64>(orderedGrad + (<usize>i << 3), load<f64>(grad + r));
+    store<f64>(orderedHess + (<usize>i << 3), load<f64>(hess + r));
+  }
+  const stride = <usize>numRows;
+  // Every training row, in order (only the root without bagging has them
+  // all, and sampleRows lists them 0..n-1): read the columns straight.
+  const all = n == numTrain;
+  for (let k = 0; k < numActive; k++) {
+    const f = load<i32>(activeFeatures + (<usize>k << 2));
+    const fh = h + load<usize>(activeOffset + <usize>k * sizeof<usize>());
+    memory.fill(fh, 0, <usize>numBinsOf(f) * ENTRY);
+    const col = bins + <usize>f * stride;
+    if (all) {
+      for (let i = 0; i < n; i++) {
+        const p = fh + (<usize>load<u8>(col + <usize>i) << 4);
+        store<f64>(p, load<f64>(p) + load<f64>(grad + (<usize>i << 3)));
+        store<f64>(p, load<f64>(p, 8) + load<f64>(hess + (<usize>i << 3)), 8);
+      }
+      continue;
+    }
+    for (let i = 0; i < n; i++) {
+      const p = fh + (<usize>load<u8>(col + <usize>load<i32>(rows + (<usize>i << 2))) << 4);
+      store<f64>(p, load<f64>(p) + load<f64>(orderedGrad + (<usize>i << 3)));
+      store<f64>(p, load<f64>(p, 8) + load<f64>(orderedHess + (<usize>i << 3)), 8);
     }
   }
 }

@@ -3,7 +3,7 @@
 // leaf's range stably, so rows stay in ascending order and the histogram
 // loop reads the bins front to back.
 
-import { numTrain, numFeatures, bins, realloc } from "./dataset";
+import { numTrain, numRows, bins, realloc } from "./dataset";
 import { numBinsOf, missingOf, MISSING_NAN } from "./bins";
 
 export let indices: usize = 0; // i32[numTrain]
@@ -63,14 +63,13 @@ export function partitionLeaf(leaf: i32, newLeaf: i32, f: i32, threshold: i32, d
   const begin = beginOf(leaf);
   const count = countOf(leaf);
   const nanBin = nanBinOf(f);
-  const stride = <usize>numFeatures;
-  const col = bins + <usize>f;
+  const col = bins + <usize>f * <usize>numRows;
   const base = indices + (<usize>begin << 2);
   let nl = 0;
   let nr = 0;
   for (let i = 0; i < count; i++) {
     const r = load<i32>(base + (<usize>i << 2));
-    const b = <i32>load<u8>(col + <usize>r * stride);
+    const b = <i32>load<u8>(col + <usize>r);
     if (binGoesLeft(b, nanBin, threshold, defaultLeft)) store<i32>(base + (<usize>(nl++) << 2), r);
     else store<i32>(spill + (<usize>(nr++) << 2), r);
   }
