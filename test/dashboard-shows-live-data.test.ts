@@ -49,7 +49,9 @@ afterAll(async () => {
 
 test('live numbers, a fraud alert with its reasons, top items and a stock alert with its forecast chart appear', async () => {
   const page = await browser.context.newPage();
-  await page.goto(`${t.url}/?access_token=${TOKEN}`);
+  const response = await page.goto(`${t.url}/?access_token=${TOKEN}`);
+  // The page runs under a policy that allows only its own inline code and same-origin connections.
+  expect(response!.headers()['content-security-policy']).toContain("connect-src 'self'");
   await page.waitForSelector('#status.live');
 
   // ~500 events/s from the ticker; latency p50 a few ms.

@@ -24,6 +24,15 @@ export interface HttpDeps {
 
 const DEFAULT_K = 10;
 export const MAX_K = 100;
+// The page shows strings from events (user ids, reason texts): it writes them
+// as text, and the policy allows only its own inline code and same-origin
+// connections, should anything slip through.
+const DASHBOARD_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy':
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
 const JSON_CONTENT = /^application\/(?:[\w.+-]*\+)?json\s*(?:;|$)/i;
 
 /** k from the query string: absent means 10; otherwise an integer in [1, MAX_K], or null. */
@@ -165,7 +174,7 @@ export function registerHttp(app: TemplatedApp, deps: HttpDeps): void {
   // /ws itself is registered by ws.ts; a plain GET (no upgrade) falls through to here.
   app.get('/ws', route('/ws', 'GET', true, (reply) => reply.error(426, 'upgrade_required', 'GET /ws is a WebSocket endpoint: connect with a WebSocket client', { Upgrade: 'websocket' })));
 
-  app.get('/', route('/', 'GET', true, (reply) => reply.send(200, deps.dashboardHtml, 'text/html; charset=utf-8', { 'Cache-Control': 'no-store' })));
+  app.get('/', route('/', 'GET', true, (reply) => reply.send(200, deps.dashboardHtml, 'text/html; charset=utf-8', DASHBOARD_HEADERS)));
 
   // A known path with the wrong method is a 405 naming the right one.
   for (const [pattern, allow] of [
