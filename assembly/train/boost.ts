@@ -14,7 +14,7 @@ import { reservePartition, indices, beginOf, countOf } from "./partition";
 import { reserveTree, shrinkTree, f64At, T_LEAF_VALUE } from "./tree";
 import { reserveEnsemble, keepTree, addTree, numTrees } from "./ensemble";
 import { reserveGrowth, growTree } from "./grow";
-import { sampleFeatures, sampleRows } from "./sample";
+import { sampleFeatures, sampleRows, reserveSampling } from "./sample";
 
 export let init: f64 = 0;
 let started = false;
@@ -29,6 +29,7 @@ export function start(): i32 {
   reservePartition(numLeaves);
   reserveTree(numLeaves);
   reserveGrowth(numLeaves);
+  reserveSampling();
   if (!reserveHistograms(numLeaves) || !reserveEnsemble(maxTrees, numLeaves)) return E_NO_MEMORY;
   // LightGBM's ColSampler draws once when it gets the training data.
   sampleFeatures();

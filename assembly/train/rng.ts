@@ -35,6 +35,12 @@ export function nextShort(lo: i32, hi: i32): i32 {
   return randInt16() % (hi - lo) + lo;
 }
 
+/** LightGBM Random::RandInt32: an integer in [0, 2^31). */
+export function nextInt32(): i32 {
+  lcg = 214013 * lcg + 2531011;
+  return <i32>(lcg & 0x7fffffff);
+}
+
 /** LightGBM Random::NextFloat: a float in [0, 1). */
 export function nextFloat(): f32 {
   return <f32>randInt16() / <f32>32768.0;

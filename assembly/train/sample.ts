@@ -4,12 +4,12 @@
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/treelearner/col_sampler.hpp (GetCnt, ResetByTree)
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/utils/random.h (Sample)
 
-import { numTrain, numFeatures } from "./dataset";
+import { numTrain, numFeatures, realloc } from "./dataset";
 import { numBinsOf } from "./bins";
 import { usedFeatures, useFeatures } from "./histogram";
 import { indices } from "./partition";
 import { featureFraction, baggingFraction } from "./params";
-import { nextDouble, nextFloat, nextShort } from "./rng";
+import { nextDouble, nextFloat, nextInt32 } from "./rng";
 
 /**
  * Picks this tree's features among those that can split. Called once per
@@ -40,17 +40,27 @@ function sample(n: i32, k: i32): i32 {
       if (<f64>nextFloat() < prob) keep(got++, i);
     }
   } else {
-    const minStep = 1;
-    const avgStep = n / k;
-    const maxStep = 2 * avgStep - minStep;
-    let start = -1;
-    for (let i = 0; i < k; i++) {
-      start += nextShort(minStep, maxStep + 1);
-      if (start >= n) break;
-      keep(got++, start);
+    // Floyd's algorithm: for r = n-k .. n-1 draw v in [0, r], take r
+    // instead when v is taken; then in ascending order.
+    memory.fill(picked, 0, <usize>n);
+    for (let r = n - k; r < n; r++) {
+      const v = nextInt32() % (r + 1);
+      store<u8>(picked + <usize>(load<u8>(picked + <usize>v) != 0 ? r : v), 1);
     }
+    for (let i = 0; i < n; i++) if (load<u8>(picked + <usize>i) != 0) keep(got++, i);
   }
   return got;
+}
+
+let picked: usize = 0; // u8[F]
+let pickedCap: i32 = 0;
+
+/** Sizes the sampler's scratch. Called by trainStart. */
+export function reserveSampling(): void {
+  if (numFeatures > pickedCap) {
+    picked = realloc(picked, <usize>numFeatures);
+    pickedCap = numFeatures;
+  }
 }
 
 // @ts-ignore: decorator
