@@ -2,13 +2,13 @@
 // "Training"). Numbers only: the host writes labels and one feature column
 // at a time into module buffers, then calls trainNextTree once per tree and
 // reads each tree from the output section (layout in tree.ts).
-// Order: trainReserve, (trainLabelPtr, trainColumnPtr + trainBinColumn per
-// feature), trainConfigure, trainStart, trainNextTree..., trainRescore.
+// Order: trainReserve, trainConfigure, (trainLabelPtr, trainColumnPtr +
+// trainBinColumn per feature), trainStart, trainNextTree..., trainRescore.
 
 import { OK, E_BAD_ARGUMENT } from "../status";
 import { E_TRAIN_ORDER } from "./status";
 import { reserveData, column, labels, scores, numFeatures, numTrain } from "./dataset";
-import { reserveBins, binColumn, numBinsOf, featMin, featMax } from "./bins";
+import { reserveBins, binColumn, numBinsOf, featMin, featMax, sampleBinRows } from "./bins";
 import { setParams, OBJECTIVE_BINARY, OBJECTIVE_REGRESSION } from "./params";
 import { start, nextTree, rescore, init } from "./boost";
 import { tree } from "./tree";
@@ -59,12 +59,14 @@ export function trainFeatureMax(f: i32): f64 {
 
 /**
  * Sets the parameters (objective 0 binary, 1 regression; maxDepth <= 0 for
- * none); returns a status. Called once per run, before trainStart.
+ * none) and draws the rows bins are built from; returns a status. Called
+ * once per run, after trainReserve and before binning.
  */
 export function trainConfigure(
   objective: i32, trees: i32, leaves: i32, maxDepth: i32, minDataInLeaf: i32, minSumHessian: f64,
   lambdaL2: f64, minGainToSplit: f64, learningRate: f64, featureFraction: f64, baggingFraction: f64, seed: i32,
 ): i32 {
+  if (numTrain == 0) return E_TRAIN_ORDER;
   if (objective != OBJECTIVE_BINARY && objective != OBJECTIVE_REGRESSION) return E_BAD_ARGUMENT;
   if (trees < 1 || leaves < 2 || leaves > 131072 || minDataInLeaf < 1) return E_BAD_ARGUMENT;
   if (!(minSumHessian >= 0) || !(lambdaL2 >= 0) || !(minGainToSplit >= 0) || !(learningRate > 0)) return E_BAD_ARGUMENT;
@@ -72,6 +74,7 @@ export function trainConfigure(
   setParams(objective, trees, leaves, maxDepth, minDataInLeaf, minSumHessian, lambdaL2, minGainToSplit,
     learningRate, featureFraction, baggingFraction);
   seedRandom(<u32>seed);
+  sampleBinRows();
   return OK;
 }
 

@@ -8,6 +8,7 @@
 
 import { OK, E_BAD_ARGUMENT } from "../status";
 import { numTrain, numRows, numFeatures, column, bins, realloc } from "./dataset";
+import { LightRandom, dataSeed, sampleMask } from "./rng";
 
 export const MAX_BIN: i32 = 255;
 /** Bounds per feature in featUpper: MAX_BIN + 1, rounded up. */
@@ -17,6 +18,8 @@ export const MISSING_NONE: i32 = 0;
 export const MISSING_NAN: i32 = 2;
 /** LightGBM's kZeroThreshold (1e-35f): |x| at or below it is zero. */
 export const ZERO: f64 = <f64>(<f32>1e-35);
+/** LightGBM's bin_construct_sample_cnt: bins come from at most this many training rows. */
+export const BIN_SAMPLE_ROWS: i32 = 200000;
 
 export let featNumBins: usize = 0; // i32[F]
 export let featMissing: usize = 0; // i32[F]
@@ -32,6 +35,9 @@ let distinct: usize = 0; // f64[numTrain + 2]
 let counts: usize = 0; // i32[numTrain + 2]
 let isBig: usize = 0; // u8[numTrain + 2]
 let scratchRows: i32 = 0;
+let sampleRows: usize = 0; // u8[numTrain]: the rows bins are built from (when numTrain > BIN_SAMPLE_ROWS)
+let sampleCap: i32 = 0;
+let sampled = false;
 let featCapacity: i32 = 0;
 const upperTmp = new StaticArray<f64>(UPPER_STRIDE);
 const lowerTmp = new StaticArray<f64>(UPPER_STRIDE);
@@ -60,6 +66,22 @@ export function reserveBins(): void {
     isBig = realloc(isBig, n);
     scratchRows = numTrain;
   }
+  sampled = false;
+}
+
+/**
+ * Draws the training rows bins are built from, as LightGBM does with
+ * data_random_seed when there are more than bin_construct_sample_cnt.
+ * Called by trainConfigure, after the seed is set.
+ */
+export function sampleBinRows(): void {
+  sampled = numTrain > BIN_SAMPLE_ROWS;
+  if (!sampled) return;
+  if (numTrain > sampleCap) {
+    sampleRows = realloc(sampleRows, <usize>numTrain);
+    sampleCap = numTrain;
+  }
+  sampleMask(new LightRandom(dataSeed), numTrain, BIN_SAMPLE_ROWS, sampleRows);
 }
 
 /** LightGBM's most_freq_bin of feature f. */
@@ -106,12 +128,16 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf:
   if (f < 0 || f >= numFeatures || maxBin < 2 || maxBin > MAX_BIN || minDataInBin < 0) return E_BAD_ARGUMENT;
   let n = 0;
   let na = 0;
+  const total = sampled ? BIN_SAMPLE_ROWS : numTrain;
+  // DatasetLoader: min_data_in_leaf scaled to the sample.
+  const filter = sampled ? <i32>(<f64>minDataInLeaf * <f64>total / <f64>numTrain) : minDataInLeaf;
   for (let r = 0; r < numTrain; r++) {
+    if (sampled && load<u8>(sampleRows + <usize>r) == 0) continue;
     const x = load<f64>(column + (<usize>r << 3));
     if (x != x) na++;
     else if (abs(x) > ZERO) store<f64>(values + (<usize>(n++) << 3), x);
   }
-  const zeroCnt = numTrain - n - na;
+  const zeroCnt = total - n - na;
   if (n > 1) valuesArray.subarray(0, n).sort();
 
   // Distinct values with counts, zero placed where it falls.
@@ -135,11 +161,11 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf:
   let missing = na > 0 ? MISSING_NAN : MISSING_NONE;
   const out = featUpper + (<usize>f * <usize>UPPER_STRIDE << 3);
   let nb = missing == MISSING_NAN
-    ? zeroAsOneBin(nd, maxBin - 1, numTrain - na, minDataInBin, out)
-    : zeroAsOneBin(nd, maxBin, numTrain, minDataInBin, out);
+    ? zeroAsOneBin(nd, maxBin - 1, total - na, minDataInBin, out)
+    : zeroAsOneBin(nd, maxBin, total, minDataInBin, out);
   if (missing == MISSING_NAN) store<f64>(out + (<usize>(nb++) << 3), NaN);
   countBins(nd, nb, na, out);
-  if (nb > 1 && !canSplit(nb, minDataInLeaf)) {
+  if (nb > 1 && !canSplit(nb, total, filter)) {
     // LightGBM's feature_pre_filter: no split could leave min_data_in_leaf
     // rows on both sides, so the feature is dropped (one bin, never split).
     nb = 1;
@@ -148,7 +174,7 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf:
   }
   store<i32>(featNumBins + (<usize>f << 2), nb);
   store<i32>(featMissing + (<usize>f << 2), missing);
-  store<i32>(featMostFreq + (<usize>f << 2), nb > 1 ? mostFreqBin(f, nb) : 0);
+  store<i32>(featMostFreq + (<usize>f << 2), nb > 1 ? mostFreqBin(f, nb, total) : 0);
   store<f64>(featMin + (<usize>f << 3), load<f64>(distinct));
   store<f64>(featMax + (<usize>f << 3), load<f64>(distinct + (<usize>(nd - 1) << 3)));
 
@@ -181,11 +207,11 @@ function countBins(nd: i32, nb: i32, na: i32, bounds: usize): void {
 
 // BinMapper's NeedFilter, negated: some bin boundary leaves at least
 // `minData` training rows on each side.
-function canSplit(nb: i32, minData: i32): bool {
+function canSplit(nb: i32, total: i32, minData: i32): bool {
   let left = 0;
   for (let b = 0; b < nb - 1; b++) {
     left += unchecked(binCount[b]);
-    if (left >= minData && numTrain - left >= minData) return true;
+    if (left >= minData && total - left >= minData) return true;
   }
   return false;
 }
@@ -194,11 +220,11 @@ function canSplit(nb: i32, minData: i32): bool {
 // at least kSparseThreshold (70%) of the rows. LightGBM leaves that bin out
 // of its histograms and recovers it as the leaf's total less the others,
 // which changes the arithmetic (histogram.ts fixBin, split.ts).
-function mostFreqBin(f: i32, nb: i32): i32 {
+function mostFreqBin(f: i32, nb: i32, total: i32): i32 {
   let best = 0;
   for (let b = 1; b < nb; b++) if (unchecked(binCount[b]) > unchecked(binCount[best])) best = b;
   const zero = valueToBin(f, 0);
-  if (best != zero && <f64>unchecked(binCount[best]) / <f64>numTrain < 0.7) best = zero;
+  if (best != zero && <f64>unchecked(binCount[best]) / <f64>total < 0.7) best = zero;
   return best;
 }
 

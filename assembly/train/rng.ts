@@ -1,21 +1,55 @@
-// Random numbers. Feature sampling uses LightGBM's own generator (an LCG)
-// seeded the way LightGBM derives feature_fraction_seed from `seed`, so a
-// seed picks the same features per tree as LightGBM does; bagging, which
-// does not follow LightGBM's, draws from a seeded xorshift64*.
+// Random numbers. Feature sampling and the rows bins are built from use
+// LightGBM's own generator (an LCG), seeded the way LightGBM derives
+// data_random_seed and feature_fraction_seed from `seed`, so a seed draws
+// what LightGBM draws; bagging, which does not follow LightGBM's, draws from
+// a seeded xorshift64*.
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/utils/random.h
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/io/config.cpp (Config::Set, "seed")
 
-let lcg: u32 = 123456789;
+/** LightGBM's Random. */
+export class LightRandom {
+  x: u32;
+
+  constructor(seed: u32) {
+    this.x = seed;
+  }
+
+  @inline randInt16(): i32 {
+    this.x = 214013 * this.x + 2531011;
+    return <i32>((this.x >> 16) & 0x7fff);
+  }
+
+  @inline randInt32(): i32 {
+    this.x = 214013 * this.x + 2531011;
+    return <i32>(this.x & 0x7fffffff);
+  }
+
+  /** An integer in [lo, hi). */
+  nextShort(lo: i32, hi: i32): i32 {
+    return this.randInt16() % (hi - lo) + lo;
+  }
+
+  /** A float in [0, 1). */
+  nextFloat(): f32 {
+    return <f32>this.randInt16() / <f32>32768.0;
+  }
+}
+
+/** Draws the features of each tree (ColSampler's random_). */
+export let featureRandom = new LightRandom(0);
+/** LightGBM's data_random_seed: which rows bins are built from. */
+export let dataSeed: u32 = 0;
 let state: u64 = 0x9e3779b97f4a7c15;
 
-/** Reseeds both generators from the user's seed. Called by trainConfigure. */
+/** Reseeds the generators from the user's seed. Called by trainConfigure. */
 export function seedRandom(seed: u32): void {
-  // LightGBM: Random(seed) draws data_random_seed, bagging_seed, drop_seed,
-  // then feature_fraction_seed, each NextShort(0, 32767).
-  lcg = seed;
-  let featureSeed: i32 = 0;
-  for (let i = 0; i < 4; i++) featureSeed = nextShort(0, 32767);
-  lcg = <u32>featureSeed;
+  // Config::Set: Random(seed) draws data_random_seed, bagging_seed,
+  // drop_seed, then feature_fraction_seed, each NextShort(0, 32767).
+  const r = new LightRandom(seed);
+  dataSeed = <u32>r.nextShort(0, 32767);
+  r.nextShort(0, 32767);
+  r.nextShort(0, 32767);
+  featureRandom = new LightRandom(<u32>r.nextShort(0, 32767));
   // splitmix64 of the seed for bagging; never 0.
   let z = <u64>seed + 0x9e3779b97f4a7c15;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
@@ -24,26 +58,31 @@ export function seedRandom(seed: u32): void {
   state = z == 0 ? 0x9e3779b97f4a7c15 : z;
 }
 
-// @ts-ignore: decorator
-@inline function randInt16(): i32 {
-  lcg = 214013 * lcg + 2531011;
-  return <i32>((lcg >> 16) & 0x7fff);
-}
-
-/** LightGBM Random::NextShort: an integer in [lo, hi). */
-export function nextShort(lo: i32, hi: i32): i32 {
-  return randInt16() % (hi - lo) + lo;
-}
-
-/** LightGBM Random::RandInt32: an integer in [0, 2^31). */
-export function nextInt32(): i32 {
-  lcg = 214013 * lcg + 2531011;
-  return <i32>(lcg & 0x7fffffff);
-}
-
-/** LightGBM Random::NextFloat: a float in [0, 1). */
-export function nextFloat(): f32 {
-  return <f32>randInt16() / <f32>32768.0;
+/**
+ * LightGBM Random::Sample(n, k): marks k of [0, n) in `mask` (u8[n]),
+ * drawing from `r` exactly as LightGBM does.
+ */
+export function sampleMask(r: LightRandom, n: i32, k: i32, mask: usize): void {
+  memory.fill(mask, 0, <usize>n);
+  if (k > n || k <= 0) return;
+  if (k == n) {
+    memory.fill(mask, 1, <usize>n);
+  } else if (k > 1 && <f64>k > <f64>n / Math.log2(<f64>k)) {
+    let got = 0;
+    for (let i = 0; i < n; i++) {
+      const prob = <f64>(k - got) / <f64>(n - i);
+      if (<f64>r.nextFloat() < prob) {
+        store<u8>(mask + <usize>i, 1);
+        got++;
+      }
+    }
+  } else {
+    // Floyd's algorithm: for v = n-k .. n-1 draw in [0, v], take v when taken.
+    for (let v = n - k; v < n; v++) {
+      const d = r.randInt32() % (v + 1);
+      store<u8>(mask + <usize>(load<u8>(mask + <usize>d) != 0 ? v : d), 1);
+    }
+  }
 }
 
 /** A uniform double in [0, 1) from the bagging generator. */

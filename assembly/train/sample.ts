@@ -9,7 +9,7 @@ import { numBinsOf } from "./bins";
 import { usedFeatures, useFeatures } from "./histogram";
 import { indices } from "./partition";
 import { featureFraction, baggingFraction } from "./params";
-import { nextDouble, nextFloat, nextInt32 } from "./rng";
+import { nextDouble, featureRandom, sampleMask } from "./rng";
 
 /**
  * Picks this tree's features among those that can split. Called once per
@@ -28,26 +28,13 @@ export function sampleFeatures(): void {
   useFeatures(n);
 }
 
-// LightGBM Random::Sample(n, k): k ascending positions of [0, n); keeps
-// usedFeatures[position] for each, in place. Returns how many.
+// LightGBM Random::Sample(n, k) over usedFeatures[0, n): keeps the k drawn,
+// in order. Returns how many.
 function sample(n: i32, k: i32): i32 {
-  if (k > n || k <= 0) return 0;
-  if (k == n) return n;
+  sampleMask(featureRandom, n, k, picked);
   let got = 0;
-  if (k > 1 && <f64>k > <f64>n / Math.log2(<f64>k)) {
-    for (let i = 0; i < n; i++) {
-      const prob = <f64>(k - got) / <f64>(n - i);
-      if (<f64>nextFloat() < prob) keep(got++, i);
-    }
-  } else {
-    // Floyd's algorithm: for r = n-k .. n-1 draw v in [0, r], take r
-    // instead when v is taken; then in ascending order.
-    memory.fill(picked, 0, <usize>n);
-    for (let r = n - k; r < n; r++) {
-      const v = nextInt32() % (r + 1);
-      store<u8>(picked + <usize>(load<u8>(picked + <usize>v) != 0 ? r : v), 1);
-    }
-    for (let i = 0; i < n; i++) if (load<u8>(picked + <usize>i) != 0) keep(got++, i);
+  for (let i = 0; i < n; i++) {
+    if (load<u8>(picked + <usize>i) != 0) store<i32>(usedFeatures + (<usize>(got++) << 2), load<i32>(usedFeatures + (<usize>i << 2)));
   }
   return got;
 }
@@ -61,11 +48,6 @@ export function reserveSampling(): void {
     picked = realloc(picked, <usize>numFeatures);
     pickedCap = numFeatures;
   }
-}
-
-// @ts-ignore: decorator
-@inline function keep(to: i32, from: i32): void {
-  store<i32>(usedFeatures + (<usize>to << 2), load<i32>(usedFeatures + (<usize>from << 2)));
 }
 
 /** Fills the partition's index array with this tree's rows, ascending; returns how many. Called once per tree. */

@@ -68,6 +68,7 @@ export function train(data: TrainingData, params: TrainParams, hooks: TrainHooks
 
   const engine = new TrainEngine();
   engine.reserve(nt, nv, data.columns.length);
+  engine.configure(params);
   const labels = engine.labels(rows);
   for (let i = 0; i < rows; i++) labels[i] = data.labels[order[i]!]!;
   const validLabels = Float64Array.from(split.valid, (r) => data.labels[r]!);
@@ -82,7 +83,6 @@ export function train(data: TrainingData, params: TrainParams, hooks: TrainHooks
     engine.binColumn(f, params.maxBin, MIN_DATA_IN_BIN, params.minDataInLeaf);
     featureInfos.push(engine.featureInfo(f));
   });
-  engine.configure(params);
   const initScore = engine.start();
 
   const metricName = nv > 0 ? (binary ? 'auc' : 'rmse') : null;
