@@ -1,7 +1,7 @@
 // "The only correct behaviour is to behave exactly like LightGBM": on the
 // fixture data (test/fixtures/train/, made by scripts/train-check/make_fixture.py
-// with LightGBM 4.7.0; with and without feature sampling, depth and gain
-// limits), our trainer with the same parameters finds the same
+// with LightGBM 4.7.0; with and without feature sampling, bagging, depth and
+// gain limits), our trainer with the same parameters finds the same
 // bins (feature_infos, a constant column dropped) and grows the same trees,
 // value for value and character for character: split features, gains,
 // thresholds, NaN directions, children, leaf values, weights and counts.
@@ -43,7 +43,7 @@ const KEYS = [
 const NAMES: Record<string, keyof TrainParams> = {
   objective: 'objective', num_leaves: 'numLeaves', learning_rate: 'learningRate', min_data_in_leaf: 'minDataInLeaf',
   max_bin: 'maxBin', lambda_l2: 'lambdaL2', seed: 'seed', feature_fraction: 'featureFraction', max_depth: 'maxDepth',
-  min_gain_to_split: 'minGainToSplit',
+  min_gain_to_split: 'minGainToSplit', bagging_fraction: 'baggingFraction',
 };
 
 describe.each(Object.entries(P.models as Record<string, Record<string, string | number>>))('%s: the same trees as LightGBM', (name, extra) => {

@@ -14,7 +14,7 @@ import { reservePartition, indices, beginOf, countOf } from "./partition";
 import { reserveTree, shrinkTree, f64At, T_LEAF_VALUE } from "./tree";
 import { reserveEnsemble, keepTree, addTree, numTrees } from "./ensemble";
 import { reserveGrowth, growTree } from "./grow";
-import { sampleFeatures, sampleRows, reserveSampling } from "./sample";
+import { sampleFeatures, sampleRows, reserveSampling, resetBagging } from "./sample";
 
 export let init: f64 = 0;
 let started = false;
@@ -30,6 +30,7 @@ export function start(): i32 {
   reserveTree(numLeaves);
   reserveGrowth(numLeaves);
   reserveSampling();
+  resetBagging();
   if (!reserveHistograms(numLeaves) || !reserveEnsemble(maxTrees, numLeaves)) return E_NO_MEMORY;
   // LightGBM's ColSampler draws once when it gets the training data.
   sampleFeatures();

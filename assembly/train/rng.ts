@@ -1,8 +1,7 @@
-// Random numbers. Feature sampling and the rows bins are built from use
-// LightGBM's own generator (an LCG), seeded the way LightGBM derives
-// data_random_seed and feature_fraction_seed from `seed`, so a seed draws
-// what LightGBM draws; bagging, which does not follow LightGBM's, draws from
-// a seeded xorshift64*.
+// Random numbers: LightGBM's own generator (an LCG), seeded the way LightGBM
+// derives data_random_seed, bagging_seed and feature_fraction_seed from
+// `seed`, so a seed draws the rows bins are built from, the bags and the
+// features of each tree that LightGBM draws.
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/utils/random.h
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/io/config.cpp (Config::Set, "seed")
 
@@ -39,7 +38,8 @@ export class LightRandom {
 export let featureRandom = new LightRandom(0);
 /** LightGBM's data_random_seed: which rows bins are built from. */
 export let dataSeed: u32 = 0;
-let state: u64 = 0x9e3779b97f4a7c15;
+/** LightGBM's bagging_seed: block b of 1024 rows draws from Random(bagging_seed + b). */
+export let baggingSeed: u32 = 0;
 
 /** Reseeds the generators from the user's seed. Called by trainConfigure. */
 export function seedRandom(seed: u32): void {
@@ -47,15 +47,9 @@ export function seedRandom(seed: u32): void {
   // drop_seed, then feature_fraction_seed, each NextShort(0, 32767).
   const r = new LightRandom(seed);
   dataSeed = <u32>r.nextShort(0, 32767);
-  r.nextShort(0, 32767);
+  baggingSeed = <u32>r.nextShort(0, 32767);
   r.nextShort(0, 32767);
   featureRandom = new LightRandom(<u32>r.nextShort(0, 32767));
-  // splitmix64 of the seed for bagging; never 0.
-  let z = <u64>seed + 0x9e3779b97f4a7c15;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-  z = z ^ (z >> 31);
-  state = z == 0 ? 0x9e3779b97f4a7c15 : z;
 }
 
 /**
@@ -83,15 +77,4 @@ export function sampleMask(r: LightRandom, n: i32, k: i32, mask: usize): void {
       store<u8>(mask + <usize>(load<u8>(mask + <usize>d) != 0 ? v : d), 1);
     }
   }
-}
-
-/** A uniform double in [0, 1) from the bagging generator. */
-// @ts-ignore: decorator
-@inline export function nextDouble(): f64 {
-  let x = state;
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  state = x;
-  return <f64>((x * 0x2545f4914f6cdd1d) >> 11) * (1.0 / 9007199254740992.0);
 }

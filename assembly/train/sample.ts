@@ -1,6 +1,6 @@
-// Per-tree sampling: the features a tree may split on (feature_fraction,
-// drawn exactly as LightGBM's ColSampler draws them) and the rows it is
-// grown on (bagging_fraction, redrawn every tree).
+// Per-tree sampling, drawn exactly as LightGBM draws it: the features a
+// tree may split on (feature_fraction, ColSampler) and the rows it is grown
+// on (bagging_fraction, redrawn every tree).
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/treelearner/col_sampler.hpp (GetCnt, ResetByTree)
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/utils/random.h (Sample)
 
@@ -9,7 +9,7 @@ import { numBinsOf } from "./bins";
 import { usedFeatures, useFeatures } from "./histogram";
 import { indices } from "./partition";
 import { featureFraction, baggingFraction } from "./params";
-import { nextDouble, featureRandom, sampleMask } from "./rng";
+import { LightRandom, featureRandom, sampleMask, baggingSeed } from "./rng";
 
 /**
  * Picks this tree's features among those that can split. Called once per
@@ -50,17 +50,43 @@ export function reserveSampling(): void {
   }
 }
 
-/** Fills the partition's index array with this tree's rows, ascending; returns how many. Called once per tree. */
+// One LightGBM Random state per block of 1024 training rows (bagging_rands_).
+const BAG_BLOCK: i32 = 1024;
+let bagStates: usize = 0; // u32[blocks]
+let bagCap: i32 = 0;
+
+/** Seeds the bagging generators. Called by trainStart. */
+export function resetBagging(): void {
+  const blocks = (numTrain + BAG_BLOCK - 1) / BAG_BLOCK;
+  if (blocks > bagCap) {
+    bagStates = realloc(bagStates, <usize>blocks << 2);
+    bagCap = blocks;
+  }
+  for (let b = 0; b < blocks; b++) store<u32>(bagStates + (<usize>b << 2), baggingSeed + <u32>b);
+}
+
+/**
+ * Fills the partition's index array with this tree's rows, ascending;
+ * returns how many. With bagging, each row is in the bag when its block's
+ * generator draws below bagging_fraction, as LightGBM's BaggingHelper does
+ * (one thread, bagging_freq 1). Called once per tree.
+ * https://github.com/microsoft/LightGBM/blob/v4.6.0/src/boosting/bagging.hpp (BaggingHelper)
+ */
 export function sampleRows(): i32 {
   if (baggingFraction >= 1.0) {
     for (let r = 0; r < numTrain; r++) store<i32>(indices + (<usize>r << 2), r);
     return numTrain;
   }
-  const want = max(1, <i32>(baggingFraction * <f64>numTrain));
+  const fraction = baggingFraction;
   let got = 0;
-  // Selection sampling: exactly `want` rows, each set of rows equally likely.
-  for (let r = 0; r < numTrain && got < want; r++) {
-    if (nextDouble() * <f64>(numTrain - r) < <f64>(want - got)) store<i32>(indices + (<usize>(got++) << 2), r);
+  const r = bagRandom;
+  for (let i = 0; i < numTrain; i++) {
+    const at = bagStates + (<usize>(i / BAG_BLOCK) << 2);
+    r.x = load<u32>(at);
+    if (<f64>r.nextFloat() < fraction) store<i32>(indices + (<usize>(got++) << 2), i);
+    store<u32>(at, r.x);
   }
   return got;
 }
+
+const bagRandom = new LightRandom(0);

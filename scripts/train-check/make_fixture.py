@@ -19,12 +19,14 @@ PARAMS = {
 }
 TREES = 10
 # name: objective and parameters on top of PARAMS. Feature fractions of 0.3
-# and 0.7 of the 7 usable features take both of LightGBM's sampling branches.
+# and 0.7 of the 7 usable features take both of LightGBM's sampling branches;
+# bagging draws a bag per tree (bagging_freq 1, as streamscore does).
 MODELS = {
     "lightgbm_binary": {"objective": "binary"},
     "lightgbm_regression": {"objective": "regression"},
     "lightgbm_binary_sampled": {"objective": "binary", "feature_fraction": 0.3, "seed": 11, "max_depth": 4},
     "lightgbm_regression_sampled": {"objective": "regression", "feature_fraction": 0.7, "seed": 12, "min_gain_to_split": 1.0},
+    "lightgbm_binary_bagged": {"objective": "binary", "bagging_fraction": 0.6, "bagging_freq": 1, "seed": 13},
 }
 
 
