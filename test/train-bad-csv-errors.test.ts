@@ -39,11 +39,13 @@ describe('bad training CSVs', () => {
     expectCleanFailure(trainOn(p), 1, `${p}:5: row has 2 fields, the header has 3`);
   });
 
-  it('names the line of a missing label and of a non-binary label', () => {
+  it('names the line of a missing, non-binary or infinite label', () => {
     const a = file('nolabel.csv', `y,a,b\n${good(3)}\n,1,2\n`);
     expectCleanFailure(trainOn(a), 1, `${a}:5 (y): the label is missing`);
     const b = file('three.csv', `y,a,b\n${good(3)}\n2,1,2\n`);
     expectCleanFailure(trainOn(b), 1, `${b}:5 (y): --objective binary needs labels 0 or 1, got 2`);
+    const c = file('inf.csv', `y,a,b\n${good(3)}\ninf,1,2\n`);
+    expectCleanFailure(trainOn(c, '--objective', 'regression'), 1, `${c}:5 (y): the label must be a finite number, got Infinity`);
   });
 
   it('says which label column is missing and what the header has', () => {

@@ -72,7 +72,14 @@ export function summary(out: string, r: TrainResult, rows: number): string {
   ];
   if (r.metricName !== null) {
     const name = r.metricName === 'auc' ? 'AUC' : 'RMSE';
-    lines.push(`${r.trees.length === 0 ? 'constant model' : `best iteration ${r.trees.length}`}: validation ${name} ${r.metric.toFixed(6)}`);
+    if (r.trees.length === 0) lines.push(`constant model: validation ${name} ${r.metric.toFixed(6)}`);
+    else if (r.stopReason === 'early-stopping' || r.params.earlyStoppingRounds > 0) {
+      lines.push(`best iteration ${r.trees.length}: validation ${name} ${r.metric.toFixed(6)}`);
+    } else {
+      // Every tree kept: say where the best was, too.
+      const best = r.history.reduce((b, m, i) => ((r.metricName === 'auc' ? m > r.history[b]! : m < r.history[b]!) ? i : b), 0);
+      lines.push(`validation ${name} ${r.metric.toFixed(6)} after ${r.trees.length} trees (best ${r.history[best]!.toFixed(6)} at iteration ${best + 1})`);
+    }
   }
   lines.push(`time: ${r.seconds.toFixed(2)} s`);
   return lines.join('\n') + '\n';

@@ -49,13 +49,12 @@ export interface TrainHooks {
 export function train(data: TrainingData, params: TrainParams, hooks: TrainHooks = {}): TrainResult {
   const started = performance.now();
   const binary = params.objective === 'binary';
-  if (binary) {
-    for (let i = 0; i < data.numRows; i++) {
-      const y = data.labels[i]!;
-      if (y !== 0 && y !== 1) {
-        throw new InputError(data.file, data.lines[i]!, `--objective binary needs labels 0 or 1, got ${y}`, data.labelName);
-      }
+  for (let i = 0; i < data.numRows; i++) {
+    const y = data.labels[i]!;
+    if (binary && y !== 0 && y !== 1) {
+      throw new InputError(data.file, data.lines[i]!, `--objective binary needs labels 0 or 1, got ${y}`, data.labelName);
     }
+    if (!Number.isFinite(y)) throw new InputError(data.file, data.lines[i]!, `the label must be a finite number, got ${y}`, data.labelName);
   }
   const split = validationSplit(data.labels, params.validFraction, params.seed, binary);
   if (split.train.length === 0) throw new InputError(data.file, 2, 'no training rows left after the validation split');
