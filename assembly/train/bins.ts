@@ -1,14 +1,17 @@
 // Feature binning, the way LightGBM's BinMapper does it, so that our bins
 // (and so our thresholds) are LightGBM's: distinct values of the training
-// rows, zero kept in a bin of its own, greedy equal-count bins of at least
-// min_data_in_bin rows, a bound half-way between neighbouring values, and a
-// last bin for NaN when the training rows have any.
-// https://github.com/microsoft/LightGBM/blob/v4.6.0/src/io/bin.cpp (FindBin, GreedyFindBin, FindBinWithZeroAsOneBin)
+// rows (or of LightGBM's row sample beyond 200,000), bounds from them
+// (bounds.ts), a last bin for NaN when the training rows have any, features
+// no split could use dropped, the most frequent bin noted, every row binned.
+// https://github.com/microsoft/LightGBM/blob/v4.6.0/src/io/bin.cpp (FindBin, NeedFilter)
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/include/LightGBM/bin.h (ValueToBin)
 
 import { OK, E_BAD_ARGUMENT } from "../status";
 import { numTrain, numRows, numFeatures, column, bins, realloc } from "./dataset";
 import { LightRandom, dataSeed, sampleMask } from "./rng";
+import { ZERO, distinct, counts, reserveBounds, findBounds, equalOrdered } from "./bounds";
+
+export { ZERO };
 
 export const MAX_BIN: i32 = 255;
 /** Bounds per feature in featUpper: MAX_BIN + 1, rounded up. */
@@ -16,8 +19,6 @@ const UPPER_STRIDE: i32 = 256;
 /** LightGBM missing types: NaN never seen in training (NaN reads as 0), or a NaN bin. */
 export const MISSING_NONE: i32 = 0;
 export const MISSING_NAN: i32 = 2;
-/** LightGBM's kZeroThreshold (1e-35f): |x| at or below it is zero. */
-export const ZERO: f64 = <f64>(<f32>1e-35);
 /** LightGBM's bin_construct_sample_cnt: bins come from at most this many training rows. */
 export const BIN_SAMPLE_ROWS: i32 = 200000;
 
@@ -31,16 +32,11 @@ export let featMax: usize = 0; // f64[F]
 
 let valuesArray = new Float64Array(0); // the non-zero training values, sorted
 let values: usize = 0; // valuesArray's data
-let distinct: usize = 0; // f64[numTrain + 2]
-let counts: usize = 0; // i32[numTrain + 2]
-let isBig: usize = 0; // u8[numTrain + 2]
 let scratchRows: i32 = 0;
 let sampleRows: usize = 0; // u8[numTrain]: the rows bins are built from (when numTrain > BIN_SAMPLE_ROWS)
 let sampleCap: i32 = 0;
 let sampled = false;
 let featCapacity: i32 = 0;
-const upperTmp = new StaticArray<f64>(UPPER_STRIDE);
-const lowerTmp = new StaticArray<f64>(UPPER_STRIDE);
 const binCount = new StaticArray<i32>(UPPER_STRIDE);
 
 /** Sizes the per-feature tables and the sort scratch. Called by trainReserve. */
@@ -61,11 +57,9 @@ export function reserveBins(): void {
     const n = <usize>numTrain + 2;
     valuesArray = new Float64Array(<i32>n);
     values = valuesArray.dataStart;
-    distinct = realloc(distinct, n << 3);
-    counts = realloc(counts, n << 2);
-    isBig = realloc(isBig, n);
     scratchRows = numTrain;
   }
+  reserveBounds(numTrain);
   sampled = false;
 }
 
@@ -104,19 +98,6 @@ export function sampleBinRows(): void {
 // @ts-ignore: decorator
 @inline export function upperBound(f: i32, b: i32): f64 {
   return load<f64>(featUpper + ((<usize>f * <usize>UPPER_STRIDE + <usize>b) << 3));
-}
-
-/** The next double above x (std::nextafter(x, INFINITY)) for finite x. */
-function nextUp(x: f64): f64 {
-  if (x == 0) return reinterpret<f64>(<u64>1);
-  const bits = reinterpret<u64>(x);
-  return reinterpret<f64>(x > 0 ? bits + 1 : bits - 1);
-}
-
-// Common::CheckDoubleEqualOrdered: b is a or the next double above it.
-// @ts-ignore: decorator
-@inline function equalOrdered(a: f64, b: f64): bool {
-  return b <= nextUp(a);
 }
 
 /**
@@ -161,8 +142,8 @@ export function binColumn(f: i32, maxBin: i32, minDataInBin: i32, minDataInLeaf:
   let missing = na > 0 ? MISSING_NAN : MISSING_NONE;
   const out = featUpper + (<usize>f * <usize>UPPER_STRIDE << 3);
   let nb = missing == MISSING_NAN
-    ? zeroAsOneBin(nd, maxBin - 1, total - na, minDataInBin, out)
-    : zeroAsOneBin(nd, maxBin, total, minDataInBin, out);
+    ? findBounds(nd, maxBin - 1, total - na, minDataInBin, out)
+    : findBounds(nd, maxBin, total, minDataInBin, out);
   if (missing == MISSING_NAN) store<f64>(out + (<usize>(nb++) << 3), NaN);
   countBins(nd, nb, na, out);
   if (nb > 1 && !canSplit(nb, total, filter)) {
@@ -244,112 +225,6 @@ export function valueToBin(f: i32, x: f64): i32 {
     else l = m + 1;
   }
   return l;
-}
-
-// FindBinWithZeroAsOneBin: negatives and positives binned apart, zero alone
-// between them. Writes bounds to `out`; returns how many.
-function zeroAsOneBin(nd: i32, maxBin: i32, total: i32, minDataInBin: i32, out: usize): i32 {
-  let leftData = 0;
-  let zeroData = 0;
-  let rightData = 0;
-  for (let i = 0; i < nd; i++) {
-    const v = load<f64>(distinct + (<usize>i << 3));
-    const c = load<i32>(counts + (<usize>i << 2));
-    if (v <= -ZERO) leftData += c;
-    else if (v > ZERO) rightData += c;
-    else zeroData += c;
-  }
-  let leftCnt = nd;
-  for (let i = 0; i < nd; i++) {
-    if (load<f64>(distinct + (<usize>i << 3)) > -ZERO) { leftCnt = i; break; }
-  }
-  let k = 0;
-  if (leftCnt > 0 && maxBin > 1) {
-    const leftMaxBin = max(1, <i32>(<f64>leftData / <f64>(total - zeroData) * <f64>(maxBin - 1)));
-    k = greedy(0, leftCnt, leftMaxBin, leftData, minDataInBin, out);
-    if (k > 0) store<f64>(out + (<usize>(k - 1) << 3), -ZERO);
-  }
-  let rightStart = -1;
-  for (let i = leftCnt; i < nd; i++) {
-    if (load<f64>(distinct + (<usize>i << 3)) > ZERO) { rightStart = i; break; }
-  }
-  const rightMaxBin = maxBin - 1 - k;
-  if (rightStart >= 0 && rightMaxBin > 0) {
-    store<f64>(out + (<usize>(k++) << 3), ZERO);
-    k += greedy(rightStart, nd - rightStart, rightMaxBin, rightData, minDataInBin, out + (<usize>k << 3));
-  } else {
-    store<f64>(out + (<usize>(k++) << 3), Infinity);
-  }
-  return k;
-}
-
-// GreedyFindBin over distinct[start, start + nd): one bin per value when they
-// fit, else bins of about equal counts, values holding a bin's worth alone.
-function greedy(start: i32, nd: i32, maxBin: i32, total: i32, minDataInBin: i32, out: usize): i32 {
-  const dv = distinct + (<usize>start << 3);
-  const cv = counts + (<usize>start << 2);
-  let k = 0;
-  if (nd <= maxBin) {
-    let cur = 0;
-    for (let i = 0; i < nd - 1; i++) {
-      cur += load<i32>(cv + (<usize>i << 2));
-      if (cur >= minDataInBin) {
-        const val = nextUp((load<f64>(dv + (<usize>i << 3)) + load<f64>(dv + (<usize>(i + 1) << 3))) / 2.0);
-        if (k == 0 || !equalOrdered(load<f64>(out + (<usize>(k - 1) << 3)), val)) {
-          store<f64>(out + (<usize>(k++) << 3), val);
-          cur = 0;
-        }
-      }
-    }
-    store<f64>(out + (<usize>(k++) << 3), Infinity);
-    return k;
-  }
-  if (minDataInBin > 0) maxBin = max(1, min(maxBin, total / minDataInBin));
-  let meanBinSize = <f64>total / <f64>maxBin;
-  let restBinCnt = maxBin;
-  let restSampleCnt = total;
-  for (let i = 0; i < nd; i++) {
-    const c = load<i32>(cv + (<usize>i << 2));
-    const big = <f64>c >= meanBinSize;
-    store<u8>(isBig + <usize>i, <u8>big);
-    if (big) {
-      restBinCnt--;
-      restSampleCnt -= c;
-    }
-  }
-  meanBinSize = <f64>restSampleCnt / <f64>restBinCnt;
-  for (let i = 0; i < maxBin; i++) {
-    unchecked(upperTmp[i] = Infinity);
-    unchecked(lowerTmp[i] = Infinity);
-  }
-  let binCnt = 0;
-  unchecked(lowerTmp[0] = load<f64>(dv));
-  let cur = 0;
-  for (let i = 0; i < nd - 1; i++) {
-    const c = load<i32>(cv + (<usize>i << 2));
-    const big = load<u8>(isBig + <usize>i) != 0;
-    if (!big) restSampleCnt -= c;
-    cur += c;
-    if (big || <f64>cur >= meanBinSize ||
-        (load<u8>(isBig + <usize>(i + 1)) != 0 && <f64>cur >= max(1.0, meanBinSize * <f64>(<f32>0.5)))) {
-      unchecked(upperTmp[binCnt] = load<f64>(dv + (<usize>i << 3)));
-      binCnt++;
-      unchecked(lowerTmp[binCnt] = load<f64>(dv + (<usize>(i + 1) << 3)));
-      if (binCnt >= maxBin - 1) break;
-      cur = 0;
-      if (!big) {
-        restBinCnt--;
-        meanBinSize = <f64>restSampleCnt / <f64>restBinCnt;
-      }
-    }
-  }
-  binCnt++;
-  for (let i = 0; i < binCnt - 1; i++) {
-    const val = nextUp((unchecked(upperTmp[i]) + unchecked(lowerTmp[i + 1])) / 2.0);
-    if (k == 0 || !equalOrdered(load<f64>(out + (<usize>(k - 1) << 3)), val)) store<f64>(out + (<usize>(k++) << 3), val);
-  }
-  store<f64>(out + (<usize>(k++) << 3), Infinity);
-  return k;
 }
 
 /** Lays out the histogram: each feature's bins after the previous feature's. Called by trainStart. */

@@ -27,7 +27,7 @@ export interface LightGbmModel {
   trees: GrownTree[];
   /** Rows the starting score was computed over (the count of a one-leaf model). */
   numTrainRows: number;
-  /** Written to the parameters section as `[key: value]`; keys must be LightGBM parameter names. */
+  /** Written to the parameters section as `[key: value]` (numbers as their shortest exact decimal); keys must be LightGBM parameter names, which LightGBM checks. */
   parameters: [string, string | number][];
 }
 
@@ -182,10 +182,7 @@ export function lightGbmText(m: LightGbmModel): string {
     '\nfeature_importances:\n',
     importance,
     '\nparameters:\n',
-    ...m.parameters.map(([k, v]) => `[${k}: ${typeof v === 'number' ? formatParam(v) : v}]\n`),
+    ...m.parameters.map(([k, v]) => `[${k}: ${v}]\n`),
     'end of parameters\n',
   ].join('');
 }
-
-// Parameters read best as the shortest exact decimal (0.1, not 0.10000000000000001).
-const formatParam = (v: number) => String(v);
