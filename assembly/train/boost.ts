@@ -12,7 +12,7 @@ import { checkLabels, initScore, computeGradients } from "./objective";
 import { reserveHistograms } from "./histogram";
 import { reservePartition, indices, beginOf, countOf } from "./partition";
 import { reserveTree, shrinkTree, f64At, T_LEAF_VALUE } from "./tree";
-import { reserveEnsemble, keepTree, addTree, numTrees } from "./ensemble";
+import { resetEnsemble, keepTree, addTree, numTrees } from "./ensemble";
 import { reserveGrowth, growTree } from "./grow";
 import { sampleFeatures, sampleRows, reserveSampling, resetBagging } from "./sample";
 
@@ -31,7 +31,8 @@ export function start(): i32 {
   reserveGrowth(numLeaves);
   reserveSampling();
   resetBagging();
-  if (!reserveHistograms(numLeaves) || !reserveEnsemble(maxTrees, numLeaves)) return E_NO_MEMORY;
+  if (!reserveHistograms(numLeaves)) return E_NO_MEMORY;
+  resetEnsemble(numLeaves);
   // LightGBM's ColSampler draws once when it gets the training data.
   sampleFeatures();
   init = initScore();
@@ -50,7 +51,7 @@ export function nextTree(): i32 {
   const leaves = growTree(bag);
   if (leaves <= 1) return leaves;
   shrinkTree(learningRate);
-  keepTree();
+  if (!keepTree()) return E_NO_MEMORY;
   const t = numTrees - 1;
   if (bag == numTrain) {
     // Every training row sits in the partition: add each leaf's value to its rows.

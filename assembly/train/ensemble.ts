@@ -12,35 +12,34 @@ const NODE: usize = 24;
 let nodes: usize = 0;
 let values: usize = 0; // f64[trees * C]
 let leafCounts: usize = 0; // i32[trees]
-let nodesBytes: usize = 0;
-let valuesBytes: usize = 0;
-let treeCap: i32 = 0;
+let treeCap: i32 = 0; // trees the buffers hold
 let stride: i32 = 0; // C
 export let numTrees: i32 = 0;
 
-/** Room for `trees` trees of up to `leaves` leaves; false when it would not fit. Called by trainStart. */
-export function reserveEnsemble(trees: i32, leaves: i32): bool {
-  const n = <u64>trees * <u64>leaves;
-  if (n * <u64>NODE > 0x7fff0000) return false;
-  if (<usize>(n * NODE) > nodesBytes) {
-    nodes = realloc(nodes, <usize>(n * NODE));
-    nodesBytes = <usize>(n * NODE);
-  }
-  if (<usize>(n * 8) > valuesBytes) {
-    values = realloc(values, <usize>(n * 8));
-    valuesBytes = <usize>(n * 8);
-  }
-  if (trees > treeCap) {
-    leafCounts = realloc(leafCounts, <usize>trees << 2);
-    treeCap = trees;
-  }
+/** Starts an empty ensemble of trees of up to `leaves` leaves. Called by trainStart. */
+export function resetEnsemble(leaves: i32): void {
+  if (leaves != stride) treeCap = 0; // other sizes: regrow from scratch
   stride = leaves;
   numTrees = 0;
+}
+
+// Doubles the room (the trees so far are kept); false past 2 GiB. Growing
+// as trees come, not by the --trees bound up front, keeps an early-stopped
+// run small.
+function grow(): bool {
+  const cap = max(16, treeCap * 2);
+  const n = <u64>cap * <u64>stride;
+  if (n * <u64>NODE > 0x7fff0000) return false;
+  nodes = treeCap == 0 ? realloc(nodes, <usize>(n * NODE)) : heap.realloc(nodes, <usize>(n * NODE));
+  values = treeCap == 0 ? realloc(values, <usize>(n * 8)) : heap.realloc(values, <usize>(n * 8));
+  leafCounts = treeCap == 0 ? realloc(leafCounts, <usize>cap << 2) : heap.realloc(leafCounts, <usize>cap << 2);
+  treeCap = cap;
   return true;
 }
 
-/** Appends the tree in the output section (already shrunk). Called once per tree. */
-export function keepTree(): void {
+/** Appends the tree in the output section (already shrunk); false when out of memory. Called once per tree. */
+export function keepTree(): bool {
+  if (numTrees == treeCap && !grow()) return false;
   const t = numTrees++;
   const leaves = numLeavesOf();
   store<i32>(leafCounts + (<usize>t << 2), leaves);
@@ -56,6 +55,7 @@ export function keepTree(): void {
     store<i32>(p, load<i32>(i32At(T_RIGHT, i)), 20);
   }
   memory.copy(values + (<usize>t * <usize>stride << 3), f64At(T_LEAF_VALUE, 0), <usize>leaves << 3);
+  return true;
 }
 
 /** The output of tree t for binned row r. */
