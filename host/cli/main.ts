@@ -9,6 +9,7 @@ import { loadModel } from '../gbt/load.js';
 import { trainCommand, parseTrainArgs } from './train.js';
 import { features } from './features.js';
 import { FEATURE_NAMES } from '../features/catalog.js';
+import { evalCommand } from './eval.js';
 
 const USAGE = `usage: streamscore <command> [options]
 
@@ -27,6 +28,10 @@ commands:
   features --source fraud-ecommerce --data FILE [--ip-country FILE] --out FILE.csv|-
           Replay a Fraud_Data-format file as a stream through the WASM feature
           code; write one point-in-time feature row per purchase (docs/FEATURES.md).
+  eval fraud --train FILE [--test FILE] [--ip-country FILE] [--split random|time]
+          [--seed 1] [--threshold 0.5] [--json] [--model-out MODEL.txt]
+          Replay a Fraud_Data file through the features, train on the training
+          rows, score the test rows; print ROC-AUC, PR-AUC, precision, recall.
   help    Show this text.
 `;
 
@@ -74,8 +79,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${values.out}: ${r.rows} rows of ${FEATURE_NAMES.length} features from ${r.events} events (${r.late} late) in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       return 0;
     }
-    case 'serve':
     case 'eval':
+      return evalCommand(rest);
+    case 'serve':
     case 'replay':
       process.stderr.write(`streamscore: "${command}" is not built yet; this release has score and compile (see README.md)\n`);
       return 1;

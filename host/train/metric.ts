@@ -38,3 +38,45 @@ export function rmse(scores: ArrayLike<number>, labels: ArrayLike<number>): numb
   }
   return Math.sqrt(s / labels.length);
 }
+
+/**
+ * PR-AUC as average precision (scikit-learn's average_precision_score):
+ * the precision at each distinct score, weighted by the recall it adds.
+ */
+export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
+  const n = labels.length;
+  let np = 0;
+  for (let i = 0; i < n; i++) if (labels[i]! > 0) np++;
+  if (np === 0) return NaN;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  let tp = 0;
+  let seen = 0;
+  let ap = 0;
+  let prevRecall = 0;
+  for (let i = 0; i < n; ) {
+    // All rows with this score enter together.
+    const s = scores[order[i]!]!;
+    while (i < n && scores[order[i]!]! === s) {
+      if (labels[order[i]!]! > 0) tp++;
+      seen++;
+      i++;
+    }
+    const recall = tp / np;
+    ap += (recall - prevRecall) * (tp / seen);
+    prevRecall = recall;
+  }
+  return ap;
+}
+
+/** Precision and recall of "score >= threshold" as the positive call. */
+export function precisionRecallAt(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): { precision: number; recall: number } {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const hit = scores[i]! >= threshold;
+    if (labels[i]! > 0) hit ? tp++ : fn++;
+    else if (hit) fp++;
+  }
+  return { precision: tp + fp > 0 ? tp / (tp + fp) : NaN, recall: tp + fn > 0 ? tp / (tp + fn) : NaN };
+}

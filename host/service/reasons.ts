@@ -1,0 +1,37 @@
+// Reason codes: the features that pushed a fraud score up the most, from the
+// WASM explain() contributions, in plain words taken from the feature
+// catalog ("seconds since the user's (first) signup: 0").
+
+import { FEATURES } from '../features/catalog.js';
+import type { Reason } from './types.js';
+
+const PHRASE = new Map(FEATURES.map((f) => [f.name, f.definition.split(';')[0]!.trim()]));
+
+function formatValue(x: number): string {
+  if (Number.isNaN(x)) return 'unknown';
+  if (Number.isInteger(x)) return String(x);
+  return Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
+}
+
+/**
+ * The `k` features with the largest positive contributions of one row.
+ * `contrib` holds numFeatures + 1 values (the last is the bias), `row` the
+ * feature values.
+ */
+export function topReasons(contrib: ArrayLike<number>, row: ArrayLike<number>, names: readonly string[], k = 3): Reason[] {
+  const best: number[] = [];
+  for (let f = 0; f < names.length; f++) {
+    const c = contrib[f]!;
+    if (!(c > 0)) continue;
+    let i = best.length;
+    while (i > 0 && contrib[best[i - 1]!]! < c) i--;
+    if (i < k) {
+      best.splice(i, 0, f);
+      if (best.length > k) best.pop();
+    }
+  }
+  return best.map((f) => {
+    const name = names[f]!;
+    return { feature: name, contribution: contrib[f]!, text: `${PHRASE.get(name) ?? name}: ${formatValue(row[f]!)}` };
+  });
+}
