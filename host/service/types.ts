@@ -84,3 +84,65 @@ export interface Readiness {
 }
 
 export type { Event };
+
+/** A message from a source, before validation. */
+export interface SourceMessage {
+  value: string;
+  /** Where it came from, for dead letters: "streamscore.events[2]@1234" or "events.ndjson:17". */
+  where: string;
+  /** Kafka message key, when there is one. */
+  key?: string;
+}
+
+/**
+ * A source hands batches over in order and waits until each is fully handled
+ * (every sink's write resolved) before it commits: at-least-once.
+ */
+export interface Source {
+  readonly name: string;
+  /** Runs until stop() or the end of the input. */
+  run(onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void>;
+  /** Stops taking new batches; resolves once the current one is handled and committed. */
+  stop(): Promise<void>;
+}
+
+/** An event that failed validation, with why and where. */
+export interface DeadLetter {
+  where: string;
+  raw: string;
+  reason: string;
+  field?: string;
+  /** When it was rejected, epoch ms. */
+  ts: number;
+}
+
+/** A scored purchase as sinks see it: the API's result plus what the outputs key on. */
+export interface ScoredOutput extends ScoreResult {
+  userId: string;
+  amount: number;
+  /** The event's own time, epoch ms. */
+  ts: number;
+  /** The feature row the score came from, for the feature log (host/features/catalog.ts order). */
+  features: ArrayLike<number>;
+}
+
+/** What one batch of the stream produced. */
+export interface BatchOutput {
+  scores: ScoredOutput[];
+  alerts: Alert[];
+  deadLetters: DeadLetter[];
+  /** Recommendation lists that changed (per user or per item). */
+  recommendations: { userId?: string; itemId?: string; items: Recommendation[] }[];
+  /** Inventory states that changed. */
+  inventory: InventoryState[];
+}
+
+/** A sink writes each batch's outputs; the source commits after every sink's write resolved. */
+export interface Sink {
+  readonly name: string;
+  write(out: BatchOutput): Promise<void>;
+  /** For /ready: false while degraded (e.g. Redis down and writes buffered). */
+  readiness(): { ok: boolean; detail?: string };
+  /** Flushes what is buffered and closes. */
+  close(): Promise<void>;
+}
