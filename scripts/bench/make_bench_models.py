@@ -125,13 +125,16 @@ def train(X, y, names, categorical, params, rounds, model_path):
 def to_onnx(booster, n_features, path):
     model = onnxmltools.convert_lightgbm(
         booster,
+        # A fixed graph name: the default is a random UUID, which would make
+        # every run's file differ.
+        name=os.path.basename(path),
         initial_types=[("input", FloatTensorType([None, n_features]))],
         target_opset=TARGET_OPSET,
         zipmap=False,
     )
     onnx.checker.check_model(model)
-    return {o.domain or "ai.onnx": o.version for o in model.opset_import}
     onnx.save_model(model, path)
+    return {o.domain or "ai.onnx": o.version for o in model.opset_import}
 
 
 def raw_booster(model_path):
