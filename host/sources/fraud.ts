@@ -75,7 +75,8 @@ function cardTesting(ctx: SimContext, ts: number): Event[] {
   const cards: string[] = [];
   const tries = r.int(8, 40);
   for (let k = 0; k < tries; k++) {
-    const card = cardAt(r.next(), r.next());
+    let card = cardAt(r.next(), r.next());
+    while (cards.includes(card)) card = cardAt(r.next(), r.next());
     cards.push(card);
     const item = cat.cheap[r.int(0, cat.cheap.length - 1)]!;
     out.push({
@@ -99,7 +100,7 @@ function accountTakeover(ctx: SimContext, ts: number): Event[] {
   const r = ctx.rng;
   const cat = ctx.catalogue;
   const victim = profile(ctx, r.int(0, ctx.establishedUsers - 1));
-  const where = attackCountry(r, victim.country.code);
+  const where = attackCountry(r, [victim.country.code, victim.billingCountry]);
   const ip = ipIn(where, r.next(), r.next());
   const device = deviceId(ctx.seed, 0xa70, ctx.serial());
   const browser = r.pick(BROWSERS);

@@ -55,13 +55,13 @@ export function countryAt(u: number): number {
   return indexAt(COUNTRY_CUM, u);
 }
 
-/** An attacker's country, never `not` (the victim's country) when there is another. */
-export function attackCountry(rng: Rng, not?: string): Country {
+/** An attacker's country, never one of `not` (the victim's countries). */
+export function attackCountry(rng: Rng, not: readonly string[] = []): Country {
   for (let k = 0; k < 8; k++) {
     const c = ATTACK_COUNTRIES[rng.weighted(ATTACK_CUM)]!;
-    if (c.code !== not) return c;
+    if (!not.includes(c.code)) return c;
   }
-  return ATTACK_COUNTRIES[0]!;
+  return ATTACK_COUNTRIES.find((c) => !not.includes(c.code))!;
 }
 
 /** An address in one of the country's blocks, chosen by two uniform numbers. */
