@@ -135,6 +135,8 @@ export interface BatchOutput {
   recommendations: { userId?: string; itemId?: string; items: Recommendation[] }[];
   /** Inventory states that changed. */
   inventory: InventoryState[];
+  /** Label events (late fraud feedback), for the feature log to join on purchaseEventId. */
+  labels?: { eventId: string; purchaseEventId: string; fraud: boolean; ts: number }[];
 }
 
 /** A sink writes each batch's outputs; the source commits after every sink's write resolved. */

@@ -1,0 +1,30 @@
+// `streamscore serve`: flags over environment variables (host/service/config.ts).
+
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { SETTINGS, serveConfig } from '../service/config.js';
+import { startServe } from '../service/serve.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
+
+/** Runs until SIGTERM/SIGINT (or the end of a file source); resolves to the exit code. */
+export async function serveCommand(args: string[]): Promise<number> {
+  const options = Object.fromEntries(SETTINGS.map((s) => [s[1], { type: 'string' as const }]));
+  const { values } = parseArgs({ args, options, strict: true });
+  const config = serveConfig(values as Record<string, string>, process.env, ROOT);
+  const running = await startServe(config);
+  let signalled = false;
+  const onSignal = (sig: string) => {
+    if (signalled) return;
+    signalled = true;
+    process.stderr.write(`streamscore: ${sig}\n`);
+    void running.stop();
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  await running.done.catch(() => {});
+  // A file source ends on its own: keep serving the API until a signal.
+  if (!signalled) await new Promise<void>((resolve) => process.once('SIGTERM', resolve).once('SIGINT', resolve));
+  await running.stop();
+  return 0;
+}

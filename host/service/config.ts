@@ -1,0 +1,101 @@
+// `serve` configuration: every setting is an environment variable with a
+// documented default (.env.example), and also a command-line flag, which
+// wins. Bad values are a UsageError naming the setting.
+
+import { UsageError } from '../errors.js';
+
+export interface ServeConfig {
+  port: number;
+  /** simulate | file:PATH | kafka */
+  source: string;
+  /** Simulated events per second. */
+  rate: number;
+  /** A file source's pace when --rate / SIM_RATE was given; else as fast as it goes. */
+  fileRate: number | null;
+  /** A new consumer group starts at the topic's beginning (else at its end). */
+  kafkaFromBeginning: boolean;
+  seed: number;
+  kafkaBrokers: string[];
+  kafkaGroupId: string;
+  kafkaTopic: string;
+  redisUrl: string | null;
+  apiToken: string | null;
+  fraudModel: string;
+  reviewThreshold: number;
+  blockThreshold: number;
+  ipCountry: string | null;
+  featureLog: string | null;
+  deadLetterFile: string;
+  /** Seconds between checks of the model file for a new version; 0 turns hot reload off. */
+  modelPollSeconds: number;
+}
+
+/** One setting: its environment variable, flag, default and meaning (README lists them). */
+export const SETTINGS = [
+  ['PORT', 'port', '8000', 'HTTP and WebSocket port'],
+  ['SOURCE', 'source', 'simulate, or kafka when KAFKA_BROKERS is set', 'where events come from: simulate | file:PATH | kafka'],
+  ['SIM_RATE', 'rate', '200', 'simulated events per second'],
+  ['SIM_SEED', 'seed', '1', 'seed of the simulated stream'],
+  ['KAFKA_BROKERS', 'kafka-brokers', '(unset: embedded mode)', 'comma-separated Kafka brokers'],
+  ['KAFKA_GROUP_ID', 'kafka-group', 'streamscore', 'consumer group (processes in one group split the partitions)'],
+  ['KAFKA_TOPIC_EVENTS', 'kafka-topic', 'streamscore.events', 'topic the events come from'],
+  ['KAFKA_FROM_BEGINNING', 'kafka-from-beginning', 'false', 'a new consumer group reads the topic from its beginning (true) or only new events'],
+  ['REDIS_URL', 'redis-url', '(unset: in-memory store)', 'Redis for scores, recommendations and inventory, e.g. redis://127.0.0.1:6379'],
+  ['API_TOKEN', 'api-token', '(unset: no auth)', 'bearer token required by every route but /health and /metrics'],
+  ['FRAUD_MODEL', 'fraud-model', 'models/fraud-ecommerce.txt', 'fraud model file (LightGBM text, XGBoost JSON or .ssm over the 85 fraud features)'],
+  ['FRAUD_REVIEW_THRESHOLD', 'review-threshold', '0.5', 'score at or above which a purchase is reviewed'],
+  ['FRAUD_BLOCK_THRESHOLD', 'block-threshold', '0.9', 'score at or above which a purchase is blocked'],
+  ['IP_COUNTRY_FILE', 'ip-country', '(unset)', 'IPv4 ranges to country CSV for the country features'],
+  ['FEATURE_LOG', 'feature-log', '(unset: off)', 'NDJSON file of every scored purchase\'s features and every label (for retraining)'],
+  ['DEAD_LETTER_FILE', 'dead-letter-file', 'streamscore-deadletter.ndjson', 'NDJSON file of invalid events in embedded mode (Kafka mode uses a topic)'],
+  ['MODEL_POLL_SECONDS', 'model-poll-seconds', '2', 'how often the model file is checked for a new version (0: never)'],
+] as const;
+
+type Key = (typeof SETTINGS)[number][1];
+
+/** Builds the configuration from flags (parsed by the CLI) over environment variables over defaults. */
+export function serveConfig(flags: Partial<Record<Key, string>>, env: NodeJS.ProcessEnv = process.env, root = '.'): ServeConfig {
+  const get = (key: Key): string | undefined => {
+    const setting = SETTINGS.find((s) => s[1] === key)!;
+    return flags[key] ?? (env[setting[0]] === '' ? undefined : env[setting[0]]);
+  };
+  const num = (key: Key, fallback: number, ok: (x: number) => boolean, want: string): number => {
+    const v = get(key);
+    if (v === undefined) return fallback;
+    const x = Number(v);
+    if (!Number.isFinite(x) || !ok(x)) {
+      const s = SETTINGS.find((q) => q[1] === key)!;
+      throw new UsageError(`serve: ${s[0]} / --${key} must be ${want}, got "${v}"`);
+    }
+    return x;
+  };
+  const brokers = (get('kafka-brokers') ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const source = get('source') ?? (brokers.length > 0 ? 'kafka' : 'simulate');
+  if (source !== 'simulate' && source !== 'kafka' && !source.startsWith('file:')) {
+    throw new UsageError(`serve: SOURCE / --source must be simulate, file:PATH or kafka, got "${source}"`);
+  }
+  if (source === 'kafka' && brokers.length === 0) throw new UsageError('serve: --source kafka needs KAFKA_BROKERS / --kafka-brokers');
+  const review = num('review-threshold', 0.5, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+  const block = num('block-threshold', 0.9, (x) => x >= 0 && x <= 1, 'in [0, 1]');
+  if (block < review) throw new UsageError(`serve: the block threshold (${block}) is below the review threshold (${review})`);
+  return {
+    port: num('port', 8000, (x) => Number.isInteger(x) && x >= 0 && x < 65536, 'a port number'),
+    source,
+    rate: num('rate', 200, (x) => x > 0 && x <= 1e7, 'events per second > 0'),
+    fileRate: get('rate') === undefined ? null : num('rate', 200, (x) => x > 0, 'events per second > 0'),
+    kafkaFromBeginning: (get('kafka-from-beginning') ?? 'false') === 'true',
+    seed: num('seed', 1, (x) => Number.isInteger(x) && x >= 0, 'a whole number'),
+    kafkaBrokers: brokers,
+    kafkaGroupId: get('kafka-group') ?? 'streamscore',
+    kafkaTopic: get('kafka-topic') ?? 'streamscore.events',
+    redisUrl: get('redis-url') ?? null,
+    apiToken: get('api-token') ?? null,
+    fraudModel: get('fraud-model') ?? `${root}/models/fraud-ecommerce.txt`,
+    reviewThreshold: review,
+    blockThreshold: block,
+    ipCountry: get('ip-country') ?? null,
+    featureLog: get('feature-log') ?? null,
+    deadLetterFile: get('dead-letter-file') ?? 'streamscore-deadletter.ndjson',
+    modelPollSeconds: num('model-poll-seconds', 2, (x) => x >= 0, 'seconds >= 0'),
+  };
+}

@@ -1,0 +1,124 @@
+// The stream's one processing path: a source's batch of raw messages is
+// validated (invalid ones become dead letters with their reason), the valid
+// events go through the fraud scorer in order, and the batch's outputs are
+// handed to every sink; the returned promise resolves once all sinks have
+// written, which is when the source may commit. Scoring requests from the
+// API take the same path (their events join the stream's state like any
+// other source's), answered before their outputs are written.
+
+import { parseEvent, validateEvent, type Event } from '../events/schema.js';
+import { INSTRUMENTATION, type Instrumentation } from './instrumentation.js';
+import type { FraudScorer, ScoredPurchase } from './fraud.js';
+import type { Alert, BatchOutput, DeadLetter, FraudAlert, ScoreError, ScoreResult, Scoring, Sink, SourceMessage } from './types.js';
+
+export interface PipelineOptions {
+  fraud: FraudScorer;
+  sinks: Sink[];
+  instrumentation: Instrumentation;
+  /** Called for each alert once the batch's outputs are written (the server publishes it). */
+  onAlert?: (alert: Alert) => void;
+}
+
+export class Pipeline implements Scoring {
+  onAlert: (alert: Alert) => void;
+  private readonly fraud: FraudScorer;
+  private readonly sinks: Sink[];
+  private readonly ins: Instrumentation;
+  /** Sink writes of scoring requests still in flight (awaited on close). */
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(o: PipelineOptions) {
+    this.fraud = o.fraud;
+    this.sinks = o.sinks;
+    this.ins = o.instrumentation;
+    this.onAlert = o.onAlert ?? (() => {});
+  }
+
+  /** Handles one source batch; resolves when every sink has its outputs. Called by the source per batch. */
+  async handle(messages: readonly SourceMessage[]): Promise<void> {
+    const events: Event[] = [];
+    const deadLetters: DeadLetter[] = [];
+    const now = Date.now();
+    for (const m of messages) {
+      const v = parseEvent(m.value);
+      if (v.ok) events.push(v.event);
+      else {
+        deadLetters.push({ where: m.where, raw: m.value, reason: v.reason, field: v.field, ts: now });
+        this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason: v.reason, field: v.field });
+      }
+    }
+    await this.run(events, deadLetters);
+  }
+
+  /** Scores events from the API: one result or error per event, in order. */
+  score(values: unknown[]): (ScoreResult | ScoreError)[] {
+    const events: Event[] = [];
+    const slots: (ScoreResult | ScoreError | number)[] = [];
+    const deadLetters: DeadLetter[] = [];
+    for (const value of values) {
+      const v = validateEvent(value);
+      const id = (value as { eventId?: unknown } | null)?.eventId;
+      const eventId = typeof id === 'string' ? id : undefined;
+      if (!v.ok) {
+        slots.push({ eventId, error: v.reason, field: v.field });
+        deadLetters.push({ where: 'api', raw: JSON.stringify(value) ?? 'undefined', reason: v.reason, field: v.field, ts: Date.now() });
+        this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason: v.reason, field: v.field });
+      } else if (v.event.type !== 'purchase') {
+        // Other events update the state; only purchases carry a fraud risk.
+        slots.push({ eventId: v.event.eventId, fraudScore: 0, decision: 'allow', reasons: [] });
+        events.push(v.event);
+      } else {
+        slots.push(events.length);
+        events.push(v.event);
+      }
+    }
+    const { scored, write } = this.process(events, deadLetters);
+    const byId = new Map(scored.map((s) => [s.eventId, s]));
+    this.track(write);
+    return slots.map((s) => {
+      if (typeof s !== 'number') return s;
+      const p = byId.get(events[s]!.eventId)!;
+      return { eventId: p.eventId, fraudScore: p.fraudScore, decision: p.decision, reasons: p.reasons };
+    });
+  }
+
+  /** Waits for in-flight writes of scoring requests. Called on shutdown. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private track(p: Promise<void>): void {
+    this.pending.add(p);
+    p.catch(() => {}).finally(() => this.pending.delete(p));
+  }
+
+  private async run(events: Event[], deadLetters: DeadLetter[]): Promise<void> {
+    const { write } = this.process(events, deadLetters);
+    await write;
+  }
+
+  // Scores synchronously (the WASM state moves in event order), then writes.
+  private process(events: Event[], deadLetters: DeadLetter[]): { scored: ScoredPurchase[]; write: Promise<void> } {
+    const counts = new Map<string, number>();
+    for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
+    for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_IN, { type, count });
+    if (events.length > 0) this.ins.emit(INSTRUMENTATION.BATCH, { size: events.length });
+    const scored = this.fraud.process(events);
+    const alerts: FraudAlert[] = [];
+    for (const s of scored) {
+      if (s.decision !== 'allow') {
+        alerts.push({ topic: 'alerts.fraud', ts: s.ts, eventId: s.eventId, userId: s.userId, amount: s.amount, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons });
+      }
+    }
+    const labels = [];
+    for (const e of events) if (e.type === 'label') labels.push({ eventId: e.eventId, purchaseEventId: e.purchaseEventId, fraud: e.fraud, ts: e.ts });
+    const out: BatchOutput = { scores: scored, alerts, deadLetters, recommendations: [], inventory: [], labels };
+    const write = Promise.all(this.sinks.map((s) => s.write(out))).then(() => {
+      const writtenAt = Date.now();
+      if (scored.length > 0) this.ins.emit(INSTRUMENTATION.SCORES_WRITTEN, { eventTimestamps: scored.map((s) => s.ts), writtenAt });
+      for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_OUT, { type, count });
+      for (const a of alerts) this.onAlert(a);
+    });
+    return { scored, write };
+  }
+}

@@ -1,0 +1,137 @@
+// `streamscore serve`: wires a source, the pipeline, the sinks and the server.
+// Embedded default (no KAFKA_BROKERS, no REDIS_URL): the built-in simulator,
+// the in-memory store, dead letters to a file. Service mode: a Kafka consumer
+// group in, Kafka output topics and Redis out. Kafka and Redis modules load
+// only when used.
+//
+// Lifecycle: SIGTERM/SIGINT stop the source (its current batch finishes and
+// commits), then the sinks flush and close, then the server closes. The model
+// file is polled; a new version is loaded, checked and swapped between
+// batches, and a bad one is logged and ignored (the old one keeps serving).
+
+import { statSync } from 'node:fs';
+import { createInstrumentation, INSTRUMENTATION } from './instrumentation.js';
+import { createMetrics } from '../metrics/registry.js';
+import { createLiveStats } from './live-stats.js';
+import { FraudScorer } from './fraud.js';
+import { Pipeline } from './pipeline.js';
+import { simulatorSource } from './sim-source.js';
+import { createMemoryStore } from '../sinks/memory-store.js';
+import { memoryStoreSink } from '../sinks/memory-sink.js';
+import { featureLogFile } from '../sinks/feature-log-file.js';
+import { DeadLetterFile } from '../sinks/dead-letter-file.js';
+import { fileSource } from '../sources/file.js';
+import { loadIpRanges } from '../features/ip-country.js';
+import { createServer, type Server } from '../server/index.js';
+import type { ServeConfig } from './config.js';
+import type { Readiness, Sink, Source, Store } from './types.js';
+
+export interface Running {
+  server: Server;
+  pipeline: Pipeline;
+  fraud: FraudScorer;
+  /** Resolves when the source ends (a file source) or the service is stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts everything; `log` gets one line per lifecycle step. */
+export async function startServe(config: ServeConfig, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<Running> {
+  const instrumentation = createInstrumentation();
+  const metrics = createMetrics(instrumentation);
+  const live = createLiveStats(instrumentation);
+  const fraud = new FraudScorer(config.fraudModel, {
+    reviewThreshold: config.reviewThreshold,
+    blockThreshold: config.blockThreshold,
+    ipRanges: config.ipCountry ? loadIpRanges(config.ipCountry) : undefined,
+  });
+  instrumentation.emit(INSTRUMENTATION.MODEL_LOADED, { model: 'fraud', version: modelVersion(config.fraudModel) });
+
+  const sinks: Sink[] = [];
+  let store: Store;
+  if (config.redisUrl) {
+    const { createRedisStore } = await import('../sinks/redis-store.js');
+    const redis = createRedisStore({ url: config.redisUrl, instrumentation });
+    store = redis;
+    sinks.push(redis);
+  } else {
+    const memory = createMemoryStore();
+    store = memory;
+    sinks.push(memoryStoreSink(memory));
+  }
+  if (config.kafkaBrokers.length > 0) {
+    const { createKafkaSink } = await import('../sinks/kafka-sink.js');
+    const kafka = createKafkaSink({ brokers: config.kafkaBrokers, instrumentation, featureNames: fraud.features.names });
+    await kafka.connect();
+    sinks.push(kafka);
+  } else {
+    sinks.push(new DeadLetterFile({ path: config.deadLetterFile, instrumentation }));
+  }
+  if (config.featureLog) sinks.push(featureLogFile(config.featureLog, fraud.features.names));
+
+  const pipeline = new Pipeline({ fraud, sinks, instrumentation });
+  const readiness = (): Readiness => {
+    const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };
+    for (const s of sinks) checks[s.name] = s.readiness();
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  };
+  const server = await createServer({ port: config.port, scoring: pipeline, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
+  pipeline.onAlert = (a) => server.publish(a);
+  const statsTimer = setInterval(() => server.publishStats(live.snapshot()), 1000);
+  log(`streamscore: listening on :${server.port} (${config.source} -> ${config.redisUrl ? 'redis' : 'memory'}${config.kafkaBrokers.length ? ' + kafka' : ''}; fraud model ${config.fraudModel})`);
+
+  // Hot reload: poll the model file's mtime and size.
+  let version = modelVersion(config.fraudModel);
+  const poll = config.modelPollSeconds > 0
+    ? setInterval(() => {
+        const v = modelVersion(config.fraudModel);
+        if (v === version) return;
+        version = v;
+        try {
+          fraud.reload(config.fraudModel);
+          instrumentation.emit(INSTRUMENTATION.MODEL_LOADED, { model: 'fraud', version: v });
+          log(`streamscore: fraud model reloaded (${config.fraudModel})`);
+        } catch (e) {
+          log(`streamscore: new fraud model rejected, the previous one keeps serving: ${(e as Error).message}`);
+        }
+      }, config.modelPollSeconds * 1000)
+    : null;
+
+  let source: Source;
+  if (config.source === 'simulate') source = simulatorSource({ rate: config.rate, seed: config.seed });
+  else if (config.source.startsWith('file:')) source = fileSource({ path: config.source.slice('file:'.length), rate: config.fileRate ?? undefined });
+  else {
+    const { createKafkaSource } = await import('../sources/kafka.js');
+    source = createKafkaSource({ brokers: config.kafkaBrokers, groupId: config.kafkaGroupId, topics: [config.kafkaTopic], fromBeginning: config.kafkaFromBeginning, instrumentation });
+  }
+  const done = source.run((batch) => pipeline.handle(batch)).catch((e) => {
+    log(`streamscore: source ${source.name} failed: ${(e as Error).message}`);
+    throw e;
+  });
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log('streamscore: stopping: source, then sinks, then server');
+      if (poll) clearInterval(poll);
+      clearInterval(statsTimer);
+      await source.stop();
+      await done.catch(() => {});
+      await pipeline.drain();
+      for (const s of sinks) await s.close().catch((e) => log(`streamscore: closing ${s.name}: ${(e as Error).message}`));
+      server.close();
+      live.close?.();
+      metrics.close();
+      log('streamscore: stopped');
+    })());
+  return { server, pipeline, fraud, done, stop };
+}
+
+function modelVersion(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.size}@${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
