@@ -10,6 +10,7 @@ import { trainCommand, parseTrainArgs } from './train.js';
 import { features } from './features.js';
 import { FEATURE_NAMES } from '../features/catalog.js';
 import { evalCommand } from './eval.js';
+import { parseReplayArgs, replay } from './replay.js';
 
 const USAGE = `usage: streamscore <command> [options]
 
@@ -32,6 +33,11 @@ commands:
           [--seed 1] [--threshold 0.5] [--json] [--model-out MODEL.txt]
           Replay a Fraud_Data file through the features, train on the training
           rows, score the test rows; print ROC-AUC, PR-AUC, precision, recall.
+  replay  --source fraud-ecommerce|movielens|m4|ndjson|simulate [--file PATH|-]
+          [--to stdout|kafka] [--rate N] [--topic streamscore.events] [--ip-country FILE]
+          [--label-delay-days 30] [--in-flight 4] [--acks 1|all] [--events N] [--seed 1]
+          Turn a dataset into events, in time order, as NDJSON on stdout or into
+          Kafka (KAFKA_BROKERS), keyed by user (sku for sales and stock).
   help    Show this text.
 `;
 
@@ -81,8 +87,19 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'eval':
       return evalCommand(rest);
+    case 'replay': {
+      const opts = parseReplayArgs(rest);
+      const stop = new AbortController();
+      const interrupt = () => stop.abort();
+      process.once('SIGINT', interrupt);
+      try {
+        const r = await replay({ ...opts, signal: stop.signal });
+        return r.invalid > 0 ? 1 : 0;
+      } finally {
+        process.off('SIGINT', interrupt);
+      }
+    }
     case 'serve':
-    case 'replay':
       process.stderr.write(`streamscore: "${command}" is not built yet; this release has score and compile (see README.md)\n`);
       return 1;
     case undefined:

@@ -7,7 +7,7 @@ export interface Progress {
 }
 
 /** A progress reporter; a no-op when stderr is not a TTY or CI is set. */
-export function progress(label: string, totalBytes?: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progress(label: string, totalBytes?: number, stream: NodeJS.WriteStream = process.stderr, unit = 'rows'): Progress {
   if (!stream.isTTY || process.env.CI) return { update() {}, done() {} };
   const start = Date.now();
   let last = 0;
@@ -22,7 +22,7 @@ export function progress(label: string, totalBytes?: number, stream: NodeJS.Writ
       const fill = Math.round(frac * width);
       bar = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(1)}% `;
     }
-    stream.write(`\r${label} ${bar}${done.toLocaleString('en-US')} rows, ${rate}/s\x1b[K`);
+    stream.write(`\r${label} ${bar}${done.toLocaleString('en-US')} ${unit}, ${rate}/s\x1b[K`);
     shown = true;
   };
   return {
