@@ -1,0 +1,64 @@
+// The kafkajs client the Kafka source and the Kafka sink share: brokers and
+// client id from options or the environment, and kafkajs' own log lines
+// (JSON, one per line) sent to stderr at a chosen level instead of stdout.
+
+import { Kafka, logLevel as LEVEL, type LogEntry } from 'kafkajs';
+import { UsageError } from './errors.js';
+import { envList } from './env.js';
+
+export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+
+export interface KafkaClientOptions {
+  /** host:port of one or more brokers (the rest are discovered). */
+  brokers: string[];
+  /** Sent to the brokers with every request; shows in their logs and quotas (default `streamscore`). */
+  clientId?: string;
+  /** kafkajs' own log lines at this level and above go to `log` (default `warn`; KAFKAJS_LOG_LEVEL overrides, as in kafkajs). */
+  logLevel?: KafkaLogLevel;
+  /** Where kafkajs' log lines go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+const LEVELS: Record<KafkaLogLevel, LEVEL> = {
+  nothing: LEVEL.NOTHING,
+  error: LEVEL.ERROR,
+  warn: LEVEL.WARN,
+  info: LEVEL.INFO,
+  debug: LEVEL.DEBUG,
+};
+
+// kafkajs warns about this on every start of an idempotent producer with
+// finite retries. The Kafka sink limits them on purpose (a write that keeps
+// failing must reach the source, which then re-reads its batch): see
+// host/sinks/kafka-sink.ts.
+const SILENCED = /^Limiting retries for the idempotent producer/;
+
+/** Creates a kafkajs client. Called once per Kafka source or sink. */
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  if (options.brokers.length === 0) throw new UsageError('no Kafka brokers given (KAFKA_BROKERS=host:port,...)');
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  return new Kafka({
+    clientId: options.clientId ?? 'streamscore',
+    brokers: options.brokers,
+    logLevel: LEVELS[options.logLevel ?? 'warn'],
+    logCreator: (level) => (entry: LogEntry) => {
+      if (SILENCED.test(entry.log.message)) return;
+      // kafkajs logs every error response of the protocol at ERROR, also the
+      // ones it handles itself ("The group is rebalancing, so a rejoin is
+      // needed" on each rebalance): shown at debug only. What it cannot
+      // handle is logged again by the consumer or producer, or thrown.
+      if (entry.namespace === 'Connection' && entry.log.message.startsWith('Response ') && level < LEVEL.DEBUG) return;
+      const prefix = entry.namespace ? `[${entry.namespace}] ` : '';
+      log(JSON.stringify({ level: entry.label, ...entry.log, message: prefix + entry.log.message }));
+    },
+  });
+}
+
+/** The client options from KAFKA_BROKERS, KAFKA_CLIENT_ID and KAFKA_LOG_LEVEL; null when KAFKA_BROKERS is unset (embedded mode). */
+export function kafkaClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaClientOptions | null {
+  const brokers = envList(env, 'KAFKA_BROKERS');
+  if (brokers.length === 0) return null;
+  const level = (env.KAFKA_LOG_LEVEL ?? 'warn').trim().toLowerCase();
+  if (!(level in LEVELS)) throw new UsageError(`KAFKA_LOG_LEVEL must be one of ${Object.keys(LEVELS).join(', ')}, got ${JSON.stringify(env.KAFKA_LOG_LEVEL)}`);
+  return { brokers, clientId: env.KAFKA_CLIENT_ID?.trim() || 'streamscore', logLevel: level as KafkaLogLevel };
+}

@@ -1,0 +1,273 @@
+// The Kafka sink of `serve`: every batch's outputs produced to the output
+// topics, in one produce request per broker that carries all of them. It is
+// the durable record of what the stream produced, so the source commits its
+// input offsets only after write() resolved, and write() resolves only once
+// the brokers acknowledged with acks=-1 (every in-sync replica has the
+// messages): with acks=1 a leader could acknowledge, the source commit, and
+// the leader then fail before a follower copied the messages: the input
+// would be marked done and its outputs lost, silently.
+//
+// Topics (names configurable; null or an empty KAFKA_TOPIC_* leaves one out):
+//   streamscore.scores        key userId  {eventId, userId, fraudScore, decision, reasons, ts, scoredAt}
+//   streamscore.alerts.fraud  key userId  the FraudAlert (decisions review and block)
+//   streamscore.alerts.stock  key sku     the StockAlert
+//   streamscore.features      key eventId {kind:"features", eventId, userId, ts, fraudScore, scoredAt, features: {name: value}}
+//                             key purchaseEventId {kind:"label", eventId, purchaseEventId, fraud, ts}
+//   streamscore.deadletter    no key      {where, raw, reason, field, ts}
+//
+// The feature log carries names with the values (an object, missing values
+// null) rather than an array with the names elsewhere: each record explains
+// itself, so a retraining job needs no schema lookup and survives a change of
+// the feature catalogue, at about 2 KB more per purchase before compression
+// (docs/BENCHMARKS.md, "Sinks", has what it costs). Labels go to the same
+// topic keyed by the purchase's eventId, so a label and the features it
+// labels are on one partition: the join for retraining is partition-local.
+//
+// The producer is idempotent (kafkajs serialises requests per broker and
+// numbers them, so its own retries write nothing twice); re-deliveries of the
+// input after a crash still write twice: consumers dedupe on eventId.
+
+import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { FEATURE_NAMES } from '../features/catalog.js';
+import { StreamscoreError, UsageError } from '../errors.js';
+import { createKafkaClient, kafkaClientOptionsFromEnv, type KafkaClientOptions } from '../kafka-client.js';
+import { INSTRUMENTATION, type Instrumentation } from '../service/instrumentation.js';
+import type { BatchOutput, Sink } from '../service/types.js';
+
+export interface KafkaSinkTopics {
+  scores: string | null;
+  fraudAlerts: string | null;
+  stockAlerts: string | null;
+  features: string | null;
+  deadLetters: string | null;
+}
+
+export const DEFAULT_OUTPUT_TOPICS: KafkaSinkTopics = {
+  scores: 'streamscore.scores',
+  fraudAlerts: 'streamscore.alerts.fraud',
+  stockAlerts: 'streamscore.alerts.stock',
+  features: 'streamscore.features',
+  deadLetters: 'streamscore.deadletter',
+};
+
+export interface KafkaSinkOptions extends KafkaClientOptions {
+  /** Output topic names; a topic set to null is not written. */
+  topics?: Partial<KafkaSinkTopics>;
+  /** Names of ScoredOutput.features, in order (default: host/features/catalog.ts). */
+  featureNames?: readonly string[];
+  /** Batch compression (default none; gzip runs in libuv's thread pool, off the event loop). */
+  compression?: 'none' | 'gzip';
+  /** Idempotent producer (default true). */
+  idempotent?: boolean;
+  /** Send attempts after the first before write() rejects (default 10, about two minutes of backoff). */
+  retries?: number;
+  /** Most message bytes per produce request; a larger batch is sent in several, in order (default 900,000: under the broker's 1 MiB message.max.bytes). */
+  maxRequestBytes?: number;
+  /** A dead letter's raw text is cut to this many characters (default 100,000) so one huge bad message cannot exceed the request limit. */
+  maxRawChars?: number;
+  /** Receives SINK_ERROR (sink "kafka") on a failed write. */
+  instrumentation?: Instrumentation;
+}
+
+const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const;
+// Record overhead in a v2 record batch, bounded above (varints, headers count, attributes).
+const RECORD_OVERHEAD = 32;
+
+/** The Sink that produces each batch's outputs to Kafka. */
+export class KafkaSink implements Sink {
+  readonly name = 'kafka';
+  readonly topics: KafkaSinkTopics;
+  private readonly producer: Producer;
+  private readonly featureNames: readonly string[];
+  private readonly compression: CompressionTypes;
+  private readonly maxRequestBytes: number;
+  private readonly maxRawChars: number;
+  private readonly instrumentation?: Instrumentation;
+  private connecting: Promise<void> | null = null;
+  private lastError: { at: number; message: string } | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(options: KafkaSinkOptions) {
+    this.topics = { ...DEFAULT_OUTPUT_TOPICS, ...options.topics };
+    this.featureNames = options.featureNames ?? FEATURE_NAMES;
+    this.compression = COMPRESSION[options.compression ?? 'none'];
+    this.maxRequestBytes = options.maxRequestBytes ?? 900_000;
+    this.maxRawChars = options.maxRawChars ?? 100_000;
+    this.instrumentation = options.instrumentation;
+    const idempotent = options.idempotent ?? true;
+    this.producer = createKafkaClient(options).producer({
+      // Java's murmur2 partitioner: the same key lands where a Java producer would put it.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent,
+      // Idempotence needs at most 5 in flight; kafkajs allows 1 per broker anyway.
+      maxInFlightRequests: idempotent ? 1 : undefined,
+      retry: { retries: options.retries ?? 10 },
+    });
+  }
+
+  /** Connects the producer. Called by `serve` at start (write() connects too, if not yet). */
+  connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().catch((e: unknown) => {
+      this.connecting = null;
+      throw e;
+    });
+    return this.connecting;
+  }
+
+  /** Produces the batch's outputs; resolves once Kafka acknowledged all. Called by the pipeline once per batch. */
+  write(out: BatchOutput): Promise<void> {
+    if (this.closed) return Promise.reject(new StreamscoreError('the Kafka sink is closed', { code: 'SINK_CLOSED' }));
+    const p = this.send(out);
+    this.inFlight.add(p);
+    const forget = () => this.inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  readiness(): { ok: boolean; detail?: string } {
+    if (this.lastError === null) return { ok: true };
+    return { ok: false, detail: `kafka writes failing since ${new Date(this.lastError.at).toISOString()}: ${this.lastError.message}` };
+  }
+
+  /** Waits for writes in flight, then disconnects. Called by `serve` on shutdown, after the source stopped. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+    await this.producer.disconnect();
+  }
+
+  /** The messages of one batch, per topic (exported for the benchmark and tests). */
+  messages(out: BatchOutput, scoredAt = Date.now()): TopicMessages[] {
+    const t = this.topics;
+    const result: TopicMessages[] = [];
+    const add = (topic: string | null, messages: Message[]) => {
+      if (topic !== null && topic !== '' && messages.length > 0) result.push({ topic, messages });
+    };
+    add(
+      t.scores,
+      out.scores.map((s) => ({
+        key: s.userId,
+        value: JSON.stringify({ eventId: s.eventId, userId: s.userId, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons, ts: s.ts, scoredAt }),
+      })),
+    );
+    const fraud: Message[] = [];
+    const stock: Message[] = [];
+    for (const a of out.alerts) {
+      if (a.topic === 'alerts.fraud') fraud.push({ key: a.userId, value: JSON.stringify(a) });
+      else stock.push({ key: a.sku, value: JSON.stringify(a) });
+    }
+    add(t.fraudAlerts, fraud);
+    add(t.stockAlerts, stock);
+    if (t.features !== null) {
+      const features: Message[] = out.scores.map((s) => ({
+        key: s.eventId,
+        value: JSON.stringify({ kind: 'features', eventId: s.eventId, userId: s.userId, ts: s.ts, fraudScore: s.fraudScore, scoredAt, features: this.named(s.features) }),
+      }));
+      for (const l of out.labels ?? []) {
+        features.push({ key: l.purchaseEventId, value: JSON.stringify({ kind: 'label', eventId: l.eventId, purchaseEventId: l.purchaseEventId, fraud: l.fraud, ts: l.ts }) });
+      }
+      add(t.features, features);
+    }
+    add(
+      t.deadLetters,
+      out.deadLetters.map((d) => {
+        const cut = d.raw.length > this.maxRawChars;
+        const raw = cut ? d.raw.slice(0, this.maxRawChars) : d.raw;
+        return { key: null, value: JSON.stringify({ where: d.where, raw, reason: d.reason, field: d.field, ts: d.ts, ...(cut ? { rawLength: d.raw.length } : {}) }) };
+      }),
+    );
+    return result;
+  }
+
+  private named(values: ArrayLike<number>): Record<string, number | null> {
+    const o: Record<string, number | null> = {};
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      o[this.featureNames[i] ?? `f${i}`] = Number.isFinite(v) ? v : null;
+    }
+    return o;
+  }
+
+  private async send(out: BatchOutput): Promise<void> {
+    const topicMessages = this.messages(out);
+    if (topicMessages.length === 0) return;
+    try {
+      await this.connect();
+      for (const request of this.requests(topicMessages)) {
+        await this.producer.sendBatch({ topicMessages: request, acks: -1, compression: this.compression });
+      }
+      this.lastError = null;
+    } catch (e) {
+      this.lastError = { at: Date.now(), message: e instanceof Error ? e.message : String(e) };
+      this.instrumentation?.emit(INSTRUMENTATION.SINK_ERROR, { sink: 'kafka', error: e });
+      throw new StreamscoreError(`kafka sink: ${this.lastError.message}`, { code: 'KAFKA_WRITE', retriable: true, cause: e });
+    }
+  }
+
+  /** Splits the batch into produce requests of at most maxRequestBytes, keeping each topic's messages in order. */
+  private *requests(topicMessages: TopicMessages[]): Generator<TopicMessages[]> {
+    let request: TopicMessages[] = [];
+    let bytes = 0;
+    for (const { topic, messages } of topicMessages) {
+      let current: Message[] = [];
+      request.push({ topic, messages: current });
+      for (const m of messages) {
+        const size = RECORD_OVERHEAD + byteLength(m.key) + byteLength(m.value);
+        if (bytes + size > this.maxRequestBytes && bytes > 0) {
+          yield request;
+          current = [];
+          request = [{ topic, messages: current }];
+          bytes = 0;
+        }
+        current.push(m);
+        bytes += size;
+      }
+    }
+    request = request.filter((r) => r.messages.length > 0);
+    if (request.length > 0) yield request;
+  }
+}
+
+function byteLength(v: Buffer | string | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+}
+
+/** Creates the sink. Called once by `serve` in service mode. */
+export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
+  return new KafkaSink(options);
+}
+
+/**
+ * The sink options from the environment, null when KAFKA_BROKERS is unset:
+ * KAFKA_TOPIC_SCORES, KAFKA_TOPIC_ALERTS_FRAUD, KAFKA_TOPIC_ALERTS_STOCK,
+ * KAFKA_TOPIC_FEATURES, KAFKA_TOPIC_DEADLETTER (an empty value leaves that
+ * output out), KAFKA_COMPRESSION (none|gzip), plus the client's KAFKA_BROKERS,
+ * KAFKA_CLIENT_ID, KAFKA_LOG_LEVEL.
+ */
+export function kafkaSinkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSinkOptions | null {
+  const client = kafkaClientOptionsFromEnv(env);
+  if (client === null) return null;
+  const topic = (name: string, fallback: string | null) => {
+    const v = env[name];
+    if (v === undefined) return fallback;
+    return v.trim() === '' ? null : v.trim();
+  };
+  const compression = (env.KAFKA_COMPRESSION ?? 'none').trim().toLowerCase();
+  if (compression !== 'none' && compression !== 'gzip') {
+    throw new UsageError(`KAFKA_COMPRESSION must be none or gzip, got ${JSON.stringify(env.KAFKA_COMPRESSION)}`);
+  }
+  const d = DEFAULT_OUTPUT_TOPICS;
+  return {
+    ...client,
+    compression,
+    topics: {
+      scores: topic('KAFKA_TOPIC_SCORES', d.scores),
+      fraudAlerts: topic('KAFKA_TOPIC_ALERTS_FRAUD', d.fraudAlerts),
+      stockAlerts: topic('KAFKA_TOPIC_ALERTS_STOCK', d.stockAlerts),
+      features: topic('KAFKA_TOPIC_FEATURES', d.features),
+      deadLetters: topic('KAFKA_TOPIC_DEADLETTER', d.deadLetters),
+    },
+  };
+}

@@ -1,0 +1,192 @@
+// The Kafka source of `serve`: a kafkajs consumer group over the event
+// topics, at-least-once. Each fetched partition batch is handed over in
+// offset order (in slices of at most maxBatchMessages); an offset is
+// committed only after onBatch resolved for every message before it, which
+// is when every sink has written that slice's outputs. A crash at any point
+// re-delivers what was not committed, and nothing is skipped.
+//
+// Ordering: kafkajs never hands out two batches of one partition at once (the
+// next fetch of a broker waits for all batches of the last one), and onBatch
+// calls are serialised here across partitions too, because the pipeline is
+// one JS thread and one stateful engine. With partitionsConsumedConcurrently
+// > 1 the only overlap is one partition's commit with another's processing.
+//
+// Scale-out: processes in one group split the partitions; events are keyed by
+// userId, so a user's events stay on one partition and so in one process,
+// in order. A rebalance stops a batch between slices (the heartbeat says one
+// is under way), so the group is not held up for a whole batch; a slice whose
+// commit is refused because its partition moved is re-delivered to the new
+// owner: a duplicate, never a loss.
+
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { StreamscoreError, UsageError } from '../errors.js';
+import { envFlag, envInt, envList } from '../env.js';
+import { createKafkaClient, kafkaClientOptionsFromEnv, type KafkaClientOptions } from '../kafka-client.js';
+import { INSTRUMENTATION, type Instrumentation } from '../service/instrumentation.js';
+import type { Source, SourceMessage } from '../service/types.js';
+
+export const DEFAULT_EVENTS_TOPIC = 'streamscore.events';
+export const DEFAULT_GROUP_ID = 'streamscore';
+
+export interface KafkaSourceOptions extends KafkaClientOptions {
+  /** Consumer group (default `streamscore`): processes in one group split the partitions. */
+  groupId?: string;
+  /** Topics to read (default [`streamscore.events`]). */
+  topics?: string[];
+  /**
+   * Where a group with no committed offset starts: true reads the topics'
+   * history (warms the features up), false (default, Kafka's own) only new events.
+   */
+  fromBeginning?: boolean;
+  /** Most messages per onBatch call; a larger fetched batch is handed over in slices, each committed (default 2000). */
+  maxBatchMessages?: number;
+  /** Partition batches in flight at once (default 2); onBatch calls are serialised whatever this is. */
+  partitionsConsumedConcurrently?: number;
+  /** The group drops a member silent for this long, in ms (default 30000; the broker allows 6000 to 300000). */
+  sessionTimeout?: number;
+  /** How often a long batch heartbeats, in ms (default 3000). */
+  heartbeatInterval?: number;
+  /** Most bytes fetched per partition per request (default 1 MiB, kafkajs' own). */
+  maxBytesPerPartition?: number;
+  /** Longest a fetch waits for new messages at the broker, in ms (default 1000): also how long stop() may wait for an idle fetch. */
+  maxWaitTimeInMs?: number;
+  /** Receives CONSUMER_LAG after each committed slice. */
+  instrumentation?: Instrumentation;
+}
+
+/** A Source reading a Kafka consumer group. */
+export class KafkaSource implements Source {
+  readonly name = 'kafka';
+  readonly topics: readonly string[];
+  readonly groupId: string;
+  private readonly consumer: Consumer;
+  private readonly options: KafkaSourceOptions;
+  private readonly maxBatch: number;
+  private readonly heartbeatMs: number;
+  /** The tail of the chain that serialises onBatch calls across partitions. */
+  private turn: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+  private ended: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+
+  constructor(options: KafkaSourceOptions) {
+    this.options = options;
+    this.topics = options.topics ?? [DEFAULT_EVENTS_TOPIC];
+    this.groupId = options.groupId ?? DEFAULT_GROUP_ID;
+    this.maxBatch = options.maxBatchMessages ?? 2000;
+    this.heartbeatMs = options.heartbeatInterval ?? 3000;
+    if (this.topics.length === 0) throw new UsageError('the Kafka source needs at least one topic');
+    if (!(this.maxBatch >= 1)) throw new RangeError(`maxBatchMessages must be at least 1, got ${this.maxBatch}`);
+    this.consumer = createKafkaClient(options).consumer({
+      groupId: this.groupId,
+      sessionTimeout: options.sessionTimeout ?? 30_000,
+      heartbeatInterval: this.heartbeatMs,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
+    });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer itself after a retriable crash.
+      if (payload.restart) return;
+      this.ended?.reject(
+        new StreamscoreError(`the Kafka consumer stopped: ${payload.error.message}`, { code: 'KAFKA_CONSUMER', retriable: true, cause: payload.error }),
+      );
+    });
+  }
+
+  /**
+   * Joins the group and hands batches to onBatch until stop(). Called once by
+   * `serve`. Rejects if the consumer stops on an error kafkajs does not retry.
+   */
+  async run(onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void> {
+    if (this.stopping) return;
+    const ended = new Promise<void>((resolve, reject) => (this.ended = { resolve, reject }));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: this.options.fromBeginning ?? false });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 2,
+      eachBatch: (payload) => this.eachBatch(payload, onBatch),
+    });
+    return ended;
+  }
+
+  /**
+   * Takes no new slice, waits for the one in hand to be written and
+   * committed, leaves the group (its partitions go to the others at once)
+   * and disconnects. Called by `serve` on shutdown; safe to call twice.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.consumer.disconnect().then(() => this.ended?.resolve());
+    return this.stopping;
+  }
+
+  private async eachBatch(p: EachBatchPayload, onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void> {
+    const { topic, partition, messages } = p.batch;
+    // Set when a heartbeat fails, which is how a member learns that the group
+    // is rebalancing (or that it was dropped): finish the slice, take no more.
+    let interrupted = false;
+    const beat = setInterval(() => p.heartbeat().catch(() => (interrupted = true)), this.heartbeatMs);
+    try {
+      for (let start = 0; start < messages.length; start += this.maxBatch) {
+        const slice = messages.slice(start, start + this.maxBatch);
+        const handed = await this.inTurn(() => {
+          if (!p.isRunning() || p.isStale() || interrupted) return false;
+          const batch: SourceMessage[] = slice.map((m) => ({
+            value: m.value === null ? '' : m.value.toString('utf8'),
+            where: `${topic}[${partition}]@${m.offset}`,
+            key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
+          }));
+          return onBatch(batch).then(() => true);
+        });
+        if (!handed) return;
+        const last = slice[slice.length - 1]!.offset;
+        p.resolveOffset(last);
+        const next = (BigInt(last) + 1n).toString();
+        // Straight to the coordinator (kafkajs' consumer.commitOffsets would
+        // skip it once stop() was called, and the slice would come again).
+        await p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+        this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
+          topic,
+          partition,
+          lag: Math.max(0, Number(BigInt(p.batch.highWatermark) - BigInt(next))),
+        });
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /** Runs `work` once every earlier call's work has settled: one onBatch at a time, in arrival order. */
+  private inTurn<T>(work: () => T | Promise<T>): Promise<T> {
+    const result = this.turn.then(work);
+    this.turn = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
+  }
+}
+
+/** Creates the source. Called once by `serve` with --source kafka. */
+export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
+  return new KafkaSource(options);
+}
+
+/**
+ * The source options from the environment, null when KAFKA_BROKERS is unset:
+ * KAFKA_BROKERS (host:port,...), KAFKA_CLIENT_ID (streamscore), KAFKA_GROUP_ID
+ * (streamscore), KAFKA_TOPIC_EVENTS (streamscore.events; several comma-separated),
+ * KAFKA_FROM_BEGINNING (0), KAFKA_MAX_BATCH (2000), KAFKA_LOG_LEVEL (warn).
+ */
+export function kafkaSourceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSourceOptions | null {
+  const client = kafkaClientOptionsFromEnv(env);
+  if (client === null) return null;
+  const topics = envList(env, 'KAFKA_TOPIC_EVENTS');
+  return {
+    ...client,
+    groupId: env.KAFKA_GROUP_ID?.trim() || DEFAULT_GROUP_ID,
+    topics: topics.length > 0 ? topics : [DEFAULT_EVENTS_TOPIC],
+    fromBeginning: envFlag(env, 'KAFKA_FROM_BEGINNING', false),
+    maxBatchMessages: envInt(env, 'KAFKA_MAX_BATCH', 2000),
+  };
+}

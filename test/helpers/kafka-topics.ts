@@ -1,0 +1,67 @@
+// Kafka helpers of the source and sink tests: a fresh topic per test, keyed
+// messages produced into it, where-strings parsed back, committed offsets.
+
+import { randomBytes } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type Admin } from 'kafkajs';
+import { services } from '../services/provided.js';
+
+export const brokers = (): string[] => services().kafkaBrokers;
+
+export function kafka(): Kafka {
+  return new Kafka({ clientId: 'streamscore-test', brokers: brokers(), logLevel: logLevel.ERROR });
+}
+
+/** A name no other test or run uses. */
+export function unique(base: string): string {
+  return `${base}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Creates `topic` with `partitions` partitions and waits for its leaders. */
+export async function createTopic(admin: Admin, topic: string, partitions = 4): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+}
+
+/** Produces `count` messages {seq} keyed `user-<seq % keys>`, acks=-1, in requests of 500. */
+export async function produceKeyed(topic: string, count: number, keys: number, firstSeq = 0): Promise<void> {
+  const producer = kafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    for (let start = 0; start < count; start += 500) {
+      const messages = [];
+      for (let i = start; i < Math.min(count, start + 500); i++) {
+        const seq = firstSeq + i;
+        messages.push({ key: `user-${seq % keys}`, value: JSON.stringify({ seq }) });
+      }
+      await producer.send({ topic, acks: -1, messages });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** "topic[2]@17" to its parts. */
+export function parseWhere(where: string): { topic: string; partition: number; offset: number } {
+  const m = /^(.*)\[(\d+)\]@(\d+)$/.exec(where);
+  if (!m) throw new Error(`not a Kafka where: ${where}`);
+  return { topic: m[1]!, partition: Number(m[2]), offset: Number(m[3]) };
+}
+
+/** The group's committed offset per partition (-1 for none). */
+export async function committed(admin: Admin, groupId: string, topic: string): Promise<Map<number, number>> {
+  const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return new Map((t?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+}
+
+/** The end offset (high watermark) per partition. */
+export async function ends(admin: Admin, topic: string): Promise<Map<number, number>> {
+  return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+}
+
+/** Polls until `ok` or the deadline. */
+export async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,103 @@
+// The Kafka source hands over every message of a 4-partition topic once, each
+// partition in offset order (so each key in send order), one onBatch at a
+// time, and commits a slice only after its onBatch resolved: while a slice is
+// being handled the group's committed offset never passes its first message.
+// At the end every partition is committed to its end and the last lag
+// reported is 0.
+
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Admin } from 'kafkajs';
+import { createInstrumentation } from '../host/service/instrumentation.js';
+import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
+import type { SourceMessage } from '../host/service/types.js';
+import { brokers, committed, createTopic, ends, kafka, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
+
+const MESSAGES = 2000;
+const KEYS = 50;
+const topic = unique('source-order');
+const groupId = unique('source-order');
+
+let admin: Admin;
+let source: KafkaSource | undefined;
+beforeAll(async () => {
+  admin = kafka().admin();
+  await admin.connect();
+});
+afterAll(async () => {
+  await source?.stop();
+  await admin?.disconnect();
+});
+
+test('every message once, each partition in order, committed only after onBatch resolved', async () => {
+  await createTopic(admin, topic, 4);
+  await produceKeyed(topic, MESSAGES, KEYS);
+
+  const instrumentation = createInstrumentation();
+  const lastLag = new Map<number, number>();
+  instrumentation.on('consumer.lag', (p) => {
+    expect(p.topic).toBe(topic);
+    lastLag.set(p.partition, p.lag);
+  });
+  source = createKafkaSource({
+    brokers: brokers(),
+    topics: [topic],
+    groupId,
+    fromBeginning: true,
+    maxBatchMessages: 100,
+    partitionsConsumedConcurrently: 4,
+    logLevel: 'error',
+    instrumentation,
+  });
+
+  const received: (SourceMessage & { partition: number; offset: number })[] = [];
+  const overlaps: string[] = [];
+  const earlyCommits: string[] = [];
+  let inside = false;
+  let checked = 0;
+  const running = source.run(async (messages) => {
+    if (inside) overlaps.push(messages[0]!.where);
+    inside = true;
+    try {
+      const first = parseWhere(messages[0]!.where);
+      for (const m of messages) received.push({ ...m, ...parseWhere(m.where) });
+      // While this slice is in hand, its offsets must not be committed.
+      if (checked++ < 8) {
+        await new Promise((r) => setTimeout(r, 30));
+        const c = (await committed(admin, groupId, topic)).get(first.partition) ?? -1;
+        if (c > first.offset) earlyCommits.push(`partition ${first.partition}: committed ${c} while ${first.offset} was in hand`);
+      }
+    } finally {
+      inside = false;
+    }
+  });
+
+  await until(`${MESSAGES} messages`, () => received.length >= MESSAGES);
+  const end = await ends(admin, topic);
+  await until('every partition committed to its end', async () => {
+    const c = await committed(admin, groupId, topic);
+    return [...end].every(([p, high]) => c.get(p) === high);
+  });
+  await source.stop();
+  await running;
+
+  expect(overlaps).toEqual([]);
+  expect(earlyCommits).toEqual([]);
+  expect(received).toHaveLength(MESSAGES);
+  expect(checked).toBeGreaterThanOrEqual(8);
+
+  const byPartition = new Map<number, number[]>();
+  for (const m of received) byPartition.set(m.partition, [...(byPartition.get(m.partition) ?? []), m.offset]);
+  expect([...byPartition.keys()].sort()).toEqual([0, 1, 2, 3]);
+  for (const [p, offsets] of byPartition) {
+    expect(offsets, `partition ${p} in order, no gaps`).toEqual(offsets.map((_, i) => i));
+    expect(offsets.length).toBe(end.get(p));
+  }
+
+  const byKey = new Map<string, number[]>();
+  for (const m of received) byKey.set(m.key!, [...(byKey.get(m.key!) ?? []), JSON.parse(m.value).seq]);
+  expect(byKey.size).toBe(KEYS);
+  for (const [key, seqs] of byKey) expect(seqs, key).toEqual([...seqs].sort((a, b) => a - b));
+
+  expect([...lastLag.keys()].sort()).toEqual([0, 1, 2, 3]);
+  expect([...lastLag.values()]).toEqual([0, 0, 0, 0]);
+});
