@@ -10,6 +10,7 @@ import { trainCommand, parseTrainArgs } from './train.js';
 import { features } from './features.js';
 import { FEATURE_NAMES } from '../features/catalog.js';
 import { evalCommand } from './eval.js';
+import { serveCommand } from './serve.js';
 import { parseReplayArgs, replay } from './replay.js';
 
 const USAGE = `usage: streamscore <command> [options]
@@ -38,6 +39,10 @@ commands:
           [--label-delay-days 30] [--in-flight 4] [--acks 1|all] [--events N] [--seed 1]
           Turn a dataset into events, in time order, as NDJSON on stdout or into
           Kafka (KAFKA_BROKERS), keyed by user (sku for sales and stock).
+  serve   [--port 8000] [--source simulate|file:PATH|kafka] [--rate 200] [--fraud-model FILE] ...
+          The service: events in (simulator, NDJSON file or Kafka), fraud scores,
+          alerts and the API/dashboard out. Every option is also an environment
+          variable (README, .env.example).
   help    Show this text.
 `;
 
@@ -100,8 +105,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'serve':
-      process.stderr.write(`streamscore: "${command}" is not built yet; this release has score and compile (see README.md)\n`);
-      return 1;
+      return serveCommand(rest);
     case undefined:
     case 'help':
     case '--help':
