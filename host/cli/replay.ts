@@ -17,7 +17,7 @@ import { atRate, fastForward } from '../sources/pace.js';
 import { DAY_MS, fraudEcommerceEvents } from '../sources/replay/fraud-ecommerce.js';
 import { m4Events } from '../sources/replay/m4.js';
 import { movielensEvents } from '../sources/replay/movielens.js';
-import { Simulator } from '../sources/simulator.js';
+import { MAX_RATE, Simulator } from '../sources/simulator.js';
 import { progress } from './progress.js';
 
 export const REPLAY_SOURCES = ['fraud-ecommerce', 'movielens', 'm4', 'ndjson', 'simulate'] as const;
@@ -77,6 +77,9 @@ export function parseReplayArgs(args: string[], env: NodeJS.ProcessEnv = process
   if (to !== 'kafka' && to !== 'stdout') throw new UsageError(`replay: --to must be kafka or stdout, got "${to}"`);
   const brokers = (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
   if (to === 'kafka' && brokers.length === 0) throw new UsageError('replay: --to kafka needs KAFKA_BROKERS (host:port[,host:port...]) in the environment');
+  if (source === 'simulate' && values.rate !== undefined && Number(values.rate) > MAX_RATE) {
+    throw new UsageError(`replay: --source simulate runs at most --rate ${MAX_RATE} (its memory grows with the rate); for more, write its events to a file and replay that with --source ndjson`);
+  }
   const acks = values.acks === 'all' || values.acks === '-1' ? -1 : values.acks === '1' ? 1 : undefined;
   if (acks === undefined) throw new UsageError(`replay: --acks must be 1 or all (-1), got "${values.acks}"`);
   return {

@@ -103,7 +103,9 @@ export class Session implements Actor {
   private readonly payment: string;
   private readonly source: string;
   private readonly browser: string;
-  private readonly categories: number[];
+  /** One or two favourite categories browsed this visit (catB -1: one). */
+  private readonly catA: number;
+  private readonly catB: number;
 
   constructor(ctx: SimContext, ts: number, p: Profile, isNew: boolean) {
     const r = ctx.rng;
@@ -120,7 +122,8 @@ export class Session implements Actor {
     this.payment = r.chance(0.85) ? p.payments[0]! : r.pick(p.payments);
     this.source = p.source;
     this.browser = p.browser;
-    this.categories = r.chance(0.6) ? [p.categories[0]!] : [p.categories[0]!, r.pick(p.categories)];
+    this.catA = p.categories[0]!;
+    this.catB = r.chance(0.6) ? -1 : r.pick(p.categories);
   }
 
   step(ctx: SimContext): Event | null {
@@ -145,7 +148,7 @@ export class Session implements Actor {
     }
     if (this.viewsLeft > 0) {
       this.viewsLeft--;
-      const item = itemIn(ctx.catalogue, r.pick(this.categories), r);
+      const item = itemIn(ctx.catalogue, this.catB < 0 || r.chance(0.5) ? this.catA : this.catB, r);
       if (r.chance(SESSION.cartChance)) {
         this.pendingCart = item;
         this.ts = after(ts, r.logNormal(8_000, 0.6));

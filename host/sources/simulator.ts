@@ -21,7 +21,7 @@ import { episode, EPISODE_EVENTS } from './fraud.js';
 import { TimeHeap } from './heap.js';
 import { LabelQueue, labelDelays } from './labels.js';
 import { cumulative, Rng, zipf } from './random.js';
-import { profile, Session, sessionEvents } from './shoppers.js';
+import { profile, Session, sessionEvents, type Profile } from './shoppers.js';
 import { FRAUD_PATTERNS, type Actor, type FraudPattern, type SimContext } from './sim-context.js';
 import { SkuActor } from './stock.js';
 
@@ -71,6 +71,9 @@ export const DEFAULT_FRAUD: Readonly<Record<FraudPattern, number>> = {
 
 export const DEFAULT_START = Date.UTC(2024, 0, 1);
 
+/** The highest rate: memory grows with it (sessions in progress: about 24 per event/s, some 650 bytes each). */
+export const MAX_RATE = 100_000;
+
 /** Mean gap between the events of a session (log-normal gaps, median 8-20 s). */
 const MEAN_GAP_MS = 28_000;
 
@@ -96,13 +99,15 @@ export class Simulator {
   private readonly truthCapacity: number;
   private readonly labelQueues: LabelQueue[];
   private readonly skuActors: SkuActor[] = [];
+  /** Profiles of the customers who existed at the start, made on first visit (they return; new customers seldom do). */
+  private readonly profiles: (Profile | undefined)[] = [];
   private last = 0;
 
   constructor(opts: SimulatorOptions = {}) {
     this.seed = (opts.seed ?? 1) >>> 0;
     this.start = Math.round(opts.start ?? DEFAULT_START);
     this.rate = opts.rate ?? 100;
-    if (!(this.rate > 0)) throw new RangeError(`simulator rate must be > 0, got ${this.rate}`);
+    if (!(this.rate > 0 && this.rate <= MAX_RATE)) throw new RangeError(`simulator rate must be in (0, ${MAX_RATE}] events/s, got ${this.rate} (sessions in progress hold about 15 KB per event/s)`);
     const salesShare = clamp(opts.salesShare ?? 0.08, 0, 0.95);
     const swing = clamp(opts.diurnal ?? 0.3, 0, 0.9);
     const newUserShare = clamp(opts.newUserShare ?? 0.06, 0, 1);
@@ -168,8 +173,7 @@ export class Simulator {
     const inProgress = Math.round(arrivalsPerMs * (session.events - 1) * MEAN_GAP_MS * diurnal(this.start, swing));
     for (let k = 0; k < inProgress; k++) {
       this.stats.sessions++;
-      const index = this.returningUser();
-      this.heap.push(new Session(this.ctx, this.start + Math.round(rng.exp(MEAN_GAP_MS)), profile(this.ctx, index), false));
+      this.heap.push(new Session(this.ctx, this.start + Math.round(rng.exp(MEAN_GAP_MS)), this.profileOf(this.returningUser()), false));
     }
 
     this.heap.push(new Arrival(this.ctx, this.start, arrivalsPerMs, newUserShare, patternCum, (ts, isNew, kind) => this.arrive(ts, isNew, kind)));
@@ -232,8 +236,8 @@ export class Simulator {
   private arrive(ts: number, isNew: boolean, kind: number): void {
     if (kind === 0) {
       this.stats.sessions++;
-      const index = isNew ? this.ctx.newUser() : this.returningUser();
-      this.heap.push(new Session(this.ctx, ts, profile(this.ctx, index), isNew));
+      const p = isNew ? profile(this.ctx, this.ctx.newUser()) : this.profileOf(this.returningUser());
+      this.heap.push(new Session(this.ctx, ts, p, isNew));
     } else {
       const pattern = FRAUD_PATTERNS[kind - 1]!;
       this.stats.episodes[pattern]++;
@@ -257,6 +261,10 @@ export class Simulator {
       stats.byType[e.type]++;
       out.push(e);
     }
+  }
+
+  private profileOf(index: number): Profile {
+    return (this.profiles[index] ??= profile(this.ctx, index));
   }
 
   /** A returning customer: older customers come back more often. */
