@@ -174,16 +174,7 @@ async function main(): Promise<void> {
       cursor += b;
     });
   }
-  await bench.run();
-  lines.push('| batch (events) | mean (µs) | p50 (µs) | p99 (µs) | events/s | samples |');
-  lines.push('| --- | --- | --- | --- | --- | --- |');
-  bench.tasks.forEach((t, i) => {
-    const r = t.result;
-    if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state}`);
-    const b = BATCHES[i]!;
-    const l = r.latency;
-    lines.push(`| ${b} | ${sig(l.mean * 1000)} | ${sig(l.p50 * 1000)} | ${sig(l.p99 * 1000)} | ${sig((b / l.mean) * 1000)} | ${l.samplesCount} |`);
-  });
+  await latencyTable(bench, lines);
   lines.push('');
   lines.push('Latency includes copying the batch into the columns from typed arrays (no hashing, no parsing).');
   lines.push('');
@@ -247,14 +238,19 @@ async function withModel(s: Stream, lines: string[]): Promise<void> {
       cursor += b;
     });
   }
+  await latencyTable(bench, lines);
+}
+
+/** Runs the per-batch-size tasks and appends their latency table. */
+async function latencyTable(bench: Bench, lines: string[]): Promise<void> {
   await bench.run();
   lines.push('| batch (events) | mean (µs) | p50 (µs) | p99 (µs) | events/s | samples |');
   lines.push('| --- | --- | --- | --- | --- | --- |');
   bench.tasks.forEach((t, i) => {
-    const r2 = t.result;
-    if (r2.state !== 'completed') throw new Error(`${t.name}: ${r2.state}`);
+    const r = t.result;
+    if (r.state !== 'completed') throw new Error(`${t.name}: ${r.state}`);
     const b = BATCHES[i]!;
-    const l = r2.latency;
+    const l = r.latency;
     lines.push(`| ${b} | ${sig(l.mean * 1000)} | ${sig(l.p50 * 1000)} | ${sig(l.p99 * 1000)} | ${sig((b / l.mean) * 1000)} | ${l.samplesCount} |`);
   });
 }

@@ -7,17 +7,9 @@ import type { FeatureInput } from '../../host/features/columns.js';
 import type { IpRanges } from '../../host/features/ip-country.js';
 import type { EventType } from '../../host/events/schema.js';
 
-/** mulberry32: a small seeded generator in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (host/train/split.ts): a small seeded generator in [0, 1). */
+export { mulberry32 as rng } from '../../host/train/split.js';
+import { mulberry32 as rng } from '../../host/train/split.js';
 
 export const T0 = Date.UTC(2015, 0, 1);
 

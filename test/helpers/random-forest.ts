@@ -5,17 +5,9 @@
 
 import { type Forest, type Tree, type Transform, SplitKind, MissingType } from '../../host/gbt/ir.js';
 
-/** A small seeded PRNG (mulberry32), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32, host/train/split.ts), so failures reproduce. */
+export { mulberry32 as rng } from '../../host/train/split.js';
+import { mulberry32 as rng } from '../../host/train/split.js';
 
 const SPECIAL = [0, -0, 1e-36, -1e-36, 1e-35, -1e-35, Math.fround(1e-35), -Math.fround(1e-35), 5e-324, -5e-324, 1e300, -1e300, Infinity, -Infinity, 3.4028234663852886e38, 3.4028235677973366e38, 16777216, 16777217, 2147483648, -2147483649, 4294967299];
 
