@@ -3,7 +3,7 @@
 // time, and commits a slice only after its onBatch resolved: while a slice is
 // being handled the group's committed offset never passes its first message.
 // At the end every partition is committed to its end and the last lag
-// reported is 0.
+// reported is 0. readiness() is ok once the consumer is in its group.
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Admin } from 'kafkajs';
@@ -49,6 +49,7 @@ test('every message once, each partition in order, committed only after onBatch 
     instrumentation,
   });
 
+  expect(source.readiness()).toEqual({ ok: false, detail: 'kafka consumer not in its group yet' });
   const received: (SourceMessage & { partition: number; offset: number })[] = [];
   const overlaps: string[] = [];
   const earlyCommits: string[] = [];
@@ -72,6 +73,7 @@ test('every message once, each partition in order, committed only after onBatch 
   });
 
   await until(`${MESSAGES} messages`, () => received.length >= MESSAGES);
+  expect(source.readiness()).toEqual({ ok: true, detail: `in group ${groupId} with 4 partition(s)` });
   const end = await ends(admin, topic);
   await until('every partition committed to its end', async () => {
     const c = await committed(admin, groupId, topic);

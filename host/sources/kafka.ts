@@ -67,6 +67,8 @@ export class KafkaSource implements Source {
   private turn: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private ended: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  /** What readiness() says: not yet in a group, in one, or crashed (and whether kafkajs restarts it). */
+  private state: { ok: boolean; detail?: string } = { ok: false, detail: 'kafka consumer not in its group yet' };
 
   constructor(options: KafkaSourceOptions) {
     this.options = options;
@@ -83,7 +85,12 @@ export class KafkaSource implements Source {
       maxBytesPerPartition: options.maxBytesPerPartition,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
     });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const partitions = Object.values(payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
+      this.state = { ok: true, detail: `in group ${this.groupId} with ${partitions} partition(s)` };
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.state = { ok: false, detail: `kafka consumer crashed (${payload.error.message})${payload.restart ? ', restarting' : ''}` };
       // kafkajs restarts the consumer itself after a retriable crash.
       if (payload.restart) return;
       this.ended?.reject(
@@ -154,6 +161,11 @@ export class KafkaSource implements Source {
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /** For /ready: ok once the consumer has joined its group, false before and after a crash. */
+  readiness(): { ok: boolean; detail?: string } {
+    return this.state;
   }
 
   /** Runs `work` once every earlier call's work has settled: one onBatch at a time, in arrival order. */
