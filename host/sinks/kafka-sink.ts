@@ -18,10 +18,11 @@
 // The feature log carries names with the values (an object, missing values
 // null) rather than an array with the names elsewhere: each record explains
 // itself, so a retraining job needs no schema lookup and survives a change of
-// the feature catalogue. The names make a record 2.3 KB instead of 0.4 KB,
-// but a gzip'd batch repeats them for nearly nothing (81 bytes a record
-// against 44), and throughput was the same either way (docs/BENCHMARKS.md,
-// "Sinks"). Labels go to the same topic keyed by the purchase's eventId, so a
+// the feature catalogue. The names make a record 2.4 KB instead of 0.4 KB;
+// the sink's throughput was the same either way (it goes by messages, not
+// bytes), and gzip makes the names nearly free where bytes matter (81 bytes
+// a record against 44; docs/BENCHMARKS.md, "Sinks"). Labels go to the same
+// topic keyed by the purchase's eventId, so a
 // label and the features it labels are on one partition: the join for
 // retraining is partition-local.
 //
@@ -58,9 +59,10 @@ export interface KafkaSinkOptions extends KafkaClientOptions {
   /** Names of ScoredOutput.features, in order (default: host/features/catalog.ts). */
   featureNames?: readonly string[];
   /**
-   * Batch compression (default gzip: it shrinks the feature log 29 times, to
-   * about 80 bytes a purchase, at no measured cost in throughput; kafkajs
-   * runs it in libuv's thread pool, off the event loop).
+   * Batch compression (default none). gzip shrinks the feature log 25 times
+   * (2.4 KB to 95 bytes a record) but cost a third of the sink's throughput
+   * and 40% more CPU per output here (docs/BENCHMARKS.md, "Sinks"); where
+   * storage matters more, use gzip, or compression.type on the topic.
    */
   compression?: 'none' | 'gzip';
   /** Idempotent producer (default true). */
@@ -98,7 +100,7 @@ export class KafkaSink implements Sink {
   constructor(options: KafkaSinkOptions) {
     this.topics = { ...DEFAULT_OUTPUT_TOPICS, ...options.topics };
     this.featureKeys = (options.featureNames ?? FEATURE_NAMES).map((n) => `${JSON.stringify(n)}:`);
-    this.compression = COMPRESSION[options.compression ?? 'gzip'];
+    this.compression = COMPRESSION[options.compression ?? 'none'];
     this.maxRequestBytes = options.maxRequestBytes ?? 900_000;
     this.maxRawChars = options.maxRawChars ?? 100_000;
     this.instrumentation = options.instrumentation;
@@ -261,7 +263,7 @@ export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
  * The sink options from the environment, null when KAFKA_BROKERS is unset:
  * KAFKA_TOPIC_SCORES, KAFKA_TOPIC_ALERTS_FRAUD, KAFKA_TOPIC_ALERTS_STOCK,
  * KAFKA_TOPIC_FEATURES, KAFKA_TOPIC_DEADLETTER (an empty value leaves that
- * output out), KAFKA_COMPRESSION (gzip|none; gzip), plus the client's KAFKA_BROKERS,
+ * output out), KAFKA_COMPRESSION (none|gzip; none), plus the client's KAFKA_BROKERS,
  * KAFKA_CLIENT_ID, KAFKA_LOG_LEVEL.
  */
 export function kafkaSinkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSinkOptions | null {
@@ -272,7 +274,7 @@ export function kafkaSinkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): K
     if (v === undefined) return fallback;
     return v.trim() === '' ? null : v.trim();
   };
-  const compression = (env.KAFKA_COMPRESSION ?? 'gzip').trim().toLowerCase();
+  const compression = (env.KAFKA_COMPRESSION ?? 'none').trim().toLowerCase();
   if (compression !== 'none' && compression !== 'gzip') {
     throw new UsageError(`KAFKA_COMPRESSION must be none or gzip, got ${JSON.stringify(env.KAFKA_COMPRESSION)}`);
   }
