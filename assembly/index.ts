@@ -137,10 +137,31 @@ export function score(h: i32, rows: i32, raw: i32): i32 {
     sumBlock(f, input, output, r0, r1);
     if (!raw) transformBlock(f, output, r0, r1);
   }
-  if (!raw && f.objective == OBJ_ARGMAX) {
-    for (let r = 1; r < rows; r++) store<f64>(output + (<usize>r << 3), load<f64>(output + (<usize>r * k << 3)));
-  }
+  if (!raw) packArgmax(f, rows);
   return OK;
+}
+
+/**
+ * Turns `rows` rows of raw margins already at outputPtr() (modelNumOutputs
+ * per row) into predictions, as score() with raw = 0 would have. Called by
+ * hosts that sum the trees elsewhere (the compiled scorer,
+ * host/engine/compiled.ts). Returns a status.
+ */
+export function transform(h: i32, rows: i32): i32 {
+  const f = forest(h);
+  if (f === null) return E_BAD_HANDLE;
+  if (rows < 0) return E_BAD_ARGUMENT;
+  if (<u64>rows * <u64>f.numOutputs * 8 > <u64>outputBytes) return E_NO_BATCH;
+  transformBlock(f, output, 0, rows);
+  packArgmax(f, rows);
+  return OK;
+}
+
+// multi:softmax leaves one prediction per row: pack them to the front.
+function packArgmax(f: Forest, rows: i32): void {
+  if (f.objective != OBJ_ARGMAX) return;
+  const k = f.numOutputs;
+  for (let r = 1; r < rows; r++) store<f64>(output + (<usize>r << 3), load<f64>(output + (<usize>r * k << 3)));
 }
 
 /**

@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../errors.js';
 import { statusMessage } from './status.js';
+import { compileSum, type CompiledSum } from './compiled.js';
+import { COMPILE_MAX_MEAN_SPLITS, meanSplitsPerTree } from '../gbt/codegen.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -20,6 +22,7 @@ interface Exports {
   inputPtr(): number;
   outputPtr(): number;
   score(h: number, rows: number, raw: number): number;
+  transform(h: number, rows: number): number;
   setBlockRows(n: number): void;
   explain(h: number, rows: number): number;
   explainPtr(): number;
@@ -42,6 +45,11 @@ function module(): WebAssembly.Module {
   return compiled;
 }
 
+function wantCompiled(blob: Uint8Array, compile: LoadOptions['compile']): boolean {
+  if (compile === 'auto') return meanSplitsPerTree(blob) <= COMPILE_MAX_MEAN_SPLITS;
+  return compile === true;
+}
+
 /** A loaded model inside an engine. */
 export interface ModelInfo {
   handle: number;
@@ -49,6 +57,23 @@ export interface ModelInfo {
   numOutputs: number;
   numPredictions: number;
   numTrees: number;
+  /** The model compiled to its own module (load with `compile: true`), or null: the interpreter scores it. */
+  compiled: CompiledSum | null;
+}
+
+export interface LoadOptions {
+  /**
+   * Compile the model into its own WebAssembly module (host/gbt/codegen.ts)
+   * and score with it: same margins bit for bit, faster, at a compile cost
+   * at load time (docs/BENCHMARKS.md). Models with linear leaves stay on the
+   * interpreter. 'auto' compiles when the trees are small enough for it to
+   * be faster (COMPILE_MAX_MEAN_SPLITS in host/gbt/codegen.ts).
+   */
+  compile?: boolean | 'auto';
+  /** Rows per pass over the trees in the compiled code (default 64). */
+  compiledBlockRows?: number;
+  /** Subtrees generated without branches (host/gbt/codegen.ts CodegenOptions.selectNodes). */
+  compiledSelectNodes?: number;
 }
 
 export class GbtEngine {
@@ -62,7 +87,7 @@ export class GbtEngine {
   }
 
   /** Copies a packed model blob in and validates it. Throws EngineError on a bad blob. */
-  load(blob: Uint8Array): ModelInfo {
+  load(blob: Uint8Array, opts: LoadOptions = {}): ModelInfo {
     const e = this.exports;
     const ptr = e.modelReserve(blob.byteLength);
     if (ptr === 0) throw new EngineError(-10, statusMessage(-10));
@@ -75,6 +100,7 @@ export class GbtEngine {
       numOutputs: e.modelNumOutputs(h),
       numPredictions: e.modelNumPredictions(h),
       numTrees: e.modelNumTrees(h),
+      compiled: wantCompiled(blob, opts.compile) ? compileSum(blob, e.memory, { blockRows: opts.compiledBlockRows, selectNodes: opts.compiledSelectNodes }) : null,
     };
   }
 
@@ -94,8 +120,21 @@ export class GbtEngine {
 
   /** Scores the rows written through input(); returns a view of the outputs, valid until the next call. */
   run(model: ModelInfo, rows: number, raw = false): Float64Array {
-    const s = this.exports.score(model.handle, rows, raw ? 1 : 0);
-    if (s < 0) throw new EngineError(s, statusMessage(s));
+    const e = this.exports;
+    if (model.compiled !== null) {
+      // The generated code does not check bounds against the buffers: do it here.
+      if (!Number.isInteger(rows) || rows < 0 || rows * model.numFeatures > this.rowsReserved * this.colsReserved || rows * model.numOutputs > this.rowsReserved * this.outsReserved) {
+        throw new EngineError(-13, statusMessage(-13));
+      }
+      model.compiled.sum(e.inputPtr(), rows, e.outputPtr());
+      if (!raw) {
+        const s = e.transform(model.handle, rows);
+        if (s < 0) throw new EngineError(s, statusMessage(s));
+      }
+    } else {
+      const s = e.score(model.handle, rows, raw ? 1 : 0);
+      if (s < 0) throw new EngineError(s, statusMessage(s));
+    }
     const width = raw ? model.numOutputs : model.numPredictions;
     return new Float64Array(this.exports.memory.buffer, this.exports.outputPtr(), rows * width);
   }
