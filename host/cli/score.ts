@@ -28,7 +28,7 @@ export async function score(opts: ScoreOptions): Promise<number> {
   const engine = new GbtEngine();
   let model;
   try {
-    model = engine.load(loaded.blob);
+    model = engine.load(loaded.blob, { compile: 'auto' });
   } catch (e) {
     throw new ModelError(opts.model, (e as Error).message, { cause: e });
   }

@@ -72,7 +72,7 @@ export class FraudScorer {
     }
     let info: ModelInfo;
     try {
-      info = this.gbt.load(loaded.blob);
+      info = this.gbt.load(loaded.blob, { compile: 'auto' });
     } catch (e) {
       throw new ModelError(file, (e as Error).message, { cause: e });
     }
