@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Bench } from 'tinybench';
 import { GbtEngine, wasmPath } from '../host/engine/wasm.js';
+import { generateModule } from '../host/gbt/codegen.js';
 import { loadModel } from '../host/gbt/load.js';
 import { readModels, REPO, SETUP_COMMAND, type BenchModel } from './lib/data.js';
 import { loadOrt, type Ort } from './lib/ort.js';
@@ -21,6 +22,7 @@ import { ortScorer, perRow, referenceScorer, wasmScorer, type Scorer } from './l
 const BATCHES = [1, 100, 10_000];
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1000);
 const WASM = 'WASM (blocked)';
+const COMPILED = 'WASM (compiled)';
 const ORT = 'onnxruntime (default threads)';
 const ORT1 = 'onnxruntime (1 thread)';
 
@@ -37,6 +39,7 @@ async function scorers(ort: Ort, model: BenchModel, withRaw: boolean): Promise<S
   return [
     wasmScorer(model, WASM),
     wasmScorer(model, 'WASM (row by row)', 1),
+    wasmScorer(model, COMPILED, undefined, { compile: true }),
     referenceScorer(model),
     await ortScorer(ort, model, ORT, undefined, withRaw),
     await ortScorer(ort, model, ORT1, 1, withRaw),
@@ -84,10 +87,14 @@ async function speed(ort: Ort, model: BenchModel): Promise<SpeedRow[]> {
 function ratios(rows: SpeedRow[]): string {
   const mean = (scorer: string, batch: number) => rows.find((r) => r.scorer === scorer && r.batch === batch)!.meanMs;
   return table(
-    ['batch', 'WASM vs onnxruntime (default threads)', 'WASM vs onnxruntime (1 thread)', 'WASM row by row vs onnxruntime (default)', 'WASM vs reference TS'],
+    ['batch', 'WASM vs onnxruntime (default threads)', 'WASM vs onnxruntime (1 thread)', 'WASM row by row vs onnxruntime (default)', 'WASM vs reference TS', 'compiled vs onnxruntime (default threads)', 'compiled vs onnxruntime (1 thread)', 'compiled vs WASM (blocked)'],
     BATCHES.map((b) => {
       const w = mean(WASM, b);
-      return [b, `${sig(mean(ORT, b) / w)}x`, `${sig(mean(ORT1, b) / w)}x`, `${sig(mean(ORT, b) / mean('WASM (row by row)', b))}x`, `${sig(mean('reference TS', b) / w)}x`];
+      const c = mean(COMPILED, b);
+      return [
+        b, `${sig(mean(ORT, b) / w)}x`, `${sig(mean(ORT1, b) / w)}x`, `${sig(mean(ORT, b) / mean('WASM (row by row)', b))}x`, `${sig(mean('reference TS', b) / w)}x`,
+        `${sig(mean(ORT, b) / c)}x`, `${sig(mean(ORT1, b) / c)}x`, `${sig(w / c)}x`,
+      ];
     }),
   );
 }
@@ -136,6 +143,40 @@ async function callOverhead(model: BenchModel): Promise<string> {
   return latencyTable(bench, 'call', 1);
 }
 
+/**
+ * What compiling a model costs: generating the module in JS, V8's
+ * WebAssembly.Module (validation; function bodies compile lazily), the
+ * instance, and the first calls, which compile the functions they reach
+ * (Liftoff, then TurboFan in the background). Fresh each time, median of 3.
+ */
+function compileCost(model: BenchModel): string {
+  const blob = loadModel(model.modelPath).blob;
+  const runs: number[][] = [];
+  for (let i = 0; i < 3; i++) {
+    const engine = new GbtEngine();
+    const info = engine.load(blob);
+    const t0 = performance.now();
+    const bytes = generateModule(blob);
+    const t1 = performance.now();
+    const mod = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+    const t2 = performance.now();
+    const sum = (new WebAssembly.Instance(mod, { env: { memory: engine.exports.memory } }).exports as { sum(a: number, n: number, o: number): void }).sum;
+    const t3 = performance.now();
+    engine.input(info, 10_000).set(model.rows.subarray(0, 10_000 * model.numFeatures));
+    const t4 = performance.now();
+    sum(engine.exports.inputPtr(), 1, engine.exports.outputPtr());
+    const t5 = performance.now();
+    sum(engine.exports.inputPtr(), 10_000, engine.exports.outputPtr());
+    const t6 = performance.now();
+    runs.push([bytes.byteLength, t1 - t0, t2 - t1, t3 - t2, t5 - t4, t6 - t5]);
+  }
+  const med = (j: number) => runs.map((r) => r[j]!).sort((a, b) => a - b)[1]!;
+  return table(
+    ['module size', 'generate (ms)', 'WebAssembly.Module (ms)', 'instantiate (ms)', 'first 1-row call (ms)', 'next 10,000-row call (ms)'],
+    [[`${sig(med(0) / 1e6)} MB`, sig(med(1)), sig(med(2)), sig(med(3)), sig(med(4)), sig(med(5))]],
+  );
+}
+
 /** Which WASM core was measured: the scorer changes under active work, so figures need this. */
 function buildId(): string {
   const wasm = createHash('sha256').update(readFileSync(wasmPath())).digest('hex').slice(0, 12);
@@ -168,7 +209,8 @@ async function main(): Promise<void> {
     console.log(`### exactness vs LightGBM's own predictions (all ${model.numRows} test rows)\n\n${await exactness(ort, model)}\n`);
     const rows = await speed(ort, model);
     console.log(`### speed\n\n${speedTable(rows)}\n`);
-    console.log(`### per-row speed-up of WASM (blocked) (mean latency ratio; >1 = WASM faster)\n\n${ratios(rows)}\n`);
+    console.log(`### per-row speed-up of WASM (blocked) and WASM (compiled) (mean latency ratio; >1 = WASM faster)\n\n${ratios(rows)}\n`);
+    console.log(`### cost of compiling the model (WASM (compiled))\n\n${compileCost(model)}\n`);
     console.log(`### fixed cost of one WASM call (0 rows: no tree work)\n\n${await callOverhead(model)}\n`);
     console.log(`### WASM block size, batch 10,000 (the engine default is set in assembly/gbt/predict.ts)\n\n${await blockSweep(model)}\n`);
   }

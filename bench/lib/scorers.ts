@@ -3,7 +3,7 @@
 // all the per-batch work a caller would: WASM copies the rows into its memory
 // and the outputs out; onnxruntime gets a fresh float32 tensor.
 
-import { GbtEngine } from '../../host/engine/wasm.js';
+import { GbtEngine, type LoadOptions } from '../../host/engine/wasm.js';
 import { loadModel } from '../../host/gbt/load.js';
 import { referencePredict, referenceRaw } from '../../host/gbt/reference.js';
 import type { BenchModel } from './data.js';
@@ -14,11 +14,16 @@ export interface Scorer {
   score(rows: Float64Array, n: number, raw?: boolean): ArrayLike<number> | Promise<ArrayLike<number>>;
 }
 
-/** The WASM scorer; blockRows 1 walks row by row, undefined keeps the engine default (blocked). */
-export function wasmScorer(model: BenchModel, name: string, blockRows?: number): Scorer {
+/**
+ * The WASM scorer; blockRows 1 walks row by row, undefined keeps the engine
+ * default (blocked). load { compile: true } scores with the model compiled to
+ * its own module.
+ */
+export function wasmScorer(model: BenchModel, name: string, blockRows?: number, load: LoadOptions = {}): Scorer {
   const engine = new GbtEngine();
   if (blockRows !== undefined) engine.exports.setBlockRows(blockRows);
-  const info = engine.load(loadModel(model.modelPath).blob);
+  const info = engine.load(loadModel(model.modelPath).blob, load);
+  if (load.compile === true && info.compiled === null) throw new Error(`${model.name}: not compiled`);
   // score() = input().set(rows) + run() + slice(): the copy in and out is timed.
   return { name, score: (rows, n, raw = false) => engine.score(info, rows.subarray(0, n * model.numFeatures), raw) };
 }
