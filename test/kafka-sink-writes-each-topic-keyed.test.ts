@@ -1,11 +1,13 @@
 // The Kafka sink's write() resolves once every output is on its topic: scores
 // and fraud alerts keyed by userId, stock alerts by SKU, the feature log by
-// the purchase's eventId (features named, missing ones null; labels keyed by
-// the purchase they label, so they share its partition), dead letters as
-// they came. Each message reads back as documented in host/sinks/kafka-sink.ts.
+// the purchase's eventId (values in catalogue order, missing ones null, the
+// names once in a header record; labels keyed by the purchase they label, so
+// they share its partition), dead letters as they came. Each message reads
+// back as documented in host/sinks/kafka-sink.ts.
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Admin, Consumer } from 'kafkajs';
+import { namesHash } from '../host/features/catalog.js';
 import { createKafkaSink, type KafkaSink, type KafkaSinkTopics } from '../host/sinks/kafka-sink.js';
 import type { BatchOutput, FraudAlert, ScoredOutput, StockAlert } from '../host/service/types.js';
 import { brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
@@ -60,6 +62,8 @@ test('every output lands on its topic with its key', async () => {
   };
   const before = Date.now();
   await sink.write(out);
+  // A second write within the hour: no second header record.
+  await sink.write({ scores: [scored('p4', 'u4', 0.2)], alerts: [], deadLetters: [], recommendations: [], inventory: [] });
   expect(sink.readiness()).toEqual({ ok: true });
 
   // Everything is there by the time write() resolved: read it all back.
@@ -72,10 +76,10 @@ test('every output lands on its topic with its key', async () => {
       got.set(topic, [...(got.get(topic) ?? []), { key: message.key?.toString() ?? null, partition, value: JSON.parse(message.value!.toString()) }]);
     },
   });
-  await until('all 9 messages', () => [...got.values()].reduce((n, l) => n + l.length, 0) >= 9);
+  await until('all 12 messages', () => [...got.values()].reduce((n, l) => n + l.length, 0) >= 12);
 
   const scores = got.get(topics.scores!)!.sort((x, y) => String(x.value.eventId).localeCompare(String(y.value.eventId)));
-  expect(scores.map((m) => m.key)).toEqual(['u1', 'u2', 'u1']);
+  expect(scores.map((m) => m.key)).toEqual(['u1', 'u2', 'u1', 'u4']);
   expect(scores[0]!.value).toEqual({
     eventId: 'p1',
     userId: 'u1',
@@ -92,14 +96,18 @@ test('every output lands on its topic with its key', async () => {
   expect(got.get(topics.stockAlerts!)!.map((m) => [m.key, m.value])).toEqual([['SKU-7', stock]]);
 
   const features = got.get(topics.features!)!;
+  const featureSet = namesHash(['f_a', 'f_b', 'f_c']).toString(16).padStart(8, '0');
+  expect(sink.featureSet).toBe(featureSet);
+  const headers = features.filter((m) => m.value.kind === 'header');
+  expect(headers.map((m) => [m.key, m.value])).toEqual([[`featureSet:${featureSet}`, { kind: 'header', featureSet, featureNames: ['f_a', 'f_b', 'f_c'] }]]);
   const p2 = features.find((m) => m.value.kind === 'features' && m.value.eventId === 'p2')!;
   expect(p2.key).toBe('p2');
-  expect(p2.value).toEqual({ kind: 'features', eventId: 'p2', userId: 'u2', ts: 1_767_225_600_000, fraudScore: 0.95, scoredAt: expect.any(Number), features: { f_a: 1.5, f_b: null, f_c: -2 } });
+  expect(p2.value).toEqual({ kind: 'features', eventId: 'p2', userId: 'u2', ts: 1_767_225_600_000, fraudScore: 0.95, scoredAt: expect.any(Number), featureSet, features: [1.5, null, -2] });
   const label = features.find((m) => m.value.kind === 'label')!;
   expect(label.key).toBe('p2');
   expect(label.value).toEqual({ kind: 'label', eventId: 'l1', purchaseEventId: 'p2', fraud: true, ts: 1_767_312_000_000 });
   expect(label.partition).toBe(p2.partition);
-  expect(features).toHaveLength(4);
+  expect(features).toHaveLength(6); // a header, four purchases, a label
 
   expect(got.get(topics.deadLetters!)!.map((m) => [m.key, m.value])).toEqual([
     [null, { where: 'streamscore.events[1]@5', raw: '{"type":"nope"}', reason: 'type: unknown event type', field: 'type', ts: 5 }],

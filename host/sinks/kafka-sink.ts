@@ -11,27 +11,29 @@
 //   streamscore.scores        key userId  {eventId, userId, fraudScore, decision, reasons, ts, scoredAt}
 //   streamscore.alerts.fraud  key userId  the FraudAlert (decisions review and block)
 //   streamscore.alerts.stock  key sku     the StockAlert
-//   streamscore.features      key eventId {kind:"features", eventId, userId, ts, fraudScore, scoredAt, features: {name: value}}
+//   streamscore.features      key eventId {kind:"features", eventId, userId, ts, fraudScore, scoredAt, featureSet, features: [v0, v1, ...]}
 //                             key purchaseEventId {kind:"label", eventId, purchaseEventId, fraud, ts}
+//                             key featureSet:<hash> {kind:"header", featureSet, featureNames: [...]}
 //   streamscore.deadletter    no key      {where, raw, reason, field, ts}
 //
-// The feature log carries names with the values (an object, missing values
-// null) rather than an array with the names elsewhere: each record explains
-// itself, so a retraining job needs no schema lookup and survives a change of
-// the feature catalogue. The names make a record 2.4 KB instead of 0.4 KB;
-// the sink's throughput was the same either way (it goes by messages, not
-// bytes), and gzip makes the names nearly free where bytes matter (81 bytes
-// a record against 44; docs/BENCHMARKS.md, "Sinks"). Labels go to the same
-// topic keyed by the purchase's eventId, so a
-// label and the features it labels are on one partition: the join for
-// retraining is partition-local.
+// The feature log holds the values as an array in catalogue order, as the
+// embedded feature log file does (host/sinks/feature-log-file.ts), and the
+// names once in a header record: measured on real scored purchases, records
+// with the names in each (2.4 KB instead of 0.4 KB) halved the sink's
+// throughput (docs/BENCHMARKS.md, "Sinks"). Each record carries `featureSet`,
+// the FNV-1a hash of the names that the WASM module also carries
+// (host/features/catalog.ts namesHash), and a header record with that hash
+// and the names goes out with the sink's first write and again each hour, so
+// that any retention of an hour or more keeps one. Labels go to the same
+// topic keyed by the purchase's eventId, so a label and the features it
+// labels are on one partition: the join for retraining is partition-local.
 //
 // The producer is idempotent (kafkajs serialises requests per broker and
 // numbers them, so its own retries write nothing twice); re-deliveries of the
 // input after a crash still write twice: consumers dedupe on eventId.
 
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import { FEATURE_NAMES } from '../features/catalog.js';
+import { FEATURE_NAMES, namesHash } from '../features/catalog.js';
 import { StreamscoreError, UsageError } from '../errors.js';
 import { createKafkaClient, kafkaClientOptionsFromEnv, type KafkaClientOptions } from '../kafka-client.js';
 import { INSTRUMENTATION, type Instrumentation } from '../service/instrumentation.js';
@@ -58,11 +60,13 @@ export interface KafkaSinkOptions extends KafkaClientOptions {
   topics?: Partial<KafkaSinkTopics>;
   /** Names of ScoredOutput.features, in order (default: host/features/catalog.ts). */
   featureNames?: readonly string[];
+  /** How often the feature log's header record (the names) is written again, in ms (default 1 hour). */
+  featureHeaderEveryMs?: number;
   /**
-   * Batch compression (default none). gzip shrinks the feature log 25 times
-   * (2.4 KB to 95 bytes a record) but cost a third of the sink's throughput
-   * and 40% more CPU per output here (docs/BENCHMARKS.md, "Sinks"); where
-   * storage matters more, use gzip, or compression.type on the topic.
+   * Batch compression (default none): gzip was no faster in the benchmark's
+   * medians and slower in 7 of 8 interleaved runs (docs/BENCHMARKS.md,
+   * "Sinks"); it shrinks the messages several times where storage or
+   * bandwidth matter (or set compression.type on the topics).
    */
   compression?: 'none' | 'gzip';
   /** Idempotent producer (default true). */
@@ -86,8 +90,12 @@ export class KafkaSink implements Sink {
   readonly name = 'kafka';
   readonly topics: KafkaSinkTopics;
   private readonly producer: Producer;
-  /** `"name":` per feature, quoted once. */
-  private readonly featureKeys: readonly string[];
+  /** The hash of the feature names that each feature record carries. */
+  readonly featureSet: string;
+  /** The feature log's header record: the names. */
+  private readonly featureHeader: string;
+  private readonly headerEveryMs: number;
+  private headerAt = -Infinity;
   private readonly compression: CompressionTypes;
   private readonly maxRequestBytes: number;
   private readonly maxRawChars: number;
@@ -99,7 +107,10 @@ export class KafkaSink implements Sink {
 
   constructor(options: KafkaSinkOptions) {
     this.topics = { ...DEFAULT_OUTPUT_TOPICS, ...options.topics };
-    this.featureKeys = (options.featureNames ?? FEATURE_NAMES).map((n) => `${JSON.stringify(n)}:`);
+    const names = options.featureNames ?? FEATURE_NAMES;
+    this.featureSet = namesHash(names).toString(16).padStart(8, '0');
+    this.featureHeader = JSON.stringify({ kind: 'header', featureSet: this.featureSet, featureNames: names });
+    this.headerEveryMs = options.featureHeaderEveryMs ?? 3_600_000;
     this.compression = COMPRESSION[options.compression ?? 'none'];
     this.maxRequestBytes = options.maxRequestBytes ?? 900_000;
     this.maxRawChars = options.maxRawChars ?? 100_000;
@@ -146,8 +157,8 @@ export class KafkaSink implements Sink {
     await this.producer.disconnect();
   }
 
-  /** The messages of one batch, per topic (exported for the benchmark and tests). */
-  messages(out: BatchOutput, scoredAt = Date.now()): TopicMessages[] {
+  /** The messages of one batch, per topic, with the feature log's header record first when `header` (public for the benchmark and tests). */
+  messages(out: BatchOutput, scoredAt = Date.now(), header = false): TopicMessages[] {
     const t = this.topics;
     const result: TopicMessages[] = [];
     const add = (topic: string | null, messages: Message[]) => {
@@ -169,12 +180,15 @@ export class KafkaSink implements Sink {
     add(t.fraudAlerts, fraud);
     add(t.stockAlerts, stock);
     if (t.features !== null) {
-      const features: Message[] = out.scores.map((s) => ({
-        key: s.eventId,
-        value:
-          `{"kind":"features","eventId":${JSON.stringify(s.eventId)},"userId":${JSON.stringify(s.userId)},` +
-          `"ts":${num(s.ts)},"fraudScore":${num(s.fraudScore)},"scoredAt":${scoredAt},"features":${this.featuresJson(s.features)}}`,
-      }));
+      const features: Message[] = header ? [{ key: `featureSet:${this.featureSet}`, value: this.featureHeader }] : [];
+      for (const s of out.scores) {
+        features.push({
+          key: s.eventId,
+          value:
+            `{"kind":"features","eventId":${JSON.stringify(s.eventId)},"userId":${JSON.stringify(s.userId)},"ts":${num(s.ts)},` +
+            `"fraudScore":${num(s.fraudScore)},"scoredAt":${scoredAt},"featureSet":"${this.featureSet}","features":${valuesJson(s.features)}}`,
+        });
+      }
       for (const l of out.labels ?? []) {
         features.push({ key: l.purchaseEventId, value: JSON.stringify({ kind: 'label', eventId: l.eventId, purchaseEventId: l.purchaseEventId, fraud: l.fraud, ts: l.ts }) });
       }
@@ -191,27 +205,18 @@ export class KafkaSink implements Sink {
     return result;
   }
 
-  /**
-   * {"name":value,...} as JSON.stringify would write it (non-finite as
-   * null), built from quoted names made once: a third of the time of an
-   * object and JSON.stringify, at 85 features per purchase.
-   */
-  private featuresJson(values: ArrayLike<number>): string {
-    let out = '{';
-    for (let i = 0; i < values.length; i++) {
-      out += (i === 0 ? '' : ',') + (this.featureKeys[i] ?? `"f${i}":`) + num(values[i]!);
-    }
-    return out + '}';
-  }
-
   private async send(out: BatchOutput): Promise<void> {
-    const topicMessages = this.messages(out);
+    const now = Date.now();
+    const logsFeatures = this.topics.features !== null && (out.scores.length > 0 || (out.labels?.length ?? 0) > 0);
+    const header = logsFeatures && now - this.headerAt >= this.headerEveryMs;
+    const topicMessages = this.messages(out, now, header);
     if (topicMessages.length === 0) return;
     try {
       await this.connect();
       for (const request of this.requests(topicMessages)) {
         await this.producer.sendBatch({ topicMessages: request, acks: -1, compression: this.compression });
       }
+      if (header) this.headerAt = now;
       this.lastError = null;
     } catch (e) {
       this.lastError = { at: Date.now(), message: e instanceof Error ? e.message : String(e) };
@@ -242,6 +247,13 @@ export class KafkaSink implements Sink {
     request = request.filter((r) => r.messages.length > 0);
     if (request.length > 0) yield request;
   }
+}
+
+/** [v0,v1,...] as JSON.stringify writes an array of numbers (NaN and infinities as null), without the array. */
+function valuesJson(values: ArrayLike<number>): string {
+  let out = '[';
+  for (let i = 0; i < values.length; i++) out += (i === 0 ? '' : ',') + num(values[i]!);
+  return out + ']';
 }
 
 /** A number as JSON writes it; NaN and infinities (which JSON lacks) as null. */
