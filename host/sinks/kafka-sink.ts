@@ -19,8 +19,9 @@
 // The feature log holds the values as an array in catalogue order, as the
 // embedded feature log file does (host/sinks/feature-log-file.ts), and the
 // names once in a header record: measured on real scored purchases, records
-// with the names in each (2.4 KB instead of 0.4 KB) halved the sink's
-// throughput (docs/BENCHMARKS.md, "Sinks"). Each record carries `featureSet`,
+// with the names in each (2.4 KB instead of 0.4 KB) were slower in 5 of 6
+// runs, 1.3 to 1.8 times at batches of 1,000 (docs/BENCHMARKS.md, "Sinks").
+// Each record carries `featureSet`,
 // the FNV-1a hash of the names that the WASM module also carries
 // (host/features/catalog.ts namesHash), and a header record with that hash
 // and the names goes out with the sink's first write and again each hour, so
@@ -63,10 +64,11 @@ export interface KafkaSinkOptions extends KafkaClientOptions {
   /** How often the feature log's header record (the names) is written again, in ms (default 1 hour). */
   featureHeaderEveryMs?: number;
   /**
-   * Batch compression (default none): gzip was no faster in the benchmark's
-   * medians and slower in 7 of 8 interleaved runs (docs/BENCHMARKS.md,
-   * "Sinks"); it shrinks the messages several times where storage or
-   * bandwidth matter (or set compression.type on the topics).
+   * Batch compression (default none): gzip was level or slower in the full
+   * benchmark runs, faster only at batches of 1,000 in interleaved ones, and
+   * always took more CPU (docs/BENCHMARKS.md, "Sinks"); it shrinks the
+   * messages 8 to 15 times, for where storage or bandwidth matter (or set
+   * compression.type on the topics).
    */
   compression?: 'none' | 'gzip';
   /** Idempotent producer (default true). */
