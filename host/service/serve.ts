@@ -50,8 +50,9 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   const sinks: Sink[] = [];
   let store: Store;
   if (config.redisUrl) {
-    const { createRedisStore } = await import('../sinks/redis-store.js');
-    const redis = createRedisStore({ url: config.redisUrl, instrumentation });
+    const { createRedisStore, redisStoreOptionsFromEnv } = await import('../sinks/redis-store.js');
+    // docs/REDIS.md: REDIS_KEY_PREFIX, REDIS_TTL_SECONDS, REDIS_BUFFER_MAX_* from the environment.
+    const redis = createRedisStore({ ...redisStoreOptionsFromEnv(), url: config.redisUrl, instrumentation });
     store = redis;
     sinks.push(redis);
   } else {
@@ -60,8 +61,9 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     sinks.push(memoryStoreSink(memory));
   }
   if (config.kafkaBrokers.length > 0) {
-    const { createKafkaSink } = await import('../sinks/kafka-sink.js');
-    const kafka = createKafkaSink({ brokers: config.kafkaBrokers, instrumentation, featureNames: fraud.features.names });
+    const { createKafkaSink, kafkaSinkOptionsFromEnv } = await import('../sinks/kafka-sink.js');
+    // docs/KAFKA.md: output topic names, compression, client id from the environment.
+    const kafka = createKafkaSink({ ...kafkaSinkOptionsFromEnv(), brokers: config.kafkaBrokers, instrumentation, featureNames: fraud.features.names });
     await kafka.connect();
     sinks.push(kafka);
   } else {
@@ -70,9 +72,11 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   if (config.featureLog) sinks.push(featureLogFile(config.featureLog, fraud.features.names));
 
   const pipeline = new Pipeline({ fraud, sinks, instrumentation });
+  let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
   const readiness = (): Readiness => {
     const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };
     for (const s of sinks) checks[s.name] = s.readiness();
+    if (sourceReadiness) checks.source = sourceReadiness();
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
   const server = await createServer({ port: config.port, scoring: pipeline, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
@@ -101,8 +105,17 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   if (config.source === 'simulate') source = simulatorSource({ rate: config.rate, seed: config.seed });
   else if (config.source.startsWith('file:')) source = fileSource({ path: config.source.slice('file:'.length), rate: config.fileRate ?? undefined });
   else {
-    const { createKafkaSource } = await import('../sources/kafka.js');
-    source = createKafkaSource({ brokers: config.kafkaBrokers, groupId: config.kafkaGroupId, topics: [config.kafkaTopic], fromBeginning: config.kafkaFromBeginning, instrumentation });
+    const { createKafkaSource, kafkaSourceOptionsFromEnv } = await import('../sources/kafka.js');
+    const kafkaSource = createKafkaSource({
+      ...kafkaSourceOptionsFromEnv(),
+      brokers: config.kafkaBrokers,
+      groupId: config.kafkaGroupId,
+      topics: config.kafkaTopic.split(',').map((t) => t.trim()).filter(Boolean),
+      fromBeginning: config.kafkaFromBeginning,
+      instrumentation,
+    });
+    source = kafkaSource;
+    sourceReadiness = () => kafkaSource.readiness();
   }
   const done = source.run((batch) => pipeline.handle(batch)).catch((e) => {
     log(`streamscore: source ${source.name} failed: ${(e as Error).message}`);
