@@ -18,23 +18,13 @@
 // Rows are scored in blocks: each tree's function runs over the rows of a
 // block before the next tree, so its code stays in the instruction cache.
 
-const MAGIC = 0x314d5353;
+import { MAGIC, ZERO_THRESHOLD, F_LEAF, F_NAN_RIGHT, F_SPECIAL, F_ZERO_MISSING, F_DEFAULT_LEFT, F_CAT_LIGHTGBM, F_CAT_XGBOOST, F_LT32, MODEL_SUM_F32 } from './pack.js';
+
 const HEADER_BYTES = 64;
 const NODE_BYTES = 16;
 const FEATURE_MASK = 0xffffff;
 
-const F_LEAF = 1;
-const F_NAN_RIGHT = 2;
-const F_SPECIAL = 4;
-const F_ZERO_MISSING = 8;
-const F_DEFAULT_LEFT = 16;
-const F_CAT_LIGHTGBM = 32;
-const F_CAT_XGBOOST = 64;
-const F_LT32 = 128;
-const MODEL_SUM_F32 = 1;
 
-/** LightGBM's kZeroThreshold, 1e-35f as a double (as in predict.ts). */
-const ZERO_THRESHOLD = Math.fround(1e-35);
 const XGB_MAX_CAT = 16777216;
 
 /** Rows per pass over the trees in the generated code. */

@@ -14,17 +14,18 @@ const NO_LINEAR = 0xffffffff;
 /** High word of a leaf's threshold: a quiet NaN, so no value goes right. */
 const LEAF_NAN_HIGH = 0x7ff80000;
 
-const F_LEAF = 1;
-const F_NAN_RIGHT = 2;
-const F_SPECIAL = 4;
-const F_ZERO_MISSING = 8;
-const F_DEFAULT_LEFT = 16;
-const F_CAT_LIGHTGBM = 32;
-const F_CAT_XGBOOST = 64;
-const F_LT32 = 128;
+// Node and model flags (assembly/gbt/layout.ts has their meaning).
+export const F_LEAF = 1;
+export const F_NAN_RIGHT = 2;
+export const F_SPECIAL = 4;
+export const F_ZERO_MISSING = 8;
+export const F_DEFAULT_LEFT = 16;
+export const F_CAT_LIGHTGBM = 32;
+export const F_CAT_XGBOOST = 64;
+export const F_LT32 = 128;
 
-const MODEL_SUM_F32 = 1;
-const MODEL_AVERAGE = 2;
+export const MODEL_SUM_F32 = 1;
+export const MODEL_AVERAGE = 2;
 
 export const OBJECTIVE_CODES = {
   identity: 0,
