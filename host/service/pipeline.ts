@@ -9,10 +9,23 @@
 import { parseEvent, validateEvent, type Event } from '../events/schema.js';
 import { INSTRUMENTATION, type Instrumentation } from './instrumentation.js';
 import type { FraudScorer, ScoredPurchase } from './fraud.js';
-import type { Alert, BatchOutput, DeadLetter, FraudAlert, ScoreError, ScoreResult, Scoring, Sink, SourceMessage } from './types.js';
+import type { Alert, BatchOutput, DeadLetter, ScoreError, ScoreResult, Scoring, Sink, SourceMessage } from './types.js';
+
+/**
+ * A job besides fraud on the same stream (recommendations, inventory): it sees
+ * every valid event of a batch, in order, after the fraud scorer, and adds its
+ * outputs (recommendation lists, inventory states, stock alerts) to the batch's.
+ */
+export interface Stage {
+  readonly name: string;
+  /** Called once per batch, synchronously (WASM state moves in event order). */
+  process(events: readonly Event[], out: BatchOutput): void;
+}
 
 export interface PipelineOptions {
   fraud: FraudScorer;
+  /** Further jobs on the stream, run in this order after fraud scoring. */
+  stages?: Stage[];
   sinks: Sink[];
   instrumentation: Instrumentation;
   /** Called for each alert once the batch's outputs are written (the server publishes it). */
@@ -22,6 +35,7 @@ export interface PipelineOptions {
 export class Pipeline implements Scoring {
   onAlert: (alert: Alert) => void;
   private readonly fraud: FraudScorer;
+  private readonly stages: Stage[];
   private readonly sinks: Sink[];
   private readonly ins: Instrumentation;
   /** Sink writes of scoring requests still in flight (awaited on close). */
@@ -29,6 +43,7 @@ export class Pipeline implements Scoring {
 
   constructor(o: PipelineOptions) {
     this.fraud = o.fraud;
+    this.stages = o.stages ?? [];
     this.sinks = o.sinks;
     this.ins = o.instrumentation;
     this.onAlert = o.onAlert ?? (() => {});
@@ -104,7 +119,7 @@ export class Pipeline implements Scoring {
     for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_IN, { type, count });
     if (events.length > 0) this.ins.emit(INSTRUMENTATION.BATCH, { size: events.length });
     const scored = this.fraud.process(events);
-    const alerts: FraudAlert[] = [];
+    const alerts: Alert[] = [];
     for (const s of scored) {
       if (s.decision !== 'allow') {
         alerts.push({ topic: 'alerts.fraud', ts: s.ts, eventId: s.eventId, userId: s.userId, amount: s.amount, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons });
@@ -113,6 +128,7 @@ export class Pipeline implements Scoring {
     const labels = [];
     for (const e of events) if (e.type === 'label') labels.push({ eventId: e.eventId, purchaseEventId: e.purchaseEventId, fraud: e.fraud, ts: e.ts });
     const out: BatchOutput = { scores: scored, alerts, deadLetters, recommendations: [], inventory: [], labels };
+    for (const stage of this.stages) stage.process(events, out);
     const write = Promise.all(this.sinks.map((s) => s.write(out))).then(() => {
       const writtenAt = Date.now();
       if (scored.length > 0) this.ins.emit(INSTRUMENTATION.SCORES_WRITTEN, { eventTimestamps: scored.map((s) => s.ts), writtenAt });

@@ -14,7 +14,7 @@ import { createInstrumentation, INSTRUMENTATION } from './instrumentation.js';
 import { createMetrics } from '../metrics/registry.js';
 import { createLiveStats } from './live-stats.js';
 import { FraudScorer } from './fraud.js';
-import { Pipeline } from './pipeline.js';
+import { Pipeline, type Stage } from './pipeline.js';
 import { simulatorSource } from './sim-source.js';
 import { createMemoryStore } from '../sinks/memory-store.js';
 import { memoryStoreSink } from '../sinks/memory-sink.js';
@@ -71,7 +71,9 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   }
   if (config.featureLog) sinks.push(featureLogFile(config.featureLog, fraud.features.names));
 
-  const pipeline = new Pipeline({ fraud, sinks, instrumentation });
+  // The other jobs on the stream (recommendations, inventory), after fraud.
+  const stages: Stage[] = [];
+  const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
   const readiness = (): Readiness => {
     const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };
