@@ -9,6 +9,7 @@ import type { Readiness, Recommendation, Scoring, Store } from '../service/types
 import { CHALLENGE, type Authorize } from './auth.js';
 import { readBody, Reply } from './respond.js';
 import { scoreStatus } from './score.js';
+import { StreamscoreError } from '../errors.js';
 
 export interface HttpDeps {
   scoring: Scoring;
@@ -76,7 +77,11 @@ export function registerHttp(app: TemplatedApp, deps: HttpDeps): void {
     reply.watchAbort();
     work.then(
       (value) => reply.open && answer(value),
-      (e: unknown) => reply.error(500, 'internal', e instanceof Error ? e.message : String(e)),
+      (e: unknown) => {
+        // A store that is down for now (Redis unreachable) is a 503 the client may retry; anything else is a 500.
+        if (e instanceof StreamscoreError && e.retriable) reply.error(503, 'unavailable', e.message, { 'Retry-After': '1' });
+        else reply.error(500, 'internal', e instanceof Error ? e.message : String(e));
+      },
     );
   };
 
