@@ -40,7 +40,8 @@ export function wasmPath(): string {
 
 let compiled: WebAssembly.Module | null = null;
 
-function module(): WebAssembly.Module {
+/** The compiled core, shared by every engine of the process (and handed to pool workers). */
+export function wasmModule(): WebAssembly.Module {
   compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
   return compiled;
 }
@@ -82,7 +83,7 @@ export class GbtEngine {
   private colsReserved = 0;
   private outsReserved = 0;
 
-  constructor(wasm: WebAssembly.Module = module()) {
+  constructor(wasm: WebAssembly.Module = wasmModule()) {
     this.exports = new WebAssembly.Instance(wasm, {}).exports as unknown as Exports;
   }
 
