@@ -1,6 +1,7 @@
 // WebSocket scoring API benchmark: requests/s and latency of {"op":"score"}
 // on /ws for single-event and 100-event requests, from a load generator in a
-// separate process (bench/ws-score-client.ts) over loopback, several
+// separate process over loopback (BENCH_LOADGEN=go, the default: the Go one in
+// bench/loadgen, built here; BENCH_LOADGEN=node: bench/ws-score-client.ts), several
 // connections, pipelined requests. The server runs here, in this process,
 // with the STAND-IN scoring of the tests (test/helpers/stand-in-scoring.ts:
 // the real event validation and a formula, no model), so the figures are
@@ -12,7 +13,8 @@
 //
 //   npm run bench:ws        # BENCH_SECONDS (default 10) per run, BENCH_REPEAT (3) runs per row,
 //                           # BENCH_CONNECTIONS (4), BENCH_PIPELINE (32 in flight per connection),
-//                           # BENCH_ONLY=target (only the 1-event runs at 50,000 req/s)
+//                           # BENCH_ONLY=target (only the 1-event runs at 50,000 req/s),
+//                           # BENCH_LOADGEN=go|node (the load generator; go by default)
 
 import { execFile } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -26,6 +28,7 @@ import { createMemoryStore } from '../host/sinks/memory-store.js';
 import { createStandInScoring } from '../test/helpers/stand-in-scoring.js';
 import type { Scoring } from '../host/service/types.js';
 import type { LoadResult } from './ws-score-client.js';
+import { buildGoLoadgen, loadgenKind } from './lib/loadgen.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
@@ -36,14 +39,16 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const TARGET_ONLY = process.env.BENCH_ONLY === 'target';
 /** The issue's target: 50,000 single-event scores/s with p99 < 2 ms. */
 const TARGET_RATE = 50_000;
-const CLIENT = join(fileURLToPath(new URL('.', import.meta.url)), 'ws-score-client.js');
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const CLIENT = join(HERE, 'ws-score-client.js');
+const LOADGEN = loadgenKind();
+const GO_BIN = LOADGEN === 'go' ? buildGoLoadgen(join(HERE, '..', '..')) : '';
 
 const run = promisify(execFile);
 
 async function load(url: string, mode: 'closed' | 'open', events: number, arg: number): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, [CLIENT, url, mode, String(events), String(CONNECTIONS), String(arg), String(SECONDS), String(WARMUP)], {
-    maxBuffer: 1 << 20,
-  });
+  const args = [url, mode, String(events), String(CONNECTIONS), String(arg), String(SECONDS), String(WARMUP)];
+  const { stdout } = await (LOADGEN === 'go' ? run(GO_BIN, ['ws', ...args], { maxBuffer: 1 << 20 }) : run(process.execPath, [CLIENT, ...args], { maxBuffer: 1 << 20 }));
   return JSON.parse(stdout) as LoadResult;
 }
 
@@ -118,7 +123,7 @@ async function main(): Promise<void> {
   const machine = `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, 1-min load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end (2 of it is this benchmark)`;
   process.stdout.write(`Machine: ${machine}\n`);
   process.stdout.write(
-    `Command: ${TARGET_ONLY ? 'BENCH_ONLY=target ' : ''}npm run bench:ws (BENCH_SECONDS=${SECONDS}, ${WARMUP} s warm-up, ${CONNECTIONS} connections, median of ${REPEAT} runs each)\n\n`,
+    `Command: ${TARGET_ONLY ? 'BENCH_ONLY=target ' : ''}npm run bench:ws (BENCH_SECONDS=${SECONDS}, ${WARMUP} s warm-up, ${CONNECTIONS} connections, median of ${REPEAT} runs each; load generator: ${LOADGEN === 'go' ? 'Go, bench/loadgen (gorilla/websocket)' : 'Node, bench/ws-score-client.ts (ws)'})\n\n`,
   );
   process.stdout.write(
     table(
