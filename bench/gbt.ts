@@ -17,12 +17,14 @@ import { loadModel } from '../host/gbt/load.js';
 import { readModels, REPO, SETUP_COMMAND, type BenchModel } from './lib/data.js';
 import { loadOrt, type Ort } from './lib/ort.js';
 import { compare, exactnessTable, perRowUs, sig, speedTable, table, type Exactness, type SpeedRow } from './lib/report.js';
-import { ortScorer, perRow, referenceScorer, wasmScorer, type Scorer } from './lib/scorers.js';
+import { ortScorer, perRow, poolScorer, referenceScorer, wasmScorer, type Scorer } from './lib/scorers.js';
 
 const BATCHES = [1, 100, 10_000];
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 1000);
 const WASM = 'WASM (blocked)';
 const COMPILED = 'WASM (compiled)';
+const WASM2 = 'WASM (blocked, 2 threads)';
+const COMPILED2 = 'WASM (compiled, 2 threads)';
 const ORT = 'onnxruntime (default threads)';
 const ORT1 = 'onnxruntime (1 thread)';
 
@@ -40,6 +42,8 @@ async function scorers(ort: Ort, model: BenchModel, withRaw: boolean): Promise<S
     wasmScorer(model, WASM),
     wasmScorer(model, 'WASM (row by row)', 1),
     wasmScorer(model, COMPILED, undefined, { compile: true }),
+    await poolScorer(model, WASM2, 2),
+    await poolScorer(model, COMPILED2, 2, { compile: true }),
     referenceScorer(model),
     await ortScorer(ort, model, ORT, undefined, withRaw),
     await ortScorer(ort, model, ORT1, 1, withRaw),
@@ -94,6 +98,25 @@ function ratios(rows: SpeedRow[]): string {
       return [
         b, `${sig(mean(ORT, b) / w)}x`, `${sig(mean(ORT1, b) / w)}x`, `${sig(mean(ORT, b) / mean('WASM (row by row)', b))}x`, `${sig(mean('reference TS', b) / w)}x`,
         `${sig(mean(ORT, b) / c)}x`, `${sig(mean(ORT1, b) / c)}x`, `${sig(w / c)}x`,
+      ];
+    }),
+  );
+}
+
+/**
+ * Thread for thread: each WASM scorer against onnxruntime with as many
+ * threads (1 against intraOpNumThreads 1, 2 against the default, which is 2
+ * here: one per core). The issue's target is the ≥3x against the default.
+ */
+function sameThreads(rows: SpeedRow[]): string {
+  const mean = (scorer: string, batch: number) => rows.find((r) => r.scorer === scorer && r.batch === batch)!.meanMs;
+  return table(
+    ['batch', 'blocked, 1 thread vs onnxruntime 1 thread', 'compiled, 1 thread vs onnxruntime 1 thread', 'blocked, 2 threads vs onnxruntime default (2)', 'compiled, 2 threads vs onnxruntime default (2)', 'best WASM vs onnxruntime default (2)'],
+    BATCHES.map((b) => {
+      const best = Math.min(mean(WASM, b), mean(COMPILED, b), mean(WASM2, b), mean(COMPILED2, b));
+      return [
+        b, `${sig(mean(ORT1, b) / mean(WASM, b))}x`, `${sig(mean(ORT1, b) / mean(COMPILED, b))}x`,
+        `${sig(mean(ORT, b) / mean(WASM2, b))}x`, `${sig(mean(ORT, b) / mean(COMPILED2, b))}x`, `${sig(mean(ORT, b) / best)}x`,
       ];
     }),
   );
@@ -210,6 +233,7 @@ async function main(): Promise<void> {
     const rows = await speed(ort, model);
     console.log(`### speed\n\n${speedTable(rows)}\n`);
     console.log(`### per-row speed-up of WASM (blocked) and WASM (compiled) (mean latency ratio; >1 = WASM faster)\n\n${ratios(rows)}\n`);
+    console.log(`### thread for thread: WASM against onnxruntime with as many threads (mean latency ratio; >1 = WASM faster)\n\n${sameThreads(rows)}\n`);
     console.log(`### cost of compiling the model (WASM (compiled))\n\n${compileCost(model)}\n`);
     console.log(`### fixed cost of one WASM call (0 rows: no tree work)\n\n${await callOverhead(model)}\n`);
     console.log(`### WASM block size, batch 10,000 (the engine default is set in assembly/gbt/predict.ts)\n\n${await blockSweep(model)}\n`);

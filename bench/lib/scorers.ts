@@ -4,6 +4,7 @@
 // and the outputs out; onnxruntime gets a fresh float32 tensor.
 
 import { GbtEngine, type LoadOptions } from '../../host/engine/wasm.js';
+import { GbtPool } from '../../host/engine/pool.js';
 import { loadModel } from '../../host/gbt/load.js';
 import { referencePredict, referenceRaw } from '../../host/gbt/reference.js';
 import type { BenchModel } from './data.js';
@@ -26,6 +27,16 @@ export function wasmScorer(model: BenchModel, name: string, blockRows?: number, 
   if (load.compile === true && info.compiled === null) throw new Error(`${model.name}: not compiled`);
   // score() = input().set(rows) + run() + slice(): the copy in and out is timed.
   return { name, score: (rows, n, raw = false) => engine.score(info, rows.subarray(0, n * model.numFeatures), raw) };
+}
+
+/**
+ * The WASM scorer on `threads` threads (host/engine/pool.ts): the caller's
+ * thread plus worker threads, each scoring its share of the batch.
+ */
+export async function poolScorer(model: BenchModel, name: string, threads: number, load: LoadOptions = {}): Promise<Scorer> {
+  const pool = await GbtPool.create(loadModel(model.modelPath).blob, { ...load, threads, maxRows: model.numRows });
+  if (load.compile === true && pool.info.compiled === null) throw new Error(`${model.name}: not compiled`);
+  return { name, score: (rows, n, raw = false) => pool.score(rows.subarray(0, n * model.numFeatures), raw) };
 }
 
 export function referenceScorer(model: BenchModel): Scorer {
