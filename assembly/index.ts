@@ -201,3 +201,4 @@ function forest(h: i32): Forest | null {
 }
 export * from "./train/abi";
 export * from "./features/abi";
+export * from "./forecast/abi";
