@@ -32,8 +32,16 @@
 //   backlog written while serve is down).
 //
 // IPC (driver -> here): {op:'connect',brokers} {op:'ensure',count} {op:'run',mode,rate?,seconds} {op:'credit',allow} {op:'close'}
+//                       {op:'dump',count,file}
 //                (here -> driver): {op:'ready'} {op:'connected'} {op:'ensured',...} {op:'tick',...} {op:'ran',...} {op:'error',message}
+//                       {op:'dumped',count,seconds}
+//
+// With the Go load generator (BENCH_LOADGEN=go, bench/loadgen) this process
+// only generates: 'dump' writes the next `count` events of the same stream
+// to a file, one "PARTITION\tTYPE\tKEY\tJSON\n" line each, which the Go
+// generator loads and produces (its own ts stamping and sending).
 
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import { partitionOf } from '../../host/sinks/murmur2.js';
@@ -194,6 +202,36 @@ class Pool {
     return made / Math.max(1e-3, seconds);
   }
 
+  /**
+   * Generates the next `count` events and writes them to `file` (for the Go
+   * generator), chunk by chunk, so at most one chunk is held here.
+   */
+  async dump(count: number, file: string): Promise<number> {
+    const t0 = performance.now();
+    const fd = openSync(file, 'w');
+    const tab = Buffer.from('\t');
+    const nl = Buffer.from('\n');
+    const partNames = Array.from({ length: 256 }, (_, i) => Buffer.from(String(i)));
+    const typeNames = EVENT_TYPES.map((t) => Buffer.from(t));
+    try {
+      let left = count;
+      while (left > 0) {
+        if (this.size === 0) await this.ensure(Math.min(CHUNK, left));
+        const parts: Buffer[] = [];
+        left -= this.take(Math.min(this.size, left), (c, i) => {
+          const k = c.keyOff[i]!;
+          const v = c.valOff[i]!;
+          parts.push(partNames[c.parts[i]!]!, tab, typeNames[c.types[i]!]!, tab, c.buf.subarray(k, k + c.keyLen[i]!), tab, c.buf.subarray(v, v + c.valLen[i]!), nl);
+        });
+        const block = Buffer.concat(parts);
+        for (let at = 0; at < block.length; ) at += writeSync(fd, block, at);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return (performance.now() - t0) / 1000;
+  }
+
   /** Shares of the pooled events by type. */
   byType(): Record<string, number> {
     const counts = EVENT_TYPES.map(() => 0);
@@ -320,7 +358,7 @@ async function main(): Promise<void> {
   let total = 0;
   let byType: number[] = [];
 
-  process.on('message', (m: { op: string; brokers?: string[]; count?: number; mode?: RunMode; rate?: number; seconds?: number; allow?: number }) => {
+  process.on('message', (m: { op: string; file?: string; brokers?: string[]; count?: number; mode?: RunMode; rate?: number; seconds?: number; allow?: number }) => {
     const fail = (e: unknown) => send({ op: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) });
     switch (m.op) {
       case 'connect': {
@@ -332,6 +370,9 @@ async function main(): Promise<void> {
         }, fail);
         break;
       }
+      case 'dump':
+        pool.dump(m.count!, m.file!).then((seconds) => send({ op: 'dumped', count: m.count, seconds, skipped: pool.skip }), fail);
+        break;
       case 'ensure':
         pool.ensure(m.count!).then((rate) => send({ op: 'ensured', pool: pool.size, generatedPerSecond: rate, skipped: pool.skip, byType: pool.byType() }), fail);
         break;

@@ -184,6 +184,8 @@ type kafkaGen struct {
 	pool    pool
 	credit  atomic.Int64
 	running atomic.Bool
+	// Events taken from the pool over every run (the credit bounds it).
+	total int64
 
 	acked, failed, sent atomic.Int64
 	errMu               sync.Mutex
@@ -388,7 +390,7 @@ func (g *kafkaGen) run(mode string, rate, seconds float64) (map[string]any, erro
 	t0 := time.Now()
 	dur := time.Duration(seconds * float64(time.Second))
 	lastTick := t0
-	var taken, total int64
+	var taken int64
 	var unsent int64
 	for {
 		now := time.Now()
@@ -403,17 +405,17 @@ func (g *kafkaGen) run(mode string, rate, seconds float64) (map[string]any, erro
 				waits = append(waits, ms(now.Sub(dueAt)))
 				got := int64(g.pool.take(int(due-taken), produce))
 				taken += got
-				total += got
+				g.total += got
 				if got == 0 && g.pool.size == 0 {
 					break
 				}
 			}
 			time.Sleep(500 * time.Microsecond)
 		} else {
-			allow := g.credit.Load() - total
+			allow := g.credit.Load() - g.total
 			if allow > 0 {
 				got := int64(g.pool.take(int(min(allow, 2048)), produce))
-				total += got
+				g.total += got
 				if got == 0 {
 					break // pool exhausted: reported as poolLeft 0
 				}
