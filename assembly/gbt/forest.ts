@@ -40,7 +40,7 @@ export class Forest {
   linStart: usize = 0;
   linFeature: usize = 0;
   linCoeff: usize = 0;
-  /** Per tree: steps from the root to its deepest leaf. Owned (heap). */
+  /** Per tree two u32: steps from the root to its deepest leaf, then to its nearest leaf. Owned (heap). */
   treeDepth: usize = 0;
 }
 
@@ -135,23 +135,27 @@ function validateNode(f: Forest, n: i32): i32 {
   return OK;
 }
 
-// Height (steps to the deepest leaf) of every node, children before parents
-// (they have larger indices), then read off at the roots.
+// Height (steps to the deepest leaf) and shortest path (steps to the
+// nearest leaf) of every node, children before parents (they have larger
+// indices), then read off at the roots.
 function measureDepths(f: Forest): void {
-  const height = heap.alloc(<usize>f.numNodes << 2);
+  const height = heap.alloc(<usize>f.numNodes << 3);
   for (let n = f.numNodes - 1; n >= 0; n--) {
     const node = f.nodes + <usize>n * NODE_BYTES;
     let h: u32 = 0;
+    let s: u32 = 0;
     if (!((load<u32>(node, 8) >>> 24) & F_LEAF)) {
-      const c = load<u32>(node, 12);
-      h = max(load<u32>(height + (<usize>c << 2)), load<u32>(height + (<usize>(c + 1) << 2))) + 1;
+      const c = height + (<usize>load<u32>(node, 12) << 3);
+      h = max(load<u32>(c), load<u32>(c, 8)) + 1;
+      s = min(load<u32>(c, 4), load<u32>(c, 12)) + 1;
     }
-    store<u32>(height + (<usize>n << 2), h);
+    store<u32>(height + (<usize>n << 3), h);
+    store<u32>(height + (<usize>n << 3), s, 4);
   }
-  f.treeDepth = heap.alloc(<usize>f.numTrees << 2);
+  f.treeDepth = heap.alloc(<usize>f.numTrees << 3);
   for (let t = 0; t < f.numTrees; t++) {
     const root = load<u32>(f.treeRoot + (<usize>t << 2));
-    store<u32>(f.treeDepth + (<usize>t << 2), load<u32>(height + (<usize>root << 2)));
+    store<u64>(f.treeDepth + (<usize>t << 3), load<u64>(height + (<usize>root << 3)));
   }
   heap.free(height);
 }
