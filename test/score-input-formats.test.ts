@@ -100,4 +100,21 @@ describe('score input formats', () => {
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
   });
+
+  it('--threads 3 writes the same lines as one thread, multiclass included; a bad --threads is a usage error', () => {
+    const mc = byName('lgb4_multiclass');
+    const mrows = rowsOf(mc);
+    // More rows than one batch of 4,096, so several batches are split.
+    const many = Array.from({ length: 9000 }, (_, i) => mrows[i % mrows.length]!);
+    writeFileSync(join(dir, 'many.csv'), many.map((r) => r.map(exact).join(',')).join('\n'));
+    const one = runCli(['score', '--model', modelPath(mc), '--input', join(dir, 'many.csv')]);
+    const three = runCli(['score', '--model', modelPath(mc), '--input', join(dir, 'many.csv'), '--threads', '3']);
+    expect(three.stderr).toBe('');
+    expect(three.code).toBe(0);
+    expect(three.stdout.split('\n').length).toBe(9001);
+    expect(three.stdout).toBe(one.stdout);
+    const bad = runCli(['score', '--model', modelPath(mc), '--input', join(dir, 'many.csv'), '--threads', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--threads must be an integer from 1 to 64');
+  });
 });

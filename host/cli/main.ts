@@ -16,7 +16,7 @@ import { parseReplayArgs, replay } from './replay.js';
 const USAGE = `usage: streamscore <command> [options]
 
 commands:
-  score   --model FILE --input FILE|- [--output FILE|-] [--raw] [--format csv|tsv|libsvm|ndjson]
+  score   --model FILE --input FILE|- [--output FILE|-] [--raw] [--format csv|tsv|libsvm|ndjson] [--threads N]
           Batch-score rows with a LightGBM text, XGBoost JSON or .ssm model.
   compile --model FILE --out FILE.ssm
           Compile a LightGBM or XGBoost model into the blob the WASM core
@@ -58,12 +58,15 @@ async function main(argv: string[]): Promise<number> {
           output: { type: 'string', default: '-' },
           raw: { type: 'boolean', default: false },
           format: { type: 'string' },
+          threads: { type: 'string', default: '1' },
         },
         strict: true,
       });
       if (!values.model) throw new UsageError('score: --model FILE is required');
       if (!values.input) throw new UsageError('score: --input FILE (or - for stdin) is required');
-      await score({ model: values.model, input: values.input, output: values.output!, raw: values.raw!, format: values.format });
+      const threads = Number(values.threads);
+      if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new UsageError(`score: --threads must be an integer from 1 to 64, got "${values.threads}"`);
+      await score({ model: values.model, input: values.input, output: values.output!, raw: values.raw!, format: values.format, threads });
       return 0;
     }
     case 'compile': {

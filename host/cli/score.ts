@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { loadModel } from '../gbt/load.js';
 import { ModelError } from '../errors.js';
-import { GbtEngine } from '../engine/wasm.js';
+import { GbtEngine, type ModelInfo } from '../engine/wasm.js';
+import { GbtPool } from '../engine/pool.js';
 import { formatOf, rowParser } from '../batch/rows.js';
 import { openInput, readLines } from '../batch/lines.js';
 import { progress } from './progress.js';
@@ -19,32 +20,42 @@ export interface ScoreOptions {
   raw: boolean;
   format?: string;
   batchRows?: number;
+  /** Threads scoring each batch (default 1); more split every batch between worker threads (host/engine/pool.ts). */
+  threads?: number;
 }
 
 /** Runs `score`; resolves to the number of rows scored. */
 export async function score(opts: ScoreOptions): Promise<number> {
   const format = formatOf(opts.input, opts.format);
   const loaded = loadModel(opts.model);
+  const batchRows = opts.batchRows ?? 4096;
+  const threads = opts.threads ?? 1;
   const engine = new GbtEngine();
-  let model;
+  let model: ModelInfo;
+  let pool: GbtPool | null = null;
   try {
-    model = engine.load(loaded.blob, { compile: 'auto' });
+    if (threads > 1) {
+      pool = await GbtPool.create(loaded.blob, { compile: 'auto', threads, maxRows: batchRows });
+      model = pool.info;
+    } else model = engine.load(loaded.blob, { compile: 'auto' });
   } catch (e) {
     throw new ModelError(opts.model, (e as Error).message, { cause: e });
   }
   const parse = rowParser(format, opts.input, model.numFeatures, loaded.featureNames);
-  const batchRows = opts.batchRows ?? 4096;
+  // One engine: rows are parsed into its input buffer. A pool: into a buffer of ours, split at score time.
+  const rowsBuffer = pool === null ? null : new Float64Array(batchRows * model.numFeatures);
+  const nextInput = () => rowsBuffer ?? engine.input(model, batchRows);
   const width = opts.raw ? model.numOutputs : model.numPredictions;
   const out: Writable = opts.output === '-' ? process.stdout : createWriteStream(opts.output);
   const total = opts.input === '-' ? undefined : statSync(opts.input).size;
   const bar = progress('scoring', total);
   let scored = 0;
   let pending = 0;
-  let input = engine.input(model, batchRows);
+  let input = nextInput();
 
   const flush = async () => {
     if (pending === 0) return;
-    const res = engine.run(model, pending, opts.raw);
+    const res = pool === null ? engine.run(model, pending, opts.raw) : pool.score(rowsBuffer!.subarray(0, pending * model.numFeatures), opts.raw);
     const lines: string[] = new Array(pending);
     for (let r = 0; r < pending; r++) {
       if (width === 1) lines[r] = String(res[r]);
@@ -56,7 +67,7 @@ export async function score(opts: ScoreOptions): Promise<number> {
     }
     scored += pending;
     pending = 0;
-    input = engine.input(model, batchRows);
+    input = nextInput();
     if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
   };
 
@@ -71,6 +82,7 @@ export async function score(opts: ScoreOptions): Promise<number> {
     await flush();
   } finally {
     bar.done();
+    await pool?.close();
     if (out !== process.stdout) {
       out.end();
       await once(out, 'close');
