@@ -28,6 +28,11 @@ export interface ServeConfig {
   deadLetterFile: string;
   /** Seconds between checks of the model file for a new version; 0 turns hot reload off. */
   modelPollSeconds: number;
+  /** Inventory: sales summed per hour | day | week; default lead time and reorder point; refit schedule (periods). */
+  inventoryPeriod: 'hour' | 'day' | 'week';
+  inventoryLeadTimeDays: number;
+  inventoryReorderPoint: number;
+  inventoryRefitPeriods: number;
 }
 
 /** One setting: its environment variable, flag, default and meaning (README lists them). */
@@ -49,6 +54,10 @@ export const SETTINGS = [
   ['FEATURE_LOG', 'feature-log', '(unset: off)', 'NDJSON file of every scored purchase\'s features and every label (for retraining)'],
   ['DEAD_LETTER_FILE', 'dead-letter-file', 'streamscore-deadletter.ndjson', 'NDJSON file of invalid events in embedded mode (Kafka mode uses a topic)'],
   ['MODEL_POLL_SECONDS', 'model-poll-seconds', '2', 'how often the model file is checked for a new version (0: never)'],
+  ['INVENTORY_PERIOD', 'inventory-period', 'day', 'sales are summed per hour | day | week for the demand forecasts'],
+  ['INVENTORY_LEAD_TIME_DAYS', 'inventory-lead-time', '7', 'lead time (days) of SKUs whose stock events give none'],
+  ['INVENTORY_REORDER_POINT', 'inventory-reorder-point', '0', 'reorder point (units) of SKUs whose stock events give none (0: runout alerts only)'],
+  ['INVENTORY_REFIT_PERIODS', 'inventory-refit-periods', '7', 'closed periods between refits of a SKU\'s demand model (sooner when its errors drift)'],
 ] as const;
 
 type Key = (typeof SETTINGS)[number][1];
@@ -97,5 +106,14 @@ export function serveConfig(flags: Partial<Record<Key, string>>, env: NodeJS.Pro
     featureLog: get('feature-log') ?? null,
     deadLetterFile: get('dead-letter-file') ?? 'streamscore-deadletter.ndjson',
     modelPollSeconds: num('model-poll-seconds', 2, (x) => x >= 0, 'seconds >= 0'),
+    inventoryPeriod: inventoryPeriod(get('inventory-period') ?? 'day'),
+    inventoryLeadTimeDays: num('inventory-lead-time', 7, (x) => x >= 0 && x <= 3650, 'days in [0, 3650]'),
+    inventoryReorderPoint: num('inventory-reorder-point', 0, (x) => x >= 0, 'units >= 0'),
+    inventoryRefitPeriods: num('inventory-refit-periods', 7, (x) => Number.isInteger(x) && x >= 1, 'a whole number >= 1'),
   };
+}
+
+function inventoryPeriod(v: string): 'hour' | 'day' | 'week' {
+  if (v === 'hour' || v === 'day' || v === 'week') return v;
+  throw new UsageError(`serve: INVENTORY_PERIOD / --inventory-period must be hour, day or week, got "${v}"`);
 }

@@ -15,6 +15,7 @@ import { createMetrics } from '../metrics/registry.js';
 import { createLiveStats } from './live-stats.js';
 import { FraudScorer } from './fraud.js';
 import { Pipeline, type Stage } from './pipeline.js';
+import { InventoryStage } from '../inventory/stage.js';
 import { simulatorSource } from './sim-source.js';
 import { createMemoryStore } from '../sinks/memory-store.js';
 import { memoryStoreSink } from '../sinks/memory-sink.js';
@@ -73,6 +74,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
 
   // The other jobs on the stream (recommendations, inventory), after fraud.
   const stages: Stage[] = [];
+  stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
   const readiness = (): Readiness => {
