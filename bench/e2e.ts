@@ -279,9 +279,12 @@ class GoGenerator implements LoadGenerator {
     await this.sim.close();
     rmSync(this.dir, { recursive: true, force: true });
     if (this.child.exitCode !== null) return;
-    this.child.stdin.write(JSON.stringify({ op: 'close' }) + '\n');
-    await Promise.race([once(this.child, 'exit'), sleep(5000)]);
+    const exited = once(this.child, 'exit');
+    this.child.stdin.end(JSON.stringify({ op: 'close' }) + '\n');
+    await Promise.race([exited, sleep(5000)]);
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    this.child.stdout.destroy();
+    this.child.stderr.destroy();
   }
 }
 
@@ -1107,7 +1110,11 @@ function renderReport(r: Result): string {
 
 const reportArg = process.argv.indexOf('--report');
 if (reportArg > 0) process.stdout.write(renderReport(JSON.parse(readFileSync(process.argv[reportArg + 1]!, 'utf8')) as Result) + '\n');
-else main().catch((e: unknown) => {
-  log(`failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-  process.exitCode = 1;
-});
+else
+  main()
+    .catch((e: unknown) => {
+      log(`failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      process.exitCode = 1;
+    })
+    // Everything is stopped by now; a handle left open (a child's pipe) must not keep the run from ending.
+    .finally(() => setTimeout(() => process.exit(), 2000).unref());

@@ -49,8 +49,22 @@ export class Pipeline implements Scoring {
     this.onAlert = o.onAlert ?? (() => {});
   }
 
-  /** Handles one source batch; resolves when every sink has its outputs. Called by the source per batch. */
-  async handle(messages: readonly SourceMessage[]): Promise<void> {
+  /**
+   * Handles one source batch: validates and scores it before returning (the
+   * stream's state has moved when this returns), and the promise resolves
+   * when every sink has its outputs. Called by the source per batch; a source
+   * may hand over the next batch before this one's promise resolved (the
+   * Kafka source with maxSlicesInFlight > 1), since the sinks write in call order.
+   */
+  handle(messages: readonly SourceMessage[]): Promise<void> {
+    try {
+      return this.take(messages);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private take(messages: readonly SourceMessage[]): Promise<void> {
     const events: Event[] = [];
     const deadLetters: DeadLetter[] = [];
     const now = Date.now();
@@ -62,7 +76,7 @@ export class Pipeline implements Scoring {
         this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason: v.reason, field: v.field });
       }
     }
-    await this.run(events, deadLetters);
+    return this.process(events, deadLetters).write;
   }
 
   /** Scores events from the API: one result or error per event, in order. */
@@ -105,11 +119,6 @@ export class Pipeline implements Scoring {
   private track(p: Promise<void>): void {
     this.pending.add(p);
     p.catch(() => {}).finally(() => this.pending.delete(p));
-  }
-
-  private async run(events: Event[], deadLetters: DeadLetter[]): Promise<void> {
-    const { write } = this.process(events, deadLetters);
-    await write;
   }
 
   // Scores synchronously (the WASM state moves in event order), then writes.

@@ -32,6 +32,15 @@
 // The producer is idempotent (kafkajs serialises requests per broker and
 // numbers them, so its own retries write nothing twice); re-deliveries of the
 // input after a crash still write twice: consumers dedupe on eventId.
+//
+// Writes go out in call order, one send at a time: a write() made while a
+// send is under way waits, and every write waiting when it ends goes out
+// together in the next send (its messages in call order, split in requests
+// as usual). So the Kafka source can hand the pipeline the next slice while
+// the last one is being written (host/sources/kafka.ts, maxSlicesInFlight)
+// and each partition's outputs still land in order; under load this also
+// makes fewer, larger produce requests. A message's scoredAt is the time of
+// its write() call (its batch scored), not of the send.
 
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { FEATURE_NAMES, namesHash } from '../features/catalog.js';
@@ -84,6 +93,14 @@ export interface KafkaSinkOptions extends KafkaClientOptions {
 }
 
 const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const;
+
+/** A write waiting for its send: its messages (feature-log header not included), and how to settle it. */
+interface Queued {
+  topicMessages: TopicMessages[];
+  logsFeatures: boolean;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
 // Record overhead in a v2 record batch, bounded above (varints, headers count, attributes).
 const RECORD_OVERHEAD = 32;
 
@@ -105,6 +122,9 @@ export class KafkaSink implements Sink {
   private connecting: Promise<void> | null = null;
   private lastError: { at: number; message: string } | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Writes waiting for the send under way to end, in call order. */
+  private queue: Queued[] = [];
+  private sending = false;
   private closed = false;
 
   constructor(options: KafkaSinkOptions) {
@@ -140,7 +160,17 @@ export class KafkaSink implements Sink {
   /** Produces the batch's outputs; resolves once Kafka acknowledged all. Called by the pipeline once per batch. */
   write(out: BatchOutput): Promise<void> {
     if (this.closed) return Promise.reject(new StreamscoreError('the Kafka sink is closed', { code: 'SINK_CLOSED' }));
-    const p = this.send(out);
+    const now = Date.now();
+    const logsFeatures = this.topics.features !== null && (out.scores.length > 0 || (out.labels?.length ?? 0) > 0);
+    let topicMessages: TopicMessages[];
+    try {
+      topicMessages = this.messages(out, now, false);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (topicMessages.length === 0) return Promise.resolve();
+    const p = new Promise<void>((resolve, reject) => this.queue.push({ topicMessages, logsFeatures, resolve, reject }));
+    this.pump();
     this.inFlight.add(p);
     const forget = () => this.inFlight.delete(p);
     p.then(forget, forget);
@@ -207,12 +237,32 @@ export class KafkaSink implements Sink {
     return result;
   }
 
-  private async send(out: BatchOutput): Promise<void> {
+  /** Starts a send of every queued write, unless one is under way (its end starts the next). */
+  private pump(): void {
+    if (this.sending || this.queue.length === 0) return;
+    this.sending = true;
+    const group = this.queue;
+    this.queue = [];
+    void this.send(group).finally(() => {
+      this.sending = false;
+      this.pump();
+    });
+  }
+
+  /** Sends the queued writes' messages together, per topic in call order; settles each write. */
+  private async send(group: Queued[]): Promise<void> {
     const now = Date.now();
-    const logsFeatures = this.topics.features !== null && (out.scores.length > 0 || (out.labels?.length ?? 0) > 0);
-    const header = logsFeatures && now - this.headerAt >= this.headerEveryMs;
-    const topicMessages = this.messages(out, now, header);
-    if (topicMessages.length === 0) return;
+    const header = group.some((q) => q.logsFeatures) && now - this.headerAt >= this.headerEveryMs;
+    const byTopic = new Map<string, Message[]>();
+    if (header) byTopic.set(this.topics.features!, [{ key: `featureSet:${this.featureSet}`, value: this.featureHeader }]);
+    for (const q of group) {
+      for (const { topic, messages } of q.topicMessages) {
+        const list = byTopic.get(topic);
+        if (list === undefined) byTopic.set(topic, messages.slice());
+        else for (const m of messages) list.push(m);
+      }
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     try {
       await this.connect();
       for (const request of this.requests(topicMessages)) {
@@ -223,8 +273,11 @@ export class KafkaSink implements Sink {
     } catch (e) {
       this.lastError = { at: Date.now(), message: e instanceof Error ? e.message : String(e) };
       this.instrumentation?.emit(INSTRUMENTATION.SINK_ERROR, { sink: 'kafka', error: e });
-      throw new StreamscoreError(`kafka sink: ${this.lastError.message}`, { code: 'KAFKA_WRITE', retriable: true, cause: e });
+      const error = new StreamscoreError(`kafka sink: ${this.lastError.message}`, { code: 'KAFKA_WRITE', retriable: true, cause: e });
+      for (const q of group) q.reject(error);
+      return;
     }
+    for (const q of group) q.resolve();
   }
 
   /** Splits the batch into produce requests of at most maxRequestBytes, keeping each topic's messages in order. */

@@ -11,6 +11,20 @@
 // one JS thread and one stateful engine. With partitionsConsumedConcurrently
 // > 1 the only overlap is one partition's commit with another's processing.
 //
+// Slices in flight (maxSlicesInFlight, default 1): with 1, a slice is handed
+// over only once the previous one's onBatch resolved (written). With more,
+// the next slice (of this partition, or of another) is handed over as soon as
+// onBatch *returned*, while earlier writes are still under way: scoring the
+// next slice overlaps writing the last one, instead of the thread idling on
+// the sinks' acknowledgements. This needs an onBatch that takes its slice in
+// (moves the stream's state) synchronously, before it returns its promise,
+// and sinks that apply writes in call order (the pipeline and the Redis and
+// Kafka sinks do; `serve` sets KAFKA_SLICES_IN_FLIGHT, default 2). Commits
+// stay in order and after the write: a partition's slice is committed only
+// once its own write and every earlier one resolved; a failed write stops
+// the partition (no later slice is committed, the batch fails, kafkajs
+// re-delivers from the last commit): still at-least-once, never a skip.
+//
 // Scale-out: processes in one group split the partitions; events are keyed by
 // userId, so a user's events stay on one partition and so in one process,
 // in order. A rebalance stops a batch between slices (the heartbeat says one
@@ -40,6 +54,13 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
   fromBeginning?: boolean;
   /** Most messages per onBatch call; a larger fetched batch is handed over in slices, each committed (default 2000). */
   maxBatchMessages?: number;
+  /**
+   * Slices handed to onBatch whose promise has not resolved yet, per partition
+   * (default 1: one at a time). More overlaps the next slice's processing
+   * with the earlier ones' writes; onBatch must then take a slice in
+   * synchronously (see the top of this file).
+   */
+  maxSlicesInFlight?: number;
   /** Partition batches in flight at once (default 2); onBatch calls are serialised whatever this is. */
   partitionsConsumedConcurrently?: number;
   /** The group drops a member silent for this long, in ms (default 30000; the broker allows 6000 to 300000). */
@@ -62,6 +83,7 @@ export class KafkaSource implements Source {
   private readonly consumer: Consumer;
   private readonly options: KafkaSourceOptions;
   private readonly maxBatch: number;
+  private readonly inFlight: number;
   private readonly heartbeatMs: number;
   /** The tail of the chain that serialises onBatch calls across partitions. */
   private turn: Promise<void> = Promise.resolve();
@@ -75,9 +97,11 @@ export class KafkaSource implements Source {
     this.topics = options.topics ?? [DEFAULT_EVENTS_TOPIC];
     this.groupId = options.groupId ?? DEFAULT_GROUP_ID;
     this.maxBatch = options.maxBatchMessages ?? 2000;
+    this.inFlight = options.maxSlicesInFlight ?? 1;
     this.heartbeatMs = options.heartbeatInterval ?? 3000;
     if (this.topics.length === 0) throw new UsageError('the Kafka source needs at least one topic');
     if (!(this.maxBatch >= 1)) throw new RangeError(`maxBatchMessages must be at least 1, got ${this.maxBatch}`);
+    if (!(Number.isInteger(this.inFlight) && this.inFlight >= 1)) throw new RangeError(`maxSlicesInFlight must be an integer of at least 1, got ${this.inFlight}`);
     this.consumer = createKafkaClient(options).consumer({
       groupId: this.groupId,
       sessionTimeout: options.sessionTimeout ?? 30_000,
@@ -133,31 +157,58 @@ export class KafkaSource implements Source {
     // is rebalancing (or that it was dropped): finish the slice, take no more.
     let interrupted = false;
     const beat = setInterval(() => p.heartbeat().catch(() => (interrupted = true)), this.heartbeatMs);
+    // This partition's slices handed over and not yet committed, oldest first:
+    // each one's write-then-commit, chained so that commits go in order.
+    const open: Promise<void>[] = [];
+    // Every write handed over, so that a failed batch ends only once none of its writes is still under way.
+    const writes: Promise<void>[] = [];
+    let chain: Promise<void> = Promise.resolve();
+    let failed = false;
     try {
       for (let start = 0; start < messages.length; start += this.maxBatch) {
+        // At most maxSlicesInFlight of this partition's slices unwritten.
+        while (open.length >= this.inFlight) await open.shift()!.catch(() => {});
+        if (failed) break;
         const slice = messages.slice(start, start + this.maxBatch);
+        // The turn covers onBatch's call (its slice taken in); with one slice
+        // in flight it also covers the write, as before.
         const handed = await this.inTurn(() => {
-          if (!p.isRunning() || p.isStale() || interrupted) return false;
+          if (!p.isRunning() || p.isStale() || interrupted || failed) return null;
           const batch: SourceMessage[] = slice.map((m) => ({
             value: m.value === null ? '' : m.value.toString('utf8'),
             where: `${topic}[${partition}]@${m.offset}`,
             key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
           }));
-          return onBatch(batch).then(() => true);
+          const written = onBatch(batch);
+          return this.inFlight === 1 ? written.then(() => ({ written })) : { written };
         });
-        if (!handed) return;
+        if (handed === null) break;
         const last = slice[slice.length - 1]!.offset;
-        p.resolveOffset(last);
         const next = (BigInt(last) + 1n).toString();
-        // Straight to the coordinator (kafkajs' consumer.commitOffsets would
-        // skip it once stop() was called, and the slice would come again).
-        await p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
-        this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
-          topic,
-          partition,
-          lag: Math.max(0, Number(BigInt(p.batch.highWatermark) - BigInt(next))),
+        const { written } = handed;
+        writes.push(written);
+        chain = chain.then(async () => {
+          await written;
+          p.resolveOffset(last);
+          // Straight to the coordinator (kafkajs' consumer.commitOffsets would
+          // skip it once stop() was called, and the slice would come again).
+          await p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+          this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
+            topic,
+            partition,
+            lag: Math.max(0, Number(BigInt(p.batch.highWatermark) - BigInt(next))),
+          });
         });
+        // A failed write or commit stops this partition's batch: nothing after it is committed.
+        chain.catch(() => (failed = true));
+        open.push(chain);
       }
+      // Every slice handed over is written and committed (or failed) before
+      // the batch ends; a failure fails the batch, as with one slice at a
+      // time, once the writes after it have settled too (so none of them is
+      // still under way when kafkajs delivers the batch again).
+      await Promise.allSettled(writes);
+      await chain;
     } finally {
       clearInterval(beat);
     }
@@ -188,7 +239,9 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
  * The source options from the environment, null when KAFKA_BROKERS is unset:
  * KAFKA_BROKERS (host:port,...), KAFKA_CLIENT_ID (streamscore), KAFKA_GROUP_ID
  * (streamscore), KAFKA_TOPIC_EVENTS (streamscore.events; several comma-separated),
- * KAFKA_FROM_BEGINNING (0), KAFKA_MAX_BATCH (2000), KAFKA_LOG_LEVEL (warn).
+ * KAFKA_FROM_BEGINNING (0), KAFKA_MAX_BATCH (2000), KAFKA_SLICES_IN_FLIGHT (2:
+ * the next slice scored while the last one is written; 1 for one at a time),
+ * KAFKA_LOG_LEVEL (warn).
  */
 export function kafkaSourceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSourceOptions | null {
   const client = kafkaClientOptionsFromEnv(env);
@@ -200,5 +253,6 @@ export function kafkaSourceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
     topics: topics.length > 0 ? topics : [DEFAULT_EVENTS_TOPIC],
     fromBeginning: envFlag(env, 'KAFKA_FROM_BEGINNING', false),
     maxBatchMessages: envInt(env, 'KAFKA_MAX_BATCH', 2000),
+    maxSlicesInFlight: envInt(env, 'KAFKA_SLICES_IN_FLIGHT', 2),
   };
 }
