@@ -201,4 +201,5 @@ function forest(h: i32): Forest | null {
 }
 export * from "./train/abi";
 export * from "./features/abi";
+export * from "./recs/abi";
 export * from "./forecast/abi";

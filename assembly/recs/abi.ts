@@ -1,0 +1,212 @@
+// The recommendation exports (docs/ABI.md, "Recommendations"). The host
+// hashes user ids (host/features/hash.ts) and maps item ids to dense indices
+// (host/recs/engine.ts); a batch of interactions is written as 24-byte rows
+// at recsInputPtr() and applied by recsRun. Recommendations are written as
+// (item u32, score f32) pairs at recsOutPtr().
+
+import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
+import { E_BAD_INTERACTION, E_BAD_TIMESTAMP, E_BAD_ITEM, E_BAD_USER } from "./status";
+import { Cfg, NUM_PARAMS, MAX_K, applyParams, P_VIEW_WEIGHT, P_CART_WEIGHT, P_PURCHASE_WEIGHT, P_SESSION_GAP_MS, P_NEIGHBOURS, P_MAX_PAIRS, P_SIMILARITY, P_SHRINK, P_HALF_LIFE_MS, P_MAX_HISTORY, P_EXCLUDE, P_SESSION_BOOST, P_HISTORY_HALF_LIFE_MS, P_USER_TTL_MS, P_CROSS_SESSION_WEIGHT, P_POPULARITY_HALF_LIFE_MS } from "./config";
+import { Items, item, reserveItems, clearItems } from "./items";
+import { Pairs, clearPairs, pairCount, pairKey, pairSlots } from "./pairs";
+import { Now, simOf } from "./neighbours";
+import { clearPopular } from "./popular";
+import { Users, findUser, sweepUsers, clearUsers } from "./users";
+import { Counters, applyInteraction } from "./update";
+import { Out, recommendUser, similarItems, popularItems } from "./recommend";
+import { coDecay, popDecay } from "./decay";
+import { Mem, grab, drop } from "./mem";
+
+const ROW: usize = 24;
+const MAX_TS: f64 = 1e14;
+
+let params: usize = 0;
+let input: usize = 0;
+let inputRows: i32 = 0;
+let badRow: i32 = -1;
+
+/** Where the host writes the settings: recsNumParams() f64, pre-filled with the ones in force. Called once at start-up. */
+export function recsParamsPtr(): usize {
+  if (params == 0) params = grab(<usize>NUM_PARAMS << 3);
+  store<f64>(params, Cfg.weight0, P_VIEW_WEIGHT << 3);
+  store<f64>(params, Cfg.weight1, P_CART_WEIGHT << 3);
+  store<f64>(params, Cfg.weight2, P_PURCHASE_WEIGHT << 3);
+  store<f64>(params, Cfg.sessionGapMs, P_SESSION_GAP_MS << 3);
+  store<f64>(params, <f64>Cfg.neighbours, P_NEIGHBOURS << 3);
+  store<f64>(params, <f64>Cfg.maxPairs, P_MAX_PAIRS << 3);
+  store<f64>(params, <f64>Cfg.similarity, P_SIMILARITY << 3);
+  store<f64>(params, Cfg.shrink, P_SHRINK << 3);
+  store<f64>(params, Cfg.halfLifeMs, P_HALF_LIFE_MS << 3);
+  store<f64>(params, <f64>Cfg.maxHistory, P_MAX_HISTORY << 3);
+  store<f64>(params, <f64>Cfg.exclude, P_EXCLUDE << 3);
+  store<f64>(params, Cfg.sessionBoost, P_SESSION_BOOST << 3);
+  store<f64>(params, Cfg.historyHalfLifeMs, P_HISTORY_HALF_LIFE_MS << 3);
+  store<f64>(params, Cfg.userTtlMs, P_USER_TTL_MS << 3);
+  store<f64>(params, Cfg.crossSessionWeight, P_CROSS_SESSION_WEIGHT << 3);
+  store<f64>(params, Cfg.popularityHalfLifeMs, P_POPULARITY_HALF_LIFE_MS << 3);
+  return params;
+}
+
+/** The number of settings at recsParamsPtr(). */
+export function recsNumParams(): i32 {
+  return NUM_PARAMS;
+}
+
+/** Checks and applies the settings at recsParamsPtr(), then drops all state. Called once at start-up. */
+export function recsConfigure(): i32 {
+  if (params == 0 || !applyParams(params)) return E_BAD_ARGUMENT;
+  recsReset();
+  return OK;
+}
+
+/** Drops every user, item and pair (keeps the settings and buffers). Called by tests and evaluations. */
+export function recsReset(): void {
+  clearUsers();
+  clearPairs();
+  clearPopular();
+  clearItems();
+  coDecay.reset(Cfg.halfLifeMs);
+  popDecay.reset(Cfg.popularityHalfLifeMs);
+  Counters.interactions = 0;
+  Counters.sessions = 0;
+  Now.coScale = 1;
+  badRow = -1;
+}
+
+/** Makes room for item indices 0..n-1. Called by the host when it assigns an index at or beyond the last capacity. */
+export function recsItemsReserve(n: i32): i32 {
+  if (n < 0 || n > 0x0fffffff) return E_BAD_ARGUMENT;
+  return reserveItems(<u32>n) ? OK : E_NO_MEMORY;
+}
+
+/** Item indices the engine has room for. */
+export function recsItemsCapacity(): i32 {
+  return <i32>Items.capacity;
+}
+
+/** Makes room for batches of up to n interactions. Called when a batch is larger than any before. */
+export function recsReserve(n: i32): i32 {
+  if (n < 0 || n > 10_000_000) return E_BAD_ARGUMENT;
+  if (n <= inputRows) return OK;
+  drop(input, <usize>inputRows * ROW);
+  input = grab(<usize>n * ROW);
+  inputRows = n;
+  return input == 0 ? E_NO_MEMORY : OK;
+}
+
+/** Where to write interaction rows (24 bytes: user hash lo u32, hi u32, ts f64, item u32, type u32). Re-read after recsReserve. */
+export function recsInputPtr(): usize {
+  return input;
+}
+
+/**
+ * Applies interactions 0..n-1 of the input, in order. Returns n, or a negative
+ * status with nothing applied (recsBadInteraction says which row). Called by
+ * the host once per batch.
+ */
+export function recsRun(n: i32): i32 {
+  if (n < 0) return E_BAD_ARGUMENT;
+  if (n > inputRows) return E_NO_BATCH;
+  badRow = -1;
+  for (let r = 0; r < n; r++) {
+    const p = input + <usize>r * ROW;
+    const status = check(p);
+    if (status != OK) {
+      badRow = r;
+      return status;
+    }
+  }
+  for (let r = 0; r < n; r++) {
+    const p = input + <usize>r * ROW;
+    applyInteraction(load<u64>(p), load<u32>(p, 16), load<u32>(p, 20), load<f64>(p, 8));
+  }
+  Now.coScale = coDecay.scale(Users.watermark);
+  sweepUsers(<u32>(n << 1) + 8);
+  return n;
+}
+
+function check(p: usize): i32 {
+  if (load<u64>(p) == 0) return E_BAD_USER;
+  const ts = load<f64>(p, 8);
+  if (!(ts >= -MAX_TS && ts <= MAX_TS)) return E_BAD_TIMESTAMP;
+  if (load<u32>(p, 16) >= Items.capacity) return E_BAD_ITEM;
+  if (load<u32>(p, 20) > 2) return E_BAD_INTERACTION;
+  return OK;
+}
+
+/** The row of the last failed recsRun, or -1. */
+export function recsBadInteraction(): i32 {
+  return badRow;
+}
+
+/**
+ * Writes up to k (1..1000) recommendations for the user (hash lo, hi) at
+ * recsOutPtr() and returns how many; `nowMs` is the time the recency decay
+ * counts from. Called per user whose session changed, and by evaluations.
+ */
+export function recsRecommend(lo: u32, hi: u32, k: i32, nowMs: f64): i32 {
+  if (k < 1 || k > MAX_K || !(nowMs >= -MAX_TS && nowMs <= MAX_TS)) return E_BAD_ARGUMENT;
+  return recommendUser((<u64>hi << 32) | <u64>lo, k, nowMs);
+}
+
+/** Writes up to k (1..1000) items most similar to item i at recsOutPtr(); returns how many. Called per touched item. */
+export function recsSimilar(i: i32, k: i32): i32 {
+  if (k < 1 || k > MAX_K || i < 0) return E_BAD_ARGUMENT;
+  return similarItems(<u32>i, k);
+}
+
+/** Writes the k (1..1000) most popular items now at recsOutPtr(); returns how many. Called for the dashboard. */
+export function recsPopular(k: i32): i32 {
+  if (k < 1 || k > MAX_K) return E_BAD_ARGUMENT;
+  return popularItems(k);
+}
+
+/** Where recsRecommend / recsSimilar / recsPopular wrote their (item u32, score f32) pairs. */
+export function recsOutPtr(): usize {
+  return Out.ptr;
+}
+
+/** The similarity of two items now (0 if they never co-occurred or were pruned). Called by tests. */
+export function recsSimilarity(a: i32, b: i32): f64 {
+  if (a < 0 || b < 0 || <u32>a >= Items.capacity || <u32>b >= Items.capacity || a == b) return 0;
+  return simOf(load<f64>(item(<u32>a)), load<f64>(item(<u32>b)), <f64>pairCount(pairKey(<u32>a, <u32>b)));
+}
+
+/**
+ * A counter: 0 interactions, 1 live users, 2 pairs, 3 pairs pruned, 4 bytes
+ * held, 5 sessions started, 6 watermark (ms), 7 item capacity, 8 neighbour
+ * entries, 9 users expired, 10 pair slots.
+ */
+export function recsStat(k: i32): f64 {
+  switch (k) {
+    case 0: return Counters.interactions;
+    case 1: return <f64>Users.count;
+    case 2: return <f64>Pairs.count;
+    case 3: return Pairs.pruned;
+    case 4: return Mem.bytes;
+    case 5: return Counters.sessions;
+    case 6: return Users.watermark;
+    case 7: return <f64>Items.capacity;
+    case 8: {
+      let n: f64 = 0;
+      for (let i: u32 = 0; i < Items.capacity; i++) n += <f64>load<u32>(item(i), 20);
+      return n;
+    }
+    case 9: return Users.expired;
+    case 10: return <f64>pairSlots();
+    default: return NaN;
+  }
+}
+
+/** A user's state: 0 sessions, 1 history length, 2 session start (ms), 3 last interaction (ms); NaN if unknown. Called by tests and the host. */
+export function recsUserStat(lo: u32, hi: u32, k: i32): f64 {
+  const u = findUser((<u64>hi << 32) | <u64>lo);
+  if (u == 0) return NaN;
+  switch (k) {
+    case 0: return <f64>load<u32>(u, 28);
+    case 1: return <f64>load<u32>(u, 20);
+    case 2: return load<f64>(u, 8);
+    case 3: return load<f64>(u);
+    default: return NaN;
+  }
+}

@@ -1,0 +1,147 @@
+// Item-pair co-occurrence: one open-addressing table keyed by the pair
+// (low item << 32 | high item; never 0 since high > low >= 0). A slot is 16
+// bytes: key u64, count f32 (forward-decayed, decay.ts), flags u32 (bit 0:
+// the high item is in the low item's neighbour list, bit 1: the other way).
+// Linear probing from the Fibonacci hash; deletion shifts the probe run back
+// (no tombstones). The table doubles up to 2 x maxPairs slots, then stays:
+// at maxPairs live pairs, prune.ts drops the rarest.
+
+import { grab, drop } from "./mem";
+
+export const IN_LOW: u32 = 1; // high item is in low item's list
+export const IN_HIGH: u32 = 2; // low item is in high item's list
+
+const MIN_SLOTS: u32 = 1 << 14;
+
+export class Pairs {
+  static index: usize = 0;
+  static mask: u32 = 0;
+  static shift: u64 = 64;
+  static count: u32 = 0;
+  static pruned: f64 = 0;
+}
+
+// @ts-ignore: decorator
+@inline export function pairKey(a: u32, b: u32): u64 {
+  return a < b ? (<u64>a << 32) | <u64>b : (<u64>b << 32) | <u64>a;
+}
+
+// @ts-ignore: decorator
+@inline function home(key: u64): u32 {
+  return <u32>((key * 0x9e3779b97f4a7c15) >> Pairs.shift);
+}
+
+/** The slot of a pair, or 0 if absent. Called per neighbour at recommendation time. */
+export function findPair(key: u64): usize {
+  if (Pairs.index == 0) return 0;
+  const mask = Pairs.mask;
+  let i = home(key);
+  while (true) {
+    const s = Pairs.index + (<usize>i << 4);
+    const k = load<u64>(s);
+    if (k == key) return s;
+    if (k == 0) return 0;
+    i = (i + 1) & mask;
+  }
+}
+
+/** The pair's count (0 if absent). */
+export function pairCount(key: u64): f32 {
+  const s = findPair(key);
+  return s == 0 ? 0 : load<f32>(s, 8);
+}
+
+/**
+ * The slot of a pair, created with count 0 if absent. The caller makes room
+ * first (needsRoom/prune): this only grows the index while under the cap.
+ * Slots stay put until the next insert or prune. Called per pair update.
+ */
+export function upsertPair(key: u64, maxPairs: u32): usize {
+  if (Pairs.index == 0) allocate(MIN_SLOTS);
+  let i = home(key);
+  while (true) {
+    const s = Pairs.index + (<usize>i << 4);
+    const k = load<u64>(s);
+    if (k == key) return s;
+    if (k == 0) {
+      if ((Pairs.count + 1) << 1 > Pairs.mask + 1 && <u64>(Pairs.mask + 1) < (<u64>maxPairs << 1)) {
+        grow();
+        return upsertPair(key, maxPairs);
+      }
+      store<u64>(s, key);
+      store<f32>(s, 0, 8);
+      store<u32>(s, 0, 12);
+      Pairs.count++;
+      return s;
+    }
+    i = (i + 1) & Pairs.mask;
+  }
+}
+
+/** Slots in the index (a power of two). */
+export function pairSlots(): u32 {
+  return Pairs.index == 0 ? 0 : Pairs.mask + 1;
+}
+
+/** Slot i's address. */
+// @ts-ignore: decorator
+@inline export function slotAt(i: u32): usize {
+  return Pairs.index + (<usize>i << 4);
+}
+
+/** Removes the pair at slot i and shifts back the probe run after it. */
+export function removeAt(i: u32): void {
+  const mask = Pairs.mask;
+  const idx = Pairs.index;
+  Pairs.count--;
+  Pairs.pruned++;
+  let j = i;
+  while (true) {
+    j = (j + 1) & mask;
+    const sj = idx + (<usize>j << 4);
+    const kj = load<u64>(sj);
+    if (kj == 0) break;
+    const h = home(kj);
+    if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
+    const si = idx + (<usize>i << 4);
+    store<u64>(si, kj);
+    store<u64>(si, load<u64>(sj, 8), 8);
+    i = j;
+  }
+  store<u64>(idx + (<usize>i << 4), 0);
+}
+
+/** Drops every pair. */
+export function clearPairs(): void {
+  if (Pairs.index != 0) drop(Pairs.index, (<usize>Pairs.mask + 1) << 4);
+  Pairs.index = 0;
+  Pairs.mask = 0;
+  Pairs.shift = 64;
+  Pairs.count = 0;
+  Pairs.pruned = 0;
+}
+
+function allocate(slots: u32): void {
+  const bytes = <usize>slots << 4;
+  Pairs.index = grab(bytes);
+  memory.fill(Pairs.index, 0, bytes);
+  Pairs.mask = slots - 1;
+  Pairs.shift = 64 - <u64>ctz(slots);
+}
+
+function grow(): void {
+  const old = Pairs.index;
+  const slots = Pairs.mask + 1;
+  allocate(slots << 1);
+  for (let i: u32 = 0; i < slots; i++) {
+    const s = old + (<usize>i << 4);
+    const k = load<u64>(s);
+    if (k == 0) continue;
+    let j = home(k);
+    while (load<u64>(Pairs.index + (<usize>j << 4)) != 0) j = (j + 1) & Pairs.mask;
+    const d = Pairs.index + (<usize>j << 4);
+    store<u64>(d, k);
+    store<u64>(d, load<u64>(s, 8), 8);
+  }
+  drop(old, <usize>slots << 4);
+}
