@@ -5,13 +5,15 @@ import { writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { evalFraud, type FraudEvalResult } from '../eval/fraud.js';
 import { evalForecastCommand } from './eval-forecast.js';
+import { evalRecsCommand } from './eval-recs.js';
 
-const KINDS = ['fraud', 'forecast'] as const;
+const KINDS = ['fraud', 'recs', 'forecast'] as const;
 
 /** Runs `eval KIND ...`; resolves to the exit code. */
 export async function evalCommand(args: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   const [kind, ...rest] = args;
   if (kind === 'forecast') return evalForecastCommand(rest, out, err);
+  if (kind === 'recs') return evalRecsCommand(rest, out, err);
   if (kind !== 'fraud') throw new UsageError(`eval: say what to evaluate: ${KINDS.join(', ')} (got ${kind === undefined ? 'nothing' : `"${kind}"`})`);
   const { values } = parseArgs({
     args: rest,

@@ -34,6 +34,9 @@ commands:
           [--seed 1] [--threshold 0.5] [--json] [--model-out MODEL.txt]
           Replay a Fraud_Data file through the features, train on the training
           rows, score the test rows; print ROC-AUC, PR-AUC, precision, recall.
+  eval recs --train FILE --test FILE [--k 10] [--json]
+          Feed MovieLens-format ratings through the streaming recommender;
+          print precision, recall, NDCG and hit rate at k, coverage, users.
   replay  --source fraud-ecommerce|movielens|m4|ndjson|simulate [--file PATH|-]
           [--to stdout|kafka] [--rate N] [--topic streamscore.events] [--ip-country FILE]
           [--label-delay-days 30] [--in-flight 4] [--acks 1|all] [--events N] [--seed 1]
