@@ -33,6 +33,20 @@ export interface ServeConfig {
   inventoryLeadTimeDays: number;
   inventoryReorderPoint: number;
   inventoryRefitPeriods: number;
+  /** Recommendations (host/recs/stage.ts; docs/RECOMMENDATIONS.md). */
+  recs: {
+    viewWeight: number;
+    cartWeight: number;
+    purchaseWeight: number;
+    sessionGapMs: number;
+    neighbours: number;
+    maxPairs: number;
+    maxHistory: number;
+    similarity: 'cosine' | 'jaccard';
+    exclude: 'seen' | 'bought' | 'none';
+    halfLifeMs: number;
+    itemRefreshMs: number;
+  };
 }
 
 /** One setting: its environment variable, flag, default and meaning (README lists them). */
@@ -58,6 +72,15 @@ export const SETTINGS = [
   ['INVENTORY_LEAD_TIME_DAYS', 'inventory-lead-time', '7', 'lead time (days) of SKUs whose stock events give none'],
   ['INVENTORY_REORDER_POINT', 'inventory-reorder-point', '0', 'reorder point (units) of SKUs whose stock events give none (0: runout alerts only)'],
   ['INVENTORY_REFIT_PERIODS', 'inventory-refit-periods', '7', 'closed periods between refits of a SKU\'s demand model (sooner when its errors drift)'],
+  ['RECS_WEIGHTS', 'recs-weights', '1,2,4', 'interaction weights: view,cart,purchase (a user\'s strength on an item is its strongest)'],
+  ['RECS_SESSION_GAP_MINUTES', 'recs-session-gap', '30', 'inactivity (minutes) that closes a user\'s session'],
+  ['RECS_NEIGHBOURS', 'recs-neighbours', '100', 'neighbours kept per item (K)'],
+  ['RECS_MAX_PAIRS', 'recs-max-pairs', '4000000', 'item pairs held at most (32 bytes each at the cap); the rarest are pruned'],
+  ['RECS_MAX_HISTORY', 'recs-max-history', '100', 'distinct items remembered per user (co-occurrence partners, profile, exclusions)'],
+  ['RECS_SIMILARITY', 'recs-similarity', 'cosine', 'item similarity: cosine | jaccard'],
+  ['RECS_EXCLUDE', 'recs-exclude', 'seen', 'items never recommended to a user: seen | bought | none'],
+  ['RECS_HALF_LIFE_HOURS', 'recs-half-life', '0', 'half-life (hours) of co-occurrence counts (0: no decay)'],
+  ['RECS_ITEM_REFRESH_SECONDS', 'recs-item-refresh', '60', 'least time between two pushes of one item\'s similar-items list'],
 ] as const;
 
 type Key = (typeof SETTINGS)[number][1];
@@ -110,6 +133,32 @@ export function serveConfig(flags: Partial<Record<Key, string>>, env: NodeJS.Pro
     inventoryLeadTimeDays: num('inventory-lead-time', 7, (x) => x >= 0 && x <= 3650, 'days in [0, 3650]'),
     inventoryReorderPoint: num('inventory-reorder-point', 0, (x) => x >= 0, 'units >= 0'),
     inventoryRefitPeriods: num('inventory-refit-periods', 7, (x) => Number.isInteger(x) && x >= 1, 'a whole number >= 1'),
+    recs: recsSettings(get, num),
+  };
+}
+
+function recsSettings(get: (key: Key) => string | undefined, num: (key: Key, fallback: number, ok: (x: number) => boolean, want: string) => number): ServeConfig['recs'] {
+  const weights = (get('recs-weights') ?? '1,2,4').split(',').map((w) => Number(w.trim()));
+  if (weights.length !== 3 || weights.some((w) => !(w > 0 && w <= 1e6))) {
+    throw new UsageError(`serve: RECS_WEIGHTS / --recs-weights must be three weights > 0 (view,cart,purchase), got "${get('recs-weights')}"`);
+  }
+  const similarity = get('recs-similarity') ?? 'cosine';
+  if (similarity !== 'cosine' && similarity !== 'jaccard') throw new UsageError(`serve: RECS_SIMILARITY / --recs-similarity must be cosine or jaccard, got "${similarity}"`);
+  const exclude = get('recs-exclude') ?? 'seen';
+  if (exclude !== 'seen' && exclude !== 'bought' && exclude !== 'none') throw new UsageError(`serve: RECS_EXCLUDE / --recs-exclude must be seen, bought or none, got "${exclude}"`);
+  const whole = (lo: number, hi: number) => (x: number) => Number.isInteger(x) && x >= lo && x <= hi;
+  return {
+    viewWeight: weights[0]!,
+    cartWeight: weights[1]!,
+    purchaseWeight: weights[2]!,
+    sessionGapMs: num('recs-session-gap', 30, (x) => x > 0 && x <= 1e6, 'minutes > 0') * 60_000,
+    neighbours: num('recs-neighbours', 100, whole(1, 1000), 'a whole number in 1..1000'),
+    maxPairs: num('recs-max-pairs', 4_000_000, whole(1024, 1e9), 'a whole number in 1024..1e9'),
+    maxHistory: num('recs-max-history', 100, whole(1, 10000), 'a whole number in 1..10000'),
+    similarity,
+    exclude,
+    halfLifeMs: num('recs-half-life', 0, (x) => x >= 0 && x <= 1e9, 'hours >= 0') * 3_600_000,
+    itemRefreshMs: num('recs-item-refresh', 60, (x) => x >= 0 && x <= 1e6, 'seconds >= 0') * 1000,
   };
 }
 

@@ -16,6 +16,7 @@ import { createLiveStats } from './live-stats.js';
 import { FraudScorer } from './fraud.js';
 import { Pipeline, type Stage } from './pipeline.js';
 import { InventoryStage } from '../inventory/stage.js';
+import { RecsStage } from '../recs/stage.js';
 import { simulatorSource } from './sim-source.js';
 import { createMemoryStore } from '../sinks/memory-store.js';
 import { memoryStoreSink } from '../sinks/memory-sink.js';
@@ -75,6 +76,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   // The other jobs on the stream (recommendations, inventory), after fraud.
   const stages: Stage[] = [];
   stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
+  stages.push(new RecsStage({ ...config.recs, onTopItems: (items) => live.setTopItems(items) }));
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
   const readiness = (): Readiness => {

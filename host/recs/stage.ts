@@ -1,0 +1,117 @@
+// Recommendations as a job on the stream (a pipeline Stage): views, cart
+// adds and purchased items go into the engine in event order, once per
+// batch; then every user with an interaction in the batch (their session
+// changed) gets a fresh list, and every item touched gets its similar-items
+// list, at most once per `itemRefreshMs` per item (an item's neighbours move
+// slowly, and a popular item is touched in every batch). The lists go into
+// the batch's outputs, which the stores write with their TTL. The
+// dashboard's "top recommended items" counts how often items were in the
+// lists pushed, decayed with a one-minute half-life.
+
+import type { Stage } from '../service/pipeline.js';
+import type { BatchOutput, Event, Recommendation } from '../service/types.js';
+import { RecsEngine, type RecsOptions } from './engine.js';
+
+export interface RecsStageOptions extends RecsOptions {
+  /** Items per pushed list (default 20). */
+  k?: number;
+  /** Least time between two pushes of one item's similar list (default 60 s). */
+  itemRefreshMs?: number;
+  /** Called at most once a second with the most recommended items (live stats' setTopItems). */
+  onTopItems?: (items: Recommendation[]) => void;
+  /** Wall clock (epoch ms), for tests. */
+  now?: () => number;
+}
+
+const TOP_HALF_LIFE_MS = 60_000;
+const TOP_MAX_TRACKED = 5000;
+const ITEM_PUSHES_MAX_TRACKED = 200_000;
+
+export class RecsStage implements Stage {
+  readonly name = 'recommendations';
+  readonly engine: RecsEngine;
+  private readonly k: number;
+  private readonly itemRefreshMs: number;
+  private readonly onTopItems?: (items: Recommendation[]) => void;
+  private readonly now: () => number;
+  private readonly itemPushed = new Map<string, number>();
+  /** Item -> [count scaled to TOP_HALF_LIFE_MS forward decay, as of the landmark]. */
+  private readonly top = new Map<string, number>();
+  private topLandmark: number;
+  private topPublished = 0;
+
+  constructor(o: RecsStageOptions = {}) {
+    this.engine = new RecsEngine(o);
+    this.k = o.k ?? 20;
+    this.itemRefreshMs = o.itemRefreshMs ?? 60_000;
+    this.onTopItems = o.onTopItems;
+    this.now = o.now ?? Date.now;
+    this.topLandmark = this.now();
+  }
+
+  /** Feeds the batch's interactions and pushes the lists that changed. Called by the pipeline once per batch. */
+  process(events: readonly Event[], out: BatchOutput): void {
+    const users = new Set<string>();
+    const items = new Set<string>();
+    for (const e of events) {
+      if (e.type === 'view' || e.type === 'cart') {
+        this.engine.add(e.userId, e.itemId, e.type, e.ts);
+        users.add(e.userId);
+        items.add(e.itemId);
+      } else if (e.type === 'purchase' && e.itemIds) {
+        for (const id of e.itemIds) {
+          this.engine.add(e.userId, id, 'purchase', e.ts);
+          items.add(id);
+        }
+        if (e.itemIds.length > 0) users.add(e.userId);
+      }
+    }
+    if (users.size === 0) return;
+    this.engine.flush();
+    const nowEvent = this.engine.stat('watermark');
+    const wall = this.now();
+    const weight = Math.pow(2, (wall - this.topLandmark) / TOP_HALF_LIFE_MS);
+    for (const userId of users) {
+      const list = this.engine.recommend(userId, this.k, nowEvent);
+      out.recommendations.push({ userId, items: list });
+      for (let r = 0; r < list.length; r++) {
+        const id = list[r]!.itemId;
+        this.top.set(id, (this.top.get(id) ?? 0) + weight);
+      }
+    }
+    for (const itemId of items) {
+      const last = this.itemPushed.get(itemId);
+      if (last !== undefined && wall - last < this.itemRefreshMs) continue;
+      this.itemPushed.set(itemId, wall);
+      out.recommendations.push({ itemId, items: this.engine.similar(itemId, this.k) });
+    }
+    if (this.itemPushed.size > ITEM_PUSHES_MAX_TRACKED) {
+      for (const [id, t] of this.itemPushed) if (wall - t >= this.itemRefreshMs) this.itemPushed.delete(id);
+    }
+    if (wall - this.topPublished >= 1000) {
+      this.topPublished = wall;
+      this.publishTop(wall);
+    }
+  }
+
+  /** The most recommended items lately, best first. */
+  topItems(n = 20): Recommendation[] {
+    const scale = Math.pow(2, -(this.now() - this.topLandmark) / TOP_HALF_LIFE_MS);
+    return [...this.top]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, n)
+      .map(([itemId, c]) => ({ itemId, score: c * scale }));
+  }
+
+  private publishTop(wall: number): void {
+    // Keep the counts bounded and the forward-decay scale small.
+    if (this.top.size > TOP_MAX_TRACKED || wall - this.topLandmark > 30 * TOP_HALF_LIFE_MS) {
+      const scale = Math.pow(2, -(wall - this.topLandmark) / TOP_HALF_LIFE_MS);
+      const kept = [...this.top].sort((a, b) => b[1] - a[1]).slice(0, TOP_MAX_TRACKED >> 1);
+      this.top.clear();
+      for (const [id, c] of kept) this.top.set(id, c * scale);
+      this.topLandmark = wall;
+    }
+    this.onTopItems?.(this.topItems(20));
+  }
+}
