@@ -121,3 +121,29 @@ test('slices overlap their writes, commits stay in order and after the write, a 
   expect(again.map((s) => s.first)).toEqual(again.map((_, i) => 300 + i * 100));
   expect(again.at(-1)!.last).toBe(999);
 }, 90_000);
+
+test('stop() with slices in flight waits for their writes, commits them and hands over no more', async () => {
+  const topic2 = unique('source-in-flight-stop');
+  const group2 = unique('source-in-flight-stop');
+  await createTopic(admin, topic2, 1);
+  await produceKeyed(topic2, 500, 10);
+  const s = createKafkaSource({ brokers: brokers(), topics: [topic2], groupId: group2, fromBeginning: true, maxBatchMessages: 100, maxSlicesInFlight: 2, logLevel: 'error' });
+  const handed: number[] = [];
+  let stopAsked = false;
+  const afterStop: number[] = [];
+  const running = s.run((messages) => {
+    const first = parseWhere(messages[0]!.where).offset;
+    if (stopAsked) afterStop.push(first);
+    handed.push(first);
+    return new Promise<void>((r) => setTimeout(r, 700));
+  });
+  await until('two slices in hand', () => handed.length === 2);
+  stopAsked = true;
+  const t0 = Date.now();
+  await s.stop();
+  await running;
+  expect(Date.now() - t0).toBeGreaterThan(300); // it waited for the writes
+  expect(afterStop).toEqual([]);
+  expect(handed).toEqual([0, 100]);
+  expect((await committed(admin, group2, topic2)).get(0)).toBe(200);
+}, 60_000);

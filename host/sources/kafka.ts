@@ -75,6 +75,17 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
   instrumentation?: Instrumentation;
 }
 
+/** A partition's slices handed over and not yet committed. */
+interface PartitionState {
+  /** Write-then-commit of each slice, chained: commits go in order. */
+  chain: Promise<void>;
+  /** Links of the chain not yet settled, oldest first (at most maxSlicesInFlight). */
+  open: Promise<void>[];
+  writes: Set<Promise<void>>;
+  /** After a failure: settles once the writes handed over before it have; nothing is handed over until then. */
+  after: Promise<void> | null;
+}
+
 /** A Source reading a Kafka consumer group. */
 export class KafkaSource implements Source {
   readonly name = 'kafka';
@@ -85,6 +96,9 @@ export class KafkaSource implements Source {
   private readonly maxBatch: number;
   private readonly inFlight: number;
   private readonly heartbeatMs: number;
+  /** Per partition: its slices' write-then-commit chain, and the writes under way. */
+  private readonly partitions = new Map<string, PartitionState>();
+  private stopRequested = false;
   /** The tail of the chain that serialises onBatch calls across partitions. */
   private turn: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
@@ -147,49 +161,66 @@ export class KafkaSource implements Source {
    * and disconnects. Called by `serve` on shutdown; safe to call twice.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.consumer.disconnect().then(() => this.ended?.resolve());
+    this.stopping ??= (async () => {
+      this.stopRequested = true;
+      // Slices handed over are written and committed before the group is left.
+      await Promise.allSettled([...this.partitions.values()].map((st) => st.chain));
+      await this.consumer.disconnect();
+      this.ended?.resolve();
+    })();
     return this.stopping;
   }
 
   private async eachBatch(p: EachBatchPayload, onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void> {
     const { topic, partition, messages } = p.batch;
+    const key = `${topic}|${partition}`;
+    let st = this.partitions.get(key);
+    if (st === undefined) this.partitions.set(key, (st = { chain: Promise.resolve(), open: [], writes: new Set(), after: null }));
+    // Re-delivered after a failed write: the earlier writes settle first.
+    if (st.after) {
+      await st.after;
+      st.after = null;
+    }
     // Set when a heartbeat fails, which is how a member learns that the group
     // is rebalancing (or that it was dropped): finish the slice, take no more.
     let interrupted = false;
     const beat = setInterval(() => p.heartbeat().catch(() => (interrupted = true)), this.heartbeatMs);
-    // This partition's slices handed over and not yet committed, oldest first:
-    // each one's write-then-commit, chained so that commits go in order.
-    const open: Promise<void>[] = [];
-    // Every write handed over, so that a failed batch ends only once none of its writes is still under way.
+    const detached = this.inFlight > 1;
+    // This batch's writes (one slice at a time: the batch ends once they are written).
     const writes: Promise<void>[] = [];
-    let chain: Promise<void> = Promise.resolve();
-    let failed = false;
+    const state = st;
     try {
       for (let start = 0; start < messages.length; start += this.maxBatch) {
         // At most maxSlicesInFlight of this partition's slices unwritten.
-        while (open.length >= this.inFlight) await open.shift()!.catch(() => {});
-        if (failed) break;
+        while (state.open.length >= this.inFlight) await state.open.shift()!.catch(() => {});
         const slice = messages.slice(start, start + this.maxBatch);
         // The turn covers onBatch's call (its slice taken in); with one slice
         // in flight it also covers the write, as before.
         const handed = await this.inTurn(() => {
-          if (!p.isRunning() || p.isStale() || interrupted || failed) return null;
+          if (!p.isRunning() || p.isStale() || interrupted || this.stopRequested || this.partitions.get(key) !== state) return null;
           const batch: SourceMessage[] = slice.map((m) => ({
             value: m.value === null ? '' : m.value.toString('utf8'),
             where: `${topic}[${partition}]@${m.offset}`,
             key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
           }));
           const written = onBatch(batch);
-          return this.inFlight === 1 ? written.then(() => ({ written })) : { written };
+          return detached ? { written } : written.then(() => ({ written }));
         });
         if (handed === null) break;
+        const first = slice[0]!.offset;
         const last = slice[slice.length - 1]!.offset;
         const next = (BigInt(last) + 1n).toString();
         const { written } = handed;
         writes.push(written);
-        chain = chain.then(async () => {
+        state.writes.add(written);
+        const forget = () => state.writes.delete(written);
+        written.then(forget, forget);
+        // Detached: kafkajs fetches on from here while the write is under way
+        // (with autoCommit off it never commits a resolved offset itself).
+        if (detached) p.resolveOffset(last);
+        const link = state.chain.then(async () => {
           await written;
-          p.resolveOffset(last);
+          if (!detached) p.resolveOffset(last);
           // Straight to the coordinator (kafkajs' consumer.commitOffsets would
           // skip it once stop() was called, and the slice would come again).
           await p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
@@ -199,18 +230,39 @@ export class KafkaSource implements Source {
             lag: Math.max(0, Number(BigInt(p.batch.highWatermark) - BigInt(next))),
           });
         });
-        // A failed write or commit stops this partition's batch: nothing after it is committed.
-        chain.catch(() => (failed = true));
-        open.push(chain);
+        state.chain = link;
+        state.open.push(link);
+        // The first link to fail (its write, or its commit) is where the
+        // partition is read again: nothing after it is committed (the links
+        // after it fail with it), and once the writes handed over after it have
+        // settled, the partition is re-delivered from it.
+        if (detached) link.catch(() => this.redeliver(key, state, topic, partition, first));
       }
-      // Every slice handed over is written and committed (or failed) before
-      // the batch ends; a failure fails the batch, as with one slice at a
-      // time, once the writes after it have settled too (so none of them is
-      // still under way when kafkajs delivers the batch again).
-      await Promise.allSettled(writes);
-      await chain;
+      if (!detached) {
+        // Every slice handed over is written and committed (or failed) before
+        // the batch ends; a failure fails the batch once the writes after it
+        // have settled too (so none is still under way when kafkajs delivers
+        // the batch again).
+        await Promise.allSettled(writes);
+        await state.chain;
+      }
+    } catch (e) {
+      // One slice at a time: the batch fails and kafkajs delivers it again, to a fresh chain.
+      if (!detached && this.partitions.get(key) === state) this.partitions.delete(key);
+      throw e;
     } finally {
       clearInterval(beat);
+    }
+  }
+
+  /** After a failed write or commit (detached slices): a fresh state for the partition, and a seek back to the failed slice. */
+  private redeliver(key: string, state: PartitionState, topic: string, partition: number, offset: string): void {
+    if (this.partitions.get(key) !== state) return;
+    this.partitions.set(key, { chain: Promise.resolve(), open: [], writes: new Set(), after: Promise.allSettled([...state.writes]).then(() => {}) });
+    try {
+      this.consumer.seek({ topic, partition, offset });
+    } catch {
+      // Not running any more: the next owner starts from the last commit, which is before this slice.
     }
   }
 
