@@ -8,7 +8,7 @@ import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
 import { E_BAD_INTERACTION, E_BAD_TIMESTAMP, E_BAD_ITEM, E_BAD_USER } from "./status";
 import { Cfg, NUM_PARAMS, MAX_K, applyParams, P_VIEW_WEIGHT, P_CART_WEIGHT, P_PURCHASE_WEIGHT, P_SESSION_GAP_MS, P_NEIGHBOURS, P_MAX_PAIRS, P_SIMILARITY, P_SHRINK, P_HALF_LIFE_MS, P_MAX_HISTORY, P_EXCLUDE, P_SESSION_BOOST, P_HISTORY_HALF_LIFE_MS, P_USER_TTL_MS, P_CROSS_SESSION_WEIGHT, P_POPULARITY_HALF_LIFE_MS } from "./config";
 import { Items, item, reserveItems, clearItems } from "./items";
-import { Pairs, clearPairs, pairCount, pairKey, pairSlots } from "./pairs";
+import { Pairs, clearPairs, pairCount, pairKey, pairSlots, findPair, IN_LOW, IN_HIGH } from "./pairs";
 import { Now, simOf } from "./neighbours";
 import { clearPopular } from "./popular";
 import { Users, findUser, sweepUsers, clearUsers } from "./users";
@@ -175,7 +175,9 @@ export function recsSimilarity(a: i32, b: i32): f64 {
 /**
  * A counter: 0 interactions, 1 live users, 2 pairs, 3 pairs pruned, 4 bytes
  * held, 5 sessions started, 6 watermark (ms), 7 item capacity, 8 neighbour
- * entries, 9 users expired, 10 pair slots.
+ * entries, 9 users expired, 10 pair slots, 11 reverse-list entries,
+ * 12 list entries whose pair is gone or not flagged (a consistency check: 0).
+ * 8, 11 and 12 walk every item: for tests and reports, not per batch.
  */
 export function recsStat(k: i32): f64 {
   switch (k) {
@@ -194,8 +196,29 @@ export function recsStat(k: i32): f64 {
     }
     case 9: return Users.expired;
     case 10: return <f64>pairSlots();
+    case 11: {
+      let n: f64 = 0;
+      for (let i: u32 = 0; i < Items.capacity; i++) n += <f64>load<u32>(item(i), 44);
+      return n;
+    }
+    case 12: return dangling();
     default: return NaN;
   }
+}
+
+function dangling(): f64 {
+  let bad: f64 = 0;
+  for (let i: u32 = 0; i < Items.capacity; i++) {
+    const r = item(i);
+    const p = <usize>load<u32>(r, 16);
+    const len = load<u32>(r, 20);
+    for (let n: u32 = 0; n < len; n++) {
+      const j = load<u32>(p + (<usize>n << 3));
+      const s = findPair(pairKey(i, j));
+      if (s == 0 || (load<u32>(s, 12) & (i < j ? IN_LOW : IN_HIGH)) == 0) bad++;
+    }
+  }
+  return bad;
 }
 
 /** A user's state: 0 sessions, 1 history length, 2 session start (ms), 3 last interaction (ms); NaN if unknown. Called by tests and the host. */

@@ -93,7 +93,7 @@ export const DEFAULT_RECS: Required<Omit<RecsOptions, 'engine'>> = {
 /** recsStat keys. */
 export const RECS_STAT = {
   interactions: 0, users: 1, pairs: 2, pairsPruned: 3, bytes: 4, sessions: 5, watermark: 6,
-  itemCapacity: 7, neighbourEntries: 8, usersExpired: 9, pairSlots: 10,
+  itemCapacity: 7, neighbourEntries: 8, usersExpired: 9, pairSlots: 10, reverseEntries: 11, danglingEntries: 12,
 } as const;
 
 export interface Interaction {

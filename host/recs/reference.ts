@@ -2,8 +2,9 @@
 // (docs/RECOMMENDATIONS.md). Plain TypeScript, readable, quadratic in the
 // items: every pair's co-occurrence over all users at once, cosine (or
 // Jaccard) similarity, the top-k neighbours of each item, and a user's score
-// for item j the sum of sim(i, j) over the user's items i that have j among
-// their k neighbours. Shares nothing with the WASM code.
+// for an unseen item j the sum of w_ui * sim(i, j) over the user's items i
+// that are among j's k neighbours (on binary data: the item-kNN reference of
+// ../shared/data/README.md). Shares nothing with the WASM code.
 
 export interface Interaction {
   user: string;
@@ -24,7 +25,9 @@ export interface BatchKnn {
   sim(a: string, b: string): number;
   /** The top-k neighbours of an item, best first (ties by item order). */
   neighbours(item: string): { item: string; sim: number }[];
-  /** Up to n items for a user, best first, items the user has excluded; popularity fills the rest. */
+  /** Every item the user has not seen with a score > 0, best first (ties by item order). */
+  scores(user: string): { item: string; score: number }[];
+  /** Up to n items for a user, best first, excluding the user's items; popularity fills the rest. */
   recommend(user: string, n: number): string[];
 }
 
@@ -80,6 +83,21 @@ export function batchItemKnn(rows: readonly Interaction[], opts: BatchKnnOptions
     all.sort((x, y) => y.s - x.s || x.j - y.j);
     nbrs.push(all.slice(0, k));
   }
+  // score(u, j) = sum of w_ui * sim(i, j) over the user's items i among j's k neighbours.
+  const scored = (user: string): [number, number][] => {
+    const seen = byUser.get(user) ?? new Map<number, number>();
+    const score = new Map<number, number>();
+    for (let j = 0; j < n; j++) {
+      if (seen.has(j)) continue;
+      let t = 0;
+      for (const { j: i, s } of nbrs[j]!) {
+        const w = seen.get(i);
+        if (w !== undefined) t += w * s;
+      }
+      if (t > 0) score.set(j, t);
+    }
+    return [...score].sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+  };
   const byPop = [...items.keys()].sort((a, b) => pop[b]! - pop[a]! || a - b);
   return {
     items,
@@ -92,13 +110,12 @@ export function batchItemKnn(rows: readonly Interaction[], opts: BatchKnnOptions
       const i = itemIndex.get(item);
       return i === undefined ? [] : nbrs[i]!.map((x) => ({ item: items[x.j]!, sim: x.s }));
     },
+    scores(user) {
+      return scored(user).map(([j, s]) => ({ item: items[j]!, score: s }));
+    },
     recommend(user, want) {
       const seen = byUser.get(user) ?? new Map<number, number>();
-      const score = new Map<number, number>();
-      for (const i of seen.keys()) {
-        for (const { j, s } of nbrs[i]!) if (!seen.has(j)) score.set(j, (score.get(j) ?? 0) + s);
-      }
-      const ranked = [...score].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, want).map((x) => x[0]);
+      const ranked = scored(user).slice(0, want).map((x) => x[0]);
       const chosen = new Set(ranked);
       for (const j of byPop) {
         if (ranked.length >= want) break;
