@@ -74,9 +74,12 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   if (config.featureLog) sinks.push(featureLogFile(config.featureLog, fraud.features.names));
 
   // The other jobs on the stream (recommendations, inventory), after fraud.
+  // SERVE_JOBS (default "inventory,recs"; "none" for fraud alone) picks them:
+  // the end-to-end benchmark measures serve with and without them.
+  const jobs = new Set((process.env.SERVE_JOBS ?? 'inventory,recs').split(',').map((j) => j.trim()));
   const stages: Stage[] = [];
-  stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
-  stages.push(new RecsStage({ ...config.recs, onTopItems: (items) => live.setTopItems(items) }));
+  if (jobs.has('inventory')) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
+  if (jobs.has('recs')) stages.push(new RecsStage({ ...config.recs, onTopItems: (items) => live.setTopItems(items) }));
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
   const readiness = (): Readiness => {
