@@ -69,6 +69,8 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
   heartbeatInterval?: number;
   /** Most bytes fetched per partition per request (default 1 MiB, kafkajs' own). */
   maxBytesPerPartition?: number;
+  /** Most bytes per fetch response, all partitions together (default 10 MiB, kafkajs' own). */
+  maxBytes?: number;
   /** Longest a fetch waits for new messages at the broker, in ms (default 1000): also how long stop() may wait for an idle fetch. */
   maxWaitTimeInMs?: number;
   /** Receives CONSUMER_LAG after each committed slice. */
@@ -121,6 +123,7 @@ export class KafkaSource implements Source {
       sessionTimeout: options.sessionTimeout ?? 30_000,
       heartbeatInterval: this.heartbeatMs,
       maxBytesPerPartition: options.maxBytesPerPartition,
+      maxBytes: options.maxBytes,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -306,5 +309,7 @@ export function kafkaSourceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
     fromBeginning: envFlag(env, 'KAFKA_FROM_BEGINNING', false),
     maxBatchMessages: envInt(env, 'KAFKA_MAX_BATCH', 2000),
     maxSlicesInFlight: envInt(env, 'KAFKA_SLICES_IN_FLIGHT', 2),
+    ...(env.KAFKA_FETCH_PARTITION_KB ? { maxBytesPerPartition: envInt(env, 'KAFKA_FETCH_PARTITION_KB', 1024) * 1024 } : {}),
+    ...(env.KAFKA_FETCH_MAX_KB ? { maxBytes: envInt(env, 'KAFKA_FETCH_MAX_KB', 10240) * 1024 } : {}),
   };
 }
