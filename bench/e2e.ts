@@ -89,6 +89,8 @@ const LEVEL_SECONDS = num('BENCH_LEVEL_SECONDS', 20);
 const WARMUP = num('BENCH_WARMUP_SECONDS', 5);
 const LEVELS = (process.env.BENCH_LEVELS ?? '0.25,0.5,0.9').split(',').filter((x) => x.trim() !== '').map(Number);
 /** Extra environment for serve, "K=V,K=V" (e.g. KAFKA_SLICES_IN_FLIGHT=1 to compare): serve gets no KAFKA_ or REDIS_ variable otherwise. */
+/** Node flags for serve (BENCH_SERVE_NODE_ARGS, space-separated; none by default). */
+const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const SERVE_ENV: Record<string, string> = Object.fromEntries(
   (process.env.BENCH_SERVE_ENV ?? '').split(',').filter((x) => x.includes('=')).map((x) => [x.slice(0, x.indexOf('=')).trim(), x.slice(x.indexOf('=') + 1).trim()]),
 );
@@ -807,7 +809,8 @@ async function main(): Promise<void> {
     const redisPort = new URL(services.redis.url).port;
     const redisPid = findPid(['redis-server', `:${redisPort}`]);
     const serveEnv = { KAFKA_BROKERS: services.kafka.brokers.join(','), REDIS_URL: services.redis.url, KAFKA_FROM_BEGINNING: 'true', ...SERVE_ENV };
-    serve = await startServe(serveEnv, [], 0);
+    // BENCH_SERVE_PROF=DIR: the first serve (max and levels) under --cpu-prof too, its profile written to DIR.
+    serve = await startServe(serveEnv, [...SERVE_NODE_ARGS, ...(process.env.BENCH_SERVE_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVE_PROF}`] : [])], 0);
     log(`serve pid ${serve.child.pid} on :${serve.port}; kafka pid ${kafkaPid}, redis pid ${redisPid}, ${gen.kind} generator pid ${gen.pid}`);
     const p1 = await pooled;
     log(`generator: ${int(p1.skipped.events)} events (${p1.skipped.seconds} s of event time) run through unsent, then ${int(p1.pool)} pooled (${int(p1.generatedPerSecond)} generated/s); mix ${mixText(p1.byType)}`);
@@ -865,7 +868,7 @@ async function main(): Promise<void> {
       const burst = await gen.run('burst', 300, 0);
       log(`drain: ${int(burst.acked)} events written with serve down in ${f1(burst.seconds)} s (${int(burst.acked / burst.seconds)}/s)`);
       const loadStart = load1();
-      serve = await startServe(serveEnv, ['--cpu-prof', `--cpu-prof-dir=${dir}`], base);
+      serve = await startServe(serveEnv, [...SERVE_NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${dir}`], base);
       sampler.setServe(serve);
       sampler.paused = false;
       const ok = await sampler.drained(300_000);
