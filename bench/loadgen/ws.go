@@ -10,8 +10,9 @@ package main
 //	        round robin over the connections, whatever the answers do; a
 //	        request's latency counts from when it fell due, not from when it
 //	        was written, so a stall of the server (or of this process) is not
-//	        hidden (no coordinated omission). One scheduler goroutine sends
-//	        what is due, then naps 100 µs.
+//	        hidden (no coordinated omission). One scheduler goroutine, on an
+//	        OS thread of its own, sends what is due, then naps NAP µs
+//	        (BENCH_WS_NAP_US, default 100, as the Node client's) with nanosleep.
 //
 // Answers come in order on a connection, so each connection keeps a FIFO of
 // its requests' due times. One answer in 1000 is parsed in full (op
@@ -23,13 +24,23 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
+
+// napMicros is the open-loop scheduler's nap between rounds of sends.
+var napMicros = func() int {
+	if v, err := strconv.Atoi(os.Getenv("BENCH_WS_NAP_US")); err == nil && v > 0 {
+		return v
+	}
+	return 100
+}()
 
 type wsResult struct {
 	Mode              string             `json:"mode"`
@@ -177,6 +188,12 @@ func runWS(args []string) error {
 	if mode == "open" {
 		interval := float64(time.Second) / load // ns between requests
 		go func() {
+			// Go's timers wait at least ~1 ms on Linux (epoll's millisecond
+			// timeout), which would send in 1 ms bursts and add up to 1 ms to
+			// every measured latency; a raw nanosleep on a thread of its own
+			// wakes within tens of µs.
+			runtime.LockOSThread()
+			nap := syscall.Timespec{Nsec: int64(napMicros) * 1000}
 			var sent int64
 			for !done.Load() {
 				now := int64(time.Since(started))
@@ -191,7 +208,7 @@ func runWS(args []string) error {
 					}
 					sent++
 				}
-				time.Sleep(100 * time.Microsecond)
+				_ = syscall.Nanosleep(&nap, nil)
 			}
 		}()
 	}
