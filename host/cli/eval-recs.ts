@@ -20,6 +20,7 @@ export async function evalRecsCommand(args: string[], out: NodeJS.WritableStream
       'max-history': { type: 'string' },
       similarity: { type: 'string' },
       shrink: { type: 'string' },
+      weights: { type: 'string' },
     },
     strict: true,
   });
@@ -40,6 +41,11 @@ export async function evalRecsCommand(args: string[], out: NodeJS.WritableStream
     shrink = Number(values.shrink);
     if (!Number.isFinite(shrink) || shrink < 0) throw new UsageError(`eval recs: --shrink must be a number >= 0, got "${values.shrink}"`);
   }
+  let weights: number[] | undefined;
+  if (values.weights !== undefined) {
+    weights = values.weights.split(',').map((w) => Number(w.trim()));
+    if (weights.length !== 3 || weights.some((w) => !(w > 0 && w <= 1e6))) throw new UsageError(`eval recs: --weights must be three weights > 0 (view,cart,purchase), got "${values.weights}"`);
+  }
   const engine: RecsOptions = {
     ...EVAL_RECS_OPTIONS,
     neighbours: int('neighbours', values.neighbours, 1, 1000),
@@ -47,6 +53,9 @@ export async function evalRecsCommand(args: string[], out: NodeJS.WritableStream
     maxHistory: int('max-history', values['max-history'], 1, 10000) ?? EVAL_RECS_OPTIONS.maxHistory,
     similarity: values.similarity as 'cosine' | 'jaccard' | undefined,
     shrink,
+    viewWeight: weights?.[0],
+    cartWeight: weights?.[1],
+    purchaseWeight: weights?.[2],
   };
   const tty = err.isTTY && !process.env.CI;
   let last = 0;
