@@ -1,6 +1,7 @@
 // Items the user has seen are never recommended to them (the default);
 // with exclude "bought" only purchased ones are left out, with "none"
-// nothing is.
+// nothing is. Only the most recent profileItems score, but every remembered
+// item is excluded.
 
 import { describe, expect, it } from 'vitest';
 import { RecsEngine, type RecsOptions } from '../host/recs/engine.js';
@@ -34,5 +35,23 @@ describe('exclusions', () => {
   it('leave out nothing with exclude: none', () => {
     const ids = world({ exclude: 'none' }).recommend('u', 10).map((r) => r.itemId);
     expect(new Set(ids)).toEqual(new Set(['a', 'b', 'c']));
+  });
+
+  it('score with the most recent profileItems only, but exclude the whole history', () => {
+    const e = new RecsEngine({ profileItems: 1 });
+    for (let n = 0; n < 4; n++) {
+      e.add(`p${n}`, 'old', 'view', t0 + n);
+      e.add(`p${n}`, 'near-old', 'view', t0 + n);
+      e.add(`q${n}`, 'new', 'view', t0 + n);
+      e.add(`q${n}`, 'near-new', 'view', t0 + n);
+    }
+    e.add('u', 'old', 'view', t0 + 100);
+    e.add('u', 'new', 'view', t0 + 200);
+    const got = e.recommend('u', 10);
+    expect(got[0]!.itemId).toBe('near-new');
+    // near-old is only there as a popular fill-in, scored below.
+    expect(got.find((r) => r.itemId === 'near-old')?.score ?? 0).toBeLessThan(got[0]!.score / 2 + 1e-9);
+    expect(got.map((r) => r.itemId)).not.toContain('old');
+    expect(got.map((r) => r.itemId)).not.toContain('new');
   });
 });

@@ -14,7 +14,7 @@ import { generateRatings } from './helpers/recs-data.js';
 
 const ITEMS = 50;
 const rows = generateRatings({ users: 80, items: ITEMS, perUser: 15, seed: 7 });
-const exact: RecsOptions = { maxHistory: 1000, maxPairs: 1 << 20, userTtlMs: 1e13, cartWeight: 2 };
+const exact: RecsOptions = { maxHistory: 1000, profileItems: 1000, maxPairs: 1 << 20, userTtlMs: 1e13, cartWeight: 2 };
 const weightOf = (weighted: boolean, rating: number) => (weighted && rating >= 4 ? 2 : 1);
 
 function engine(opts: RecsOptions, weighted: boolean): RecsEngine {

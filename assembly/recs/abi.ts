@@ -6,7 +6,7 @@
 
 import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
 import { E_BAD_INTERACTION, E_BAD_TIMESTAMP, E_BAD_ITEM, E_BAD_USER } from "./status";
-import { Cfg, NUM_PARAMS, MAX_K, applyParams, P_VIEW_WEIGHT, P_CART_WEIGHT, P_PURCHASE_WEIGHT, P_SESSION_GAP_MS, P_NEIGHBOURS, P_MAX_PAIRS, P_SIMILARITY, P_SHRINK, P_HALF_LIFE_MS, P_MAX_HISTORY, P_EXCLUDE, P_SESSION_BOOST, P_HISTORY_HALF_LIFE_MS, P_USER_TTL_MS, P_CROSS_SESSION_WEIGHT, P_POPULARITY_HALF_LIFE_MS } from "./config";
+import { Cfg, NUM_PARAMS, MAX_K, applyParams, P_VIEW_WEIGHT, P_CART_WEIGHT, P_PURCHASE_WEIGHT, P_SESSION_GAP_MS, P_NEIGHBOURS, P_MAX_PAIRS, P_SIMILARITY, P_SHRINK, P_HALF_LIFE_MS, P_MAX_HISTORY, P_EXCLUDE, P_SESSION_BOOST, P_HISTORY_HALF_LIFE_MS, P_USER_TTL_MS, P_CROSS_SESSION_WEIGHT, P_POPULARITY_HALF_LIFE_MS, P_PROFILE_ITEMS } from "./config";
 import { Items, item, reserveItems, clearItems } from "./items";
 import { Pairs, clearPairs, pairCount, pairKey, pairSlots, findPair, IN_LOW, IN_HIGH } from "./pairs";
 import { Now, simOf } from "./neighbours";
@@ -44,6 +44,7 @@ export function recsParamsPtr(): usize {
   store<f64>(params, Cfg.userTtlMs, P_USER_TTL_MS << 3);
   store<f64>(params, Cfg.crossSessionWeight, P_CROSS_SESSION_WEIGHT << 3);
   store<f64>(params, Cfg.popularityHalfLifeMs, P_POPULARITY_HALF_LIFE_MS << 3);
+  store<f64>(params, <f64>Cfg.profileItems, P_PROFILE_ITEMS << 3);
   return params;
 }
 

@@ -18,7 +18,8 @@ export const P_HISTORY_HALF_LIFE_MS = 12;
 export const P_USER_TTL_MS = 13;
 export const P_CROSS_SESSION_WEIGHT = 14;
 export const P_POPULARITY_HALF_LIFE_MS = 15;
-export const NUM_PARAMS = 16;
+export const P_PROFILE_ITEMS = 16;
+export const NUM_PARAMS = 17;
 
 export const SIM_COSINE = 0;
 export const SIM_JACCARD = 1;
@@ -49,6 +50,7 @@ export class Cfg {
   static userTtlMs: f64 = 30 * 86_400_000;
   static crossSessionWeight: f64 = 1;
   static popularityHalfLifeMs: f64 = 86_400_000;
+  static profileItems: u32 = 30;
 }
 
 // @ts-ignore: decorator
@@ -74,6 +76,7 @@ export function applyParams(p: usize): bool {
   const ttl = load<f64>(p, P_USER_TTL_MS << 3);
   const cross = load<f64>(p, P_CROSS_SESSION_WEIGHT << 3);
   const phl = load<f64>(p, P_POPULARITY_HALF_LIFE_MS << 3);
+  const prof = load<f64>(p, P_PROFILE_ITEMS << 3);
   if (!(w0 > 0 && w0 <= 1e6 && w1 > 0 && w1 <= 1e6 && w2 > 0 && w2 <= 1e6)) return false;
   if (!(gap > 0 && gap < 1e12)) return false;
   if (!(k >= 1 && k <= <f64>MAX_NEIGHBOURS && k == Math.floor(k))) return false;
@@ -85,6 +88,7 @@ export function applyParams(p: usize): bool {
   if (!(excl == 0 || excl == 1 || excl == 2)) return false;
   if (!(boost > 0 && boost <= 1e6 && cross >= 0 && cross <= 1)) return false;
   if (!(ttl > 0 && ttl < 1e15)) return false;
+  if (!(prof >= 1 && prof <= <f64>MAX_HISTORY && prof == Math.floor(prof))) return false;
   Cfg.weight0 = w0;
   Cfg.weight1 = w1;
   Cfg.weight2 = w2;
@@ -101,5 +105,6 @@ export function applyParams(p: usize): bool {
   Cfg.userTtlMs = ttl;
   Cfg.crossSessionWeight = cross;
   Cfg.popularityHalfLifeMs = phl;
+  Cfg.profileItems = <u32>prof;
   return true;
 }

@@ -1,4 +1,5 @@
-// Recommendations for a user: each item i of the user's history, weighted by
+// Recommendations for a user: each of the user's most recent profileItems
+// history items i (all of the history is excluded), weighted by
 // its strength, x sessionBoost if it is in the current session, x a
 // recency decay, votes for the items j that hold i among their K
 // neighbours (i's reverse list) with sim(i, j). This is item-kNN's
@@ -108,7 +109,9 @@ export function recommendUser(key: u64, k: i32, now: f64): i32 {
     }
     let touched: u32 = 0;
     const hhl = Cfg.historyHalfLifeMs;
-    for (let m: u32 = 0; m < len; m++) {
+    // The profile: the most recent profileItems of the history (it is oldest first).
+    const from = len > Cfg.profileItems ? len - Cfg.profileItems : 0;
+    for (let m: u32 = from; m < len; m++) {
       const e = h + <usize>m * ENTRY_BYTES;
       const i = load<u32>(e) & ITEM_MASK;
       const ts = load<f64>(e, 8);

@@ -27,11 +27,11 @@ export interface RecsEvalOptions {
 
 /**
  * The engine's defaults except how much of a user it keeps: the whole
- * training history must be remembered to pair and exclude all of it (the
- * largest MovieLens 100k user has 737 ratings), and ratings span seven
- * months, beyond the default 30-day user TTL.
+ * training history must be remembered to pair, score with and exclude all
+ * of it (the largest MovieLens 100k user has 737 ratings), and ratings span
+ * seven months, beyond the default 30-day user TTL.
  */
-export const EVAL_RECS_OPTIONS: RecsOptions = { maxHistory: 1000, userTtlMs: 3650 * 86_400_000 };
+export const EVAL_RECS_OPTIONS: RecsOptions = { maxHistory: 1000, profileItems: 1000, userTtlMs: 3650 * 86_400_000 };
 
 export interface RecsEvalResult {
   k: number;

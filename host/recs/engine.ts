@@ -64,6 +64,8 @@ export interface RecsOptions {
   crossSessionWeight?: number;
   /** Half-life of popularity (the fallback; default 1 day). */
   popularityHalfLifeMs?: number;
+  /** The user's most recent history items that score candidates (default 30; the whole history is still excluded). */
+  profileItems?: number;
   /** Most interactions per batch (default 4096). */
   capacity?: number;
   /** Share this instance (and memory) with other engines. */
@@ -87,6 +89,7 @@ export const DEFAULT_RECS: Required<Omit<RecsOptions, 'engine'>> = {
   userTtlMs: 30 * 86_400_000,
   crossSessionWeight: 1,
   popularityHalfLifeMs: 86_400_000,
+  profileItems: 30,
   capacity: 4096,
 };
 
@@ -124,7 +127,7 @@ export class RecsEngine {
       o.viewWeight, o.cartWeight, o.purchaseWeight, o.sessionGapMs, o.neighbours, o.maxPairs,
       o.similarity === 'jaccard' ? 1 : 0, o.shrink, o.halfLifeMs, o.maxHistory,
       o.exclude === 'none' ? 0 : o.exclude === 'bought' ? 1 : 2, o.sessionBoost, o.historyHalfLifeMs,
-      o.userTtlMs, o.crossSessionWeight, o.popularityHalfLifeMs,
+      o.userTtlMs, o.crossSessionWeight, o.popularityHalfLifeMs, o.profileItems,
     ];
     if (values.length !== p.length) throw new EngineError(-11, `the WASM module takes ${p.length} recommendation settings, this host writes ${values.length}: run \`npm run build\``);
     p.set(values);
