@@ -114,6 +114,7 @@ export class RecsEngine {
   private readonly ids: string[] = [];
   private readonly hash = new Uint32Array(2);
   private pending = 0;
+  private view = new DataView(new ArrayBuffer(0));
 
   constructor(opts: RecsOptions = {}) {
     this.exports = (opts.engine ?? new GbtEngine()).exports as unknown as RecsExports;
@@ -164,7 +165,9 @@ export class RecsEngine {
     const item = this.itemIndex(itemId);
     const e = this.exports;
     const at = e.recsInputPtr() + this.pending * 24;
-    const dv = new DataView(e.memory.buffer);
+    // Growing memory detaches the old buffer: a view is made again only then.
+    if (this.view.buffer !== e.memory.buffer) this.view = new DataView(e.memory.buffer);
+    const dv = this.view;
     hashInto(userId, this.hash, 0);
     dv.setUint32(at, this.hash[0]!, true);
     dv.setUint32(at + 4, this.hash[1]!, true);
