@@ -12,13 +12,18 @@
 // hashed and rows written up front; the timed part is copying each batch of
 // 4,096 rows into WASM memory and recsRun. Then 2,000 fresh users each
 // browse a 20-item session, and recsRecommend(k = 10) is timed per call,
-// as is recsSimilar(k = 20) for 2,000 items.
+// as is recsSimilar(k = 20) for 2,000 items. Last, the serve stage
+// (host/recs/stage.ts) on its own: 60 batches of 4,096 view/cart events from
+// 20,000 users over the simulator's 2,000 items, every user's list
+// recomputed each batch, similar lists at most once a minute per item.
 //
 //   npm run bench:recs
 
 import { cpus } from 'node:os';
 import { RecsEngine } from '../host/recs/engine.js';
 import { hashInto } from '../host/features/hash.js';
+import { RecsStage } from '../host/recs/stage.js';
+import type { BatchOutput, Event } from '../host/service/types.js';
 
 const N = Number(process.env.BENCH_INTERACTIONS ?? 10_000_000);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -159,8 +164,40 @@ async function main(): Promise<void> {
     `| recsSimilar, k = 20 | ${fmt(sim.mean, 1)} | ${fmt(sim.p50, 1)} | ${fmt(sim.p99, 1)} | ${fmt(sim.max, 0)} | ${PROBES} |`,
     '',
     `(${fmt(listed / PROBES, 1)} items per recommendation on average.)`,
+    '',
+    ...stageCost(),
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+// The serve stage alone: events/s including the per-user recomputation.
+function stageCost(): string[] {
+  const stage = new RecsStage();
+  const r = rng(3);
+  let ts = Date.UTC(2026, 0, 1);
+  let id = 0;
+  const times: number[] = [];
+  let lists = 0;
+  for (let b = 0; b < 60; b++) {
+    const events: Event[] = [];
+    for (let k = 0; k < 4096; k++) {
+      ts += 2;
+      events.push({ eventId: `e${id++}`, type: r() < 0.8 ? 'view' : 'cart', ts, userId: `s${Math.floor(r() * 20_000)}`, itemId: `i${Math.floor(2000 * r() ** 2)}` });
+    }
+    const out: BatchOutput = { scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [] };
+    const a = performance.now();
+    stage.process(events, out);
+    if (b >= 10) times.push(performance.now() - a); // after the first 10 batches have warmed up state
+    if (b >= 10) lists += out.recommendations.length;
+  }
+  const l = latencies(times);
+  return [
+    '| RecsStage.process, batches of 4,096 events | value |',
+    '| --- | --- |',
+    `| ms per batch: mean / p50 / p99 | ${fmt(l.mean, 1)} / ${fmt(l.p50, 1)} / ${fmt(l.p99, 1)} |`,
+    `| events/s (mean) | ${fmt(4096 / (l.mean / 1000))} |`,
+    `| lists pushed per batch (users + items) | ${fmt(lists / times.length)} |`,
+  ];
 }
 
 const h2 = new Uint32Array(2);
