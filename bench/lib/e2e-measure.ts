@@ -156,6 +156,8 @@ const STAGES: [RegExp, string][] = [
   [/host\/features\//, 'features (WASM and its host side)'],
   [/host\/engine\/|host\/gbt\//, 'scoring (WASM)'],
   [/host\/service\/(fraud|reasons)/, 'fraud scorer: decisions, reasons'],
+  [/host\/recs\//, 'recommendations job (host/recs: WASM and its host side)'],
+  [/host\/inventory\/|host\/forecast\//, 'inventory job (host/inventory, host/forecast)'],
   [/host\/service\/pipeline/, 'pipeline (batching, counts)'],
   [/host\/sources\/kafka/, 'Kafka source (utf8 decode, slices, commit)'],
   [/prom-client|host\/metrics|host\/service\/(instrumentation|live-stats)/, 'metrics and live stats'],
