@@ -1,12 +1,23 @@
 // Recommendations as a job on the stream (a pipeline Stage): views, cart
 // adds and purchased items go into the engine in event order, once per
 // batch; then every user with an interaction in the batch (their session
-// changed) gets a fresh list, and every item touched gets its similar-items
-// list, at most once per `itemRefreshMs` per item (an item's neighbours move
-// slowly, and a popular item is touched in every batch). The lists go into
-// the batch's outputs, which the stores write with their TTL. The
-// dashboard's "top recommended items" counts how often items were in the
-// lists pushed, decayed with a one-minute half-life.
+// changed) gets a fresh list, at most once per `userRefreshMs` per user: a
+// user pushed less than that ago is marked dirty instead, and recomputed
+// (with everything that arrived meanwhile) by the first batch after the
+// interval has passed, whether or not they had another event; so a user's
+// last state is always pushed, at most `userRefreshMs` (plus one batch)
+// late. Every item touched gets its similar-items list, at most once per
+// `itemRefreshMs` per item (an item's neighbours move slowly, and a popular
+// item is touched in every batch). The lists go into the batch's outputs,
+// which the stores write with their TTL. The dashboard's "top recommended
+// items" counts how often items were in the lists pushed, decayed with a
+// one-minute half-life.
+//
+// The intervals run on the stage's clock (`now`, the wall clock in serve).
+// Users pushed within the last interval are remembered in push order (a
+// FIFO of (user, time)), which is what finds the dirty users that are due
+// and forgets the others: the state is bounded by the users pushed in one
+// interval.
 
 import type { Stage } from '../service/pipeline.js';
 import type { BatchOutput, Event, Recommendation } from '../service/types.js';
@@ -17,6 +28,10 @@ export interface RecsStageOptions extends RecsOptions {
   k?: number;
   /** Least time between two pushes of one item's similar list (default 60 s). */
   itemRefreshMs?: number;
+  /** Least time between two pushes of one user's list (default 2 s; 0: every batch the user is in). */
+  userRefreshMs?: number;
+  /** Most dirty users recomputed per batch once due (default 1024; the rest wait for the next batch, in order). */
+  maxDuePerBatch?: number;
   /** Called at most once a second with the most recommended items (live stats' setTopItems). */
   onTopItems?: (items: Recommendation[]) => void;
   /** Wall clock (epoch ms), for tests. */
@@ -35,6 +50,16 @@ export class RecsStage implements Stage {
   private readonly onTopItems?: (items: Recommendation[]) => void;
   private readonly now: () => number;
   private readonly itemPushed = new Map<string, number>();
+  private readonly userRefreshMs: number;
+  private readonly maxDuePerBatch: number;
+  /** User -> wall time of their last push, for users pushed within the last interval (or due and not yet drained). */
+  private readonly userPushed = new Map<string, number>();
+  /** Users with interactions since their last push. */
+  private readonly dirty = new Set<string>();
+  /** Pushes in time order: (user, time) from `head` on; entries whose time is no longer userPushed's are stale. */
+  private queueUsers: string[] = [];
+  private queueTimes: number[] = [];
+  private head = 0;
   /** Item -> [count scaled to TOP_HALF_LIFE_MS forward decay, as of the landmark]. */
   private readonly top = new Map<string, number>();
   private topLandmark: number;
@@ -44,6 +69,8 @@ export class RecsStage implements Stage {
     this.engine = new RecsEngine(o);
     this.k = o.k ?? 20;
     this.itemRefreshMs = o.itemRefreshMs ?? 60_000;
+    this.userRefreshMs = o.userRefreshMs ?? 2000;
+    this.maxDuePerBatch = o.maxDuePerBatch ?? 1024;
     this.onTopItems = o.onTopItems;
     this.now = o.now ?? Date.now;
     this.topLandmark = this.now();
@@ -66,19 +93,23 @@ export class RecsStage implements Stage {
         if (e.itemIds.length > 0) users.add(e.userId);
       }
     }
-    if (users.size === 0) return;
+    if (users.size === 0 && this.dirty.size === 0) return;
     this.engine.flush();
     const nowEvent = this.engine.stat('watermark');
     const wall = this.now();
     const weight = Math.pow(2, (wall - this.topLandmark) / TOP_HALF_LIFE_MS);
+    const every = !(this.userRefreshMs > 0);
     for (const userId of users) {
-      const list = this.engine.recommend(userId, this.k, nowEvent);
-      out.recommendations.push({ userId, items: list });
-      for (let r = 0; r < list.length; r++) {
-        const id = list[r]!.itemId;
-        this.top.set(id, (this.top.get(id) ?? 0) + weight);
+      if (!every) {
+        const last = this.userPushed.get(userId);
+        if (last !== undefined && wall - last < this.userRefreshMs) {
+          this.dirty.add(userId);
+          continue;
+        }
       }
+      this.pushUser(userId, nowEvent, wall, weight, out);
     }
+    if (!every) this.pushDue(nowEvent, wall, weight, out);
     for (const itemId of items) {
       const last = this.itemPushed.get(itemId);
       if (last !== undefined && wall - last < this.itemRefreshMs) continue;
@@ -91,6 +122,54 @@ export class RecsStage implements Stage {
     if (wall - this.topPublished >= 1000) {
       this.topPublished = wall;
       this.publishTop(wall);
+    }
+  }
+
+  /** Users with interactions not pushed yet (waiting for their interval). */
+  get pendingUsers(): number {
+    return this.dirty.size;
+  }
+
+  private pushUser(userId: string, nowEvent: number, wall: number, weight: number, out: BatchOutput): void {
+    const list = this.engine.recommend(userId, this.k, nowEvent);
+    out.recommendations.push({ userId, items: list });
+    for (let r = 0; r < list.length; r++) {
+      const id = list[r]!.itemId;
+      this.top.set(id, (this.top.get(id) ?? 0) + weight);
+    }
+    if (this.userRefreshMs > 0) {
+      this.dirty.delete(userId);
+      this.userPushed.set(userId, wall);
+      this.queueUsers.push(userId);
+      this.queueTimes.push(wall);
+    }
+  }
+
+  /** Pushes the dirty users whose interval has passed (at most maxDuePerBatch); forgets the clean ones. */
+  private pushDue(nowEvent: number, wall: number, weight: number, out: BatchOutput): void {
+    const users = this.queueUsers;
+    const times = this.queueTimes;
+    const end = users.length;
+    let budget = this.maxDuePerBatch;
+    let h = this.head;
+    for (; h < end; h++) {
+      const t = times[h]!;
+      if (wall - t < this.userRefreshMs) break;
+      const userId = users[h]!;
+      if (this.userPushed.get(userId) !== t) continue; // pushed again since: a later entry stands for it
+      if (!this.dirty.has(userId)) {
+        this.userPushed.delete(userId);
+        continue;
+      }
+      if (budget-- <= 0) break;
+      this.pushUser(userId, nowEvent, wall, weight, out);
+    }
+    this.head = h;
+    // Drop the consumed head once it is most of the queue (amortised O(1) per push).
+    if (h > 1024 && h * 2 > users.length) {
+      this.queueUsers = users.slice(h);
+      this.queueTimes = times.slice(h);
+      this.head = 0;
     }
   }
 
