@@ -218,6 +218,15 @@ function dangling(): f64 {
       const s = findPair(pairKey(i, j));
       if (s == 0 || (load<u32>(s, 12) & (i < j ? IN_LOW : IN_HIGH)) == 0) bad++;
     }
+    // Reverse entries: (j, pos) says this item is entry pos of j's list.
+    const rev = <usize>load<u32>(r, 40);
+    const revLen = load<u32>(r, 44);
+    for (let q: u32 = 0; q < revLen; q++) {
+      const j = load<u32>(rev + (<usize>q << 3));
+      const pos = load<u32>(rev + (<usize>q << 3), 4);
+      const rj = item(j);
+      if (pos >= load<u32>(rj, 20) || load<u32>(<usize>load<u32>(rj, 16) + (<usize>pos << 3)) != i) bad++;
+    }
   }
   return bad;
 }

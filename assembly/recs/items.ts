@@ -6,7 +6,8 @@
 //  20 len u32, 24 cap u32
 //  28 minPos i32   where the weakest neighbour was at the last scan (-1: unknown)
 //  32 minSim f64   its similarity then
-//  40 rev u32      reverse list: the items whose neighbour list holds this one (u32 each)
+//  40 rev u32      reverse list: the items whose neighbour list holds this one,
+//                  entries (item u32, position u32 of this one in that item's list)
 //  44 revLen u32, 48 revCap u32
 //  52 rejects u32  candidates turned away since the last scan
 //  56 inPopular u32 (1: in the popular list), 60 unused
@@ -55,7 +56,7 @@ export function clearItems(): void {
   for (let i: u32 = 0; i < Items.capacity; i++) {
     const r = item(i);
     drop(<usize>load<u32>(r, 16), <usize>load<u32>(r, 24) << 3);
-    drop(<usize>load<u32>(r, 40), <usize>load<u32>(r, 48) << 2);
+    drop(<usize>load<u32>(r, 40), <usize>load<u32>(r, 48) << 3);
   }
   const cap = <usize>Items.capacity;
   drop(Items.recs, cap * ITEM_BYTES);
@@ -92,26 +93,46 @@ export function listFind(x: usize, j: u32): i32 {
   return -1;
 }
 
-/** Removes entry n of item x's neighbour list (the last one takes its place). */
-export function listRemoveAt(x: usize, n: u32): void {
+/** Removes entry n of item xi's neighbour list (the last one takes its place, and its reverse entry follows it). */
+export function listRemoveAt(xi: u32, n: u32): void {
+  const x = item(xi);
   const p = <usize>load<u32>(x, 16);
   const last = load<u32>(x, 20) - 1;
-  if (n != last) store<u64>(p + (<usize>n << 3), load<u64>(p + (<usize>last << 3)));
+  if (n != last) {
+    const moved = load<u32>(p + (<usize>last << 3));
+    store<u64>(p + (<usize>n << 3), load<u64>(p + (<usize>last << 3)));
+    revSetPos(item(moved), xi, n);
+  }
   store<u32>(x, last, 20);
   store<i32>(x, -1, 28);
 }
 
-/** Adds j to item x's reverse list. */
-export function revAdd(x: usize, j: u32): void {
+/** Adds (j, pos) to item x's reverse list: x is at position pos of j's neighbour list. */
+export function revAdd(x: usize, j: u32, pos: u32): void {
   let len = load<u32>(x, 44);
   let cap = load<u32>(x, 48);
   if (len == cap) {
     const next = max<u32>(4, cap << 1);
-    store<u32>(x, <u32>regrow(<usize>load<u32>(x, 40), <usize>cap << 2, <usize>next << 2), 40);
+    store<u32>(x, <u32>regrow(<usize>load<u32>(x, 40), <usize>cap << 3, <usize>next << 3), 40);
     store<u32>(x, next, 48);
   }
-  store<u32>(<usize>load<u32>(x, 40) + (<usize>len << 2), j);
+  const e = <usize>load<u32>(x, 40) + (<usize>len << 3);
+  store<u32>(e, j);
+  store<u32>(e, pos, 4);
   store<u32>(x, len + 1, 44);
+}
+
+/** Sets the position recorded with j in item x's reverse list. */
+function revSetPos(x: usize, j: u32, pos: u32): void {
+  const p = <usize>load<u32>(x, 40);
+  const len = load<u32>(x, 44);
+  for (let n: u32 = 0; n < len; n++) {
+    const e = p + (<usize>n << 3);
+    if (load<u32>(e) == j) {
+      store<u32>(e, pos, 4);
+      return;
+    }
+  }
 }
 
 /** Removes j from item x's reverse list. */
@@ -119,9 +140,9 @@ export function revRemove(x: usize, j: u32): void {
   const p = <usize>load<u32>(x, 40);
   const len = load<u32>(x, 44);
   for (let n: u32 = 0; n < len; n++) {
-    const e = p + (<usize>n << 2);
+    const e = p + (<usize>n << 3);
     if (load<u32>(e) == j) {
-      store<u32>(e, load<u32>(p + (<usize>(len - 1) << 2)));
+      store<u64>(e, load<u64>(p + (<usize>(len - 1) << 3)));
       store<u32>(x, len - 1, 44);
       return;
     }

@@ -6,7 +6,9 @@
 // turned away without a scan, except every REFRESH-th time, since entries
 // weaken as their norms grow (the cache may be too high, never too low for
 // long). Every list entry is mirrored in the other item's reverse list,
-// which is what recommendation scoring walks (recommend.ts).
+// with its position in the list (kept when entries move), which is what
+// recommendation scoring walks (recommend.ts): the pair's count is then
+// one load from the list entry, no pair-table probe.
 
 import { Cfg, SIM_JACCARD } from "./config";
 import { item, listAppend, listFind, revAdd, revRemove } from "./items";
@@ -54,7 +56,7 @@ export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
   if (len < Cfg.neighbours) {
     listAppend(x, yi, c, Cfg.neighbours);
     store<u32>(slot, flags | bit, 12);
-    revAdd(item(yi), xi);
+    revAdd(item(yi), xi, len);
     const mp = load<i32>(x, 28);
     if (len == 0 || (mp >= 0 && s < load<f64>(x, 32))) {
       store<i32>(x, <i32>len, 28);
@@ -100,7 +102,7 @@ export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
   store<u32>(e, yi);
   store<f32>(e, c, 4);
   store<u32>(slot, load<u32>(slot, 12) | bit, 12);
-  revAdd(item(yi), xi);
+  revAdd(item(yi), xi, <u32>minN);
   if (s <= second) {
     store<i32>(x, minN, 28);
     store<f64>(x, s, 32);

@@ -50,13 +50,13 @@ function unlist(key: u64, flags: u32): void {
   if (flags & IN_LOW) {
     const x = item(lo);
     const n = listFind(x, hi);
-    if (n >= 0) listRemoveAt(x, <u32>n);
+    if (n >= 0) listRemoveAt(lo, <u32>n);
     revRemove(item(hi), lo);
   }
   if (flags & IN_HIGH) {
     const x = item(hi);
     const n = listFind(x, lo);
-    if (n >= 0) listRemoveAt(x, <u32>n);
+    if (n >= 0) listRemoveAt(hi, <u32>n);
     revRemove(item(lo), hi);
   }
 }

@@ -11,7 +11,6 @@
 
 import { Cfg, EXCLUDE_SEEN, EXCLUDE_BOUGHT, MAX_K } from "./config";
 import { Items, item } from "./items";
-import { pairCount, pairKey } from "./pairs";
 import { simOf } from "./neighbours";
 import { Popular } from "./popular";
 import { findUser, ENTRY_BYTES, ITEM_MASK } from "./users";
@@ -123,9 +122,13 @@ export function recommendUser(key: u64, k: i32, now: f64): i32 {
       const rev = <usize>load<u32>(r, 40);
       const revLen = load<u32>(r, 44);
       for (let q: u32 = 0; q < revLen; q++) {
-        const j = load<u32>(rev + (<usize>q << 2));
+        const re = rev + (<usize>q << 3);
+        const j = load<u32>(re);
         if (marked(j, epoch)) continue;
-        const s = simOf(load<f64>(item(j)), ni, <f64>pairCount(pairKey(i, j)));
+        // The pair's count, from j's list entry for i (the same f32 as the pair table's).
+        const rj = item(j);
+        const c = load<f32>(<usize>load<u32>(rj, 16) + (<usize>load<u32>(re, 4) << 3), 4);
+        const s = simOf(load<f64>(rj), ni, <f64>c);
         if (!(s > 0)) continue;
         const sp = Items.score + (<usize>j << 3);
         const before = load<f64>(sp);
