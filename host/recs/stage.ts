@@ -130,6 +130,11 @@ export class RecsStage implements Stage {
     return this.dirty.size;
   }
 
+  /** Users remembered with their last push time (those pushed within the last interval). */
+  get trackedUsers(): number {
+    return this.userPushed.size;
+  }
+
   private pushUser(userId: string, nowEvent: number, wall: number, weight: number, out: BatchOutput): void {
     const list = this.engine.recommend(userId, this.k, nowEvent);
     out.recommendations.push({ userId, items: list });
