@@ -46,6 +46,7 @@ export interface ServeConfig {
     exclude: 'seen' | 'bought' | 'none';
     halfLifeMs: number;
     itemRefreshMs: number;
+    userRefreshMs: number;
   };
 }
 
@@ -81,6 +82,7 @@ export const SETTINGS = [
   ['RECS_EXCLUDE', 'recs-exclude', 'seen', 'items never recommended to a user: seen | bought | none'],
   ['RECS_HALF_LIFE_HOURS', 'recs-half-life', '0', 'half-life (hours) of co-occurrence counts (0: no decay)'],
   ['RECS_ITEM_REFRESH_SECONDS', 'recs-item-refresh', '60', 'least time between two pushes of one item\'s similar-items list'],
+  ['RECS_USER_REFRESH_MS', 'recs-user-refresh-ms', '2000', 'least time (ms) between two pushes of one user\'s list; changes meanwhile are pushed once it has passed (0: every batch)'],
 ] as const;
 
 type Key = (typeof SETTINGS)[number][1];
@@ -159,6 +161,7 @@ function recsSettings(get: (key: Key) => string | undefined, num: (key: Key, fal
     exclude,
     halfLifeMs: num('recs-half-life', 0, (x) => x >= 0 && x <= 1e9, 'hours >= 0') * 3_600_000,
     itemRefreshMs: num('recs-item-refresh', 60, (x) => x >= 0 && x <= 1e6, 'seconds >= 0') * 1000,
+    userRefreshMs: num('recs-user-refresh-ms', 2000, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
   };
 }
 
