@@ -8,7 +8,7 @@ import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
 import { E_BAD_INTERACTION, E_BAD_TIMESTAMP, E_BAD_ITEM, E_BAD_USER } from "./status";
 import { Cfg, NUM_PARAMS, MAX_K, applyParams, P_VIEW_WEIGHT, P_CART_WEIGHT, P_PURCHASE_WEIGHT, P_SESSION_GAP_MS, P_NEIGHBOURS, P_MAX_PAIRS, P_SIMILARITY, P_SHRINK, P_HALF_LIFE_MS, P_MAX_HISTORY, P_EXCLUDE, P_SESSION_BOOST, P_HISTORY_HALF_LIFE_MS, P_USER_TTL_MS, P_CROSS_SESSION_WEIGHT, P_POPULARITY_HALF_LIFE_MS, P_PROFILE_ITEMS } from "./config";
 import { Items, item, reserveItems, clearItems } from "./items";
-import { Pairs, clearPairs, pairCount, pairKey, pairSlots, findPair, IN_LOW, IN_HIGH } from "./pairs";
+import { Pairs, clearPairs, pairCount, pairKey, pairSlots, findPair, slotPos, IN_LOW, IN_HIGH } from "./pairs";
 import { Now, simOf } from "./neighbours";
 import { clearPopular } from "./popular";
 import { Users, findUser, sweepUsers, clearUsers } from "./users";
@@ -216,7 +216,8 @@ function dangling(): f64 {
     for (let n: u32 = 0; n < len; n++) {
       const j = load<u32>(p + (<usize>n << 3));
       const s = findPair(pairKey(i, j));
-      if (s == 0 || (load<u32>(s, 12) & (i < j ? IN_LOW : IN_HIGH)) == 0) bad++;
+      const bit = i < j ? IN_LOW : IN_HIGH;
+      if (s == 0 || (load<u32>(s, 12) & bit) == 0 || slotPos(load<u32>(s, 12), bit) != n) bad++;
     }
     // Reverse entries: (j, pos) says this item is entry pos of j's list.
     const rev = <usize>load<u32>(r, 40);

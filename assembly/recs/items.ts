@@ -14,6 +14,7 @@
 // Lists grow by doubling from 4 entries, so an item holds what it uses.
 
 import { grab, drop, regrow } from "./mem";
+import { findPair, pairKey, setSlotPos, IN_LOW, IN_HIGH } from "./pairs";
 
 export const ITEM_BYTES: usize = 64;
 
@@ -93,7 +94,7 @@ export function listFind(x: usize, j: u32): i32 {
   return -1;
 }
 
-/** Removes entry n of item xi's neighbour list (the last one takes its place, and its reverse entry follows it). */
+/** Removes entry n of item xi's neighbour list (the last one takes its place; its reverse entry and pair slot follow it). */
 export function listRemoveAt(xi: u32, n: u32): void {
   const x = item(xi);
   const p = <usize>load<u32>(x, 16);
@@ -102,6 +103,8 @@ export function listRemoveAt(xi: u32, n: u32): void {
     const moved = load<u32>(p + (<usize>last << 3));
     store<u64>(p + (<usize>n << 3), load<u64>(p + (<usize>last << 3)));
     revSetPos(item(moved), xi, n);
+    const s = findPair(pairKey(xi, moved));
+    if (s != 0) setSlotPos(s, xi < moved ? IN_LOW : IN_HIGH, n);
   }
   store<u32>(x, last, 20);
   store<i32>(x, -1, 28);

@@ -11,8 +11,8 @@
 // one load from the list entry, no pair-table probe.
 
 import { Cfg, SIM_JACCARD } from "./config";
-import { item, listAppend, listFind, revAdd, revRemove } from "./items";
-import { findPair, pairKey, IN_LOW, IN_HIGH } from "./pairs";
+import { item, listAppend, revAdd, revRemove } from "./items";
+import { findPair, pairKey, slotPos, setSlotPos, IN_LOW, IN_HIGH } from "./pairs";
 
 const REFRESH: u32 = 8;
 
@@ -42,11 +42,9 @@ export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
   const flags = load<u32>(slot, 12);
   const p = <usize>load<u32>(x, 16);
   if (flags & bit) {
-    const n = listFind(x, yi);
-    if (n >= 0) {
-      store<f32>(p + (<usize>n << 3), c, 4);
-      if (n == load<i32>(x, 28)) store<i32>(x, -1, 28);
-    }
+    const n = slotPos(flags, bit);
+    store<f32>(p + (<usize>n << 3), c, 4);
+    if (<i32>n == load<i32>(x, 28)) store<i32>(x, -1, 28);
     return;
   }
   const nx = load<f64>(x);
@@ -55,7 +53,7 @@ export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
   const len = load<u32>(x, 20);
   if (len < Cfg.neighbours) {
     listAppend(x, yi, c, Cfg.neighbours);
-    store<u32>(slot, flags | bit, 12);
+    setSlotPos(slot, bit, len);
     revAdd(item(yi), xi, len);
     const mp = load<i32>(x, 28);
     if (len == 0 || (mp >= 0 && s < load<f64>(x, 32))) {
@@ -101,7 +99,7 @@ export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
   revRemove(item(old), xi);
   store<u32>(e, yi);
   store<f32>(e, c, 4);
-  store<u32>(slot, load<u32>(slot, 12) | bit, 12);
+  setSlotPos(slot, bit, <u32>minN);
   revAdd(item(yi), xi, <u32>minN);
   if (s <= second) {
     store<i32>(x, minN, 28);

@@ -1,7 +1,9 @@
 // Item-pair co-occurrence: one open-addressing table keyed by the pair
 // (low item << 32 | high item; never 0 since high > low >= 0). A slot is 16
 // bytes: key u64, count f32 (forward-decayed, decay.ts), flags u32 (bit 0:
-// the high item is in the low item's neighbour list, bit 1: the other way).
+// the high item is in the low item's neighbour list, bit 1: the other way;
+// bits 2-12 and 13-23: the entry's position in that list, so an update finds
+// it without a scan; neighbours <= 2047).
 // Linear probing from the Fibonacci hash; deletion shifts the probe run back
 // (no tombstones). The table doubles up to 2 x maxPairs slots, then stays:
 // at maxPairs live pairs, prune.ts drops the rarest.
@@ -10,6 +12,25 @@ import { grab, drop } from "./mem";
 
 export const IN_LOW: u32 = 1; // high item is in low item's list
 export const IN_HIGH: u32 = 2; // low item is in high item's list
+const POS_MASK: u32 = 0x7ff;
+
+// @ts-ignore: decorator
+@inline function posShift(bit: u32): u32 {
+  return bit == IN_LOW ? 2 : 13;
+}
+
+/** The list position stored in a slot's flags for `bit` (IN_LOW or IN_HIGH). */
+// @ts-ignore: decorator
+@inline export function slotPos(flags: u32, bit: u32): u32 {
+  return (flags >> posShift(bit)) & POS_MASK;
+}
+
+/** Sets `bit` and its list position in the slot's flags. */
+// @ts-ignore: decorator
+@inline export function setSlotPos(slot: usize, bit: u32, pos: u32): void {
+  const sh = posShift(bit);
+  store<u32>(slot, (load<u32>(slot, 12) & ~(POS_MASK << sh)) | bit | (pos << sh), 12);
+}
 
 const MIN_SLOTS: u32 = 1 << 14;
 
