@@ -115,6 +115,8 @@ export class RecsEngine {
   private readonly hash = new Uint32Array(2);
   private pending = 0;
   private view = new DataView(new ArrayBuffer(0));
+  private words = new Uint32Array(0);
+  private floats = new Float32Array(0);
 
   constructor(opts: RecsOptions = {}) {
     this.exports = (opts.engine ?? new GbtEngine()).exports as unknown as RecsExports;
@@ -263,9 +265,14 @@ export class RecsEngine {
   private read(n: number): Recommendation[] {
     if (n < 0) throw new EngineError(n, recsStatusMessage(n));
     const e = this.exports;
-    const dv = new DataView(e.memory.buffer, e.recsOutPtr(), n * 8);
+    // Word views over the whole memory, made again only when it grows (no per-call view).
+    if (this.words.buffer !== e.memory.buffer) {
+      this.words = new Uint32Array(e.memory.buffer);
+      this.floats = new Float32Array(e.memory.buffer);
+    }
+    const at = e.recsOutPtr() >>> 2;
     const out: Recommendation[] = [];
-    for (let m = 0; m < n; m++) out.push({ itemId: this.ids[dv.getUint32(m * 8, true)]!, score: dv.getFloat32(m * 8 + 4, true) });
+    for (let m = 0; m < n; m++) out.push({ itemId: this.ids[this.words[at + 2 * m]!]!, score: this.floats[at + 2 * m + 1]! });
     return out;
   }
 
