@@ -13,9 +13,12 @@
 // 4,096 rows into WASM memory and recsRun. Then 2,000 fresh users each
 // browse a 20-item session, and recsRecommend(k = 10) is timed per call,
 // as is recsSimilar(k = 20) for 2,000 items. Last, the serve stage
-// (host/recs/stage.ts) on its own: 60 batches of 4,096 view/cart events from
-// 20,000 users over the simulator's 2,000 items, every user's list
-// recomputed each batch, similar lists at most once a minute per item.
+// (host/recs/stage.ts) on its own: 200 batches of 4,096 view/cart events
+// from 20,000 users over the simulator's 2,000 items, the stage's clock
+// moving at 100,000 events/s (BENCH_STAGE_RATE), once with every user's
+// list recomputed each batch (userRefreshMs 0) and once per setting in
+// BENCH_STAGE_USER_REFRESH_MS (default "0,2000"); BENCH_STAGE_ONLY=1 runs
+// only this part.
 //
 //   npm run bench:recs
 
@@ -178,8 +181,8 @@ async function main(): Promise<void> {
 // from a fresh engine: STAGE_BATCHES batches, the first STAGE_WARM not timed
 // (state warmed up and past the first interval).
 const STAGE_RATE = Number(process.env.BENCH_STAGE_RATE ?? 100_000);
-const STAGE_BATCHES = 200;
-const STAGE_WARM = 50;
+const STAGE_BATCHES = Number(process.env.BENCH_STAGE_BATCHES ?? 200);
+const STAGE_WARM = Number(process.env.BENCH_STAGE_WARM ?? 50);
 
 function stageCost(): string[] {
   const settings = (process.env.BENCH_STAGE_USER_REFRESH_MS ?? '0,2000').split(',').map(Number);
