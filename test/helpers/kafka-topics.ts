@@ -16,9 +16,21 @@ export function unique(base: string): string {
   return `${base}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Creates `topic` with `partitions` partitions and waits for its leaders. */
+/**
+ * Creates `topic` with `partitions` partitions and waits until every
+ * partition's leader answers for it: waitForLeaders only reads the metadata,
+ * and on a busy machine a produce right after it could still meet "This
+ * server does not host this topic-partition".
+ */
 export async function createTopic(admin: Admin, topic: string, partitions = 4): Promise<void> {
   await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+  await until(`topic ${topic} served by its leaders`, async () => {
+    try {
+      return (await admin.fetchTopicOffsets(topic)).length === partitions;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Produces `count` messages {seq} keyed `user-<seq % keys>`, acks=-1, in requests of 500. */
