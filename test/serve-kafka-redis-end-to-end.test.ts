@@ -80,6 +80,17 @@ describe('serve with Kafka and Redis', () => {
       expect(['review', 'block']).toContain(alert.alert.decision);
       await ws.close();
 
+      // serve creates its output topics on first use: wait until the broker serves this one.
+      const dlAdmin = kafka().admin();
+      await dlAdmin.connect();
+      await until('the dead-letter topic is served', async () => {
+        try {
+          return (await dlAdmin.fetchTopicOffsets('streamscore.deadletter')).length > 0;
+        } catch {
+          return false;
+        }
+      });
+      await dlAdmin.disconnect();
       const consumer = kafka().consumer({ groupId: unique('dl') });
       await consumer.connect();
       await consumer.subscribe({ topic: 'streamscore.deadletter', fromBeginning: true });
