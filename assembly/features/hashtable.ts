@@ -11,6 +11,7 @@
 // Deletion shifts the following probe run back (no tombstones).
 
 import { Clock } from "./clock";
+import { homeSlot, shiftBack } from "../slots";
 
 const MIN_SLOTS: u32 = 1024;
 const MIN_RECORDS: u32 = 256;
@@ -44,7 +45,7 @@ export class Table {
 
   // @ts-ignore: decorator
   @inline home(key: u64): u32 {
-    return <u32>((key * 0x9e3779b97f4a7c15) >> this.shift);
+    return homeSlot(key, this.shift);
   }
 
   // @ts-ignore: decorator
@@ -219,19 +220,6 @@ export class Table {
     this.free = ref;
     this.count--;
     this.evictions++;
-    let j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      const sj = idx + (<usize>j << 4);
-      const kj = load<u64>(sj);
-      if (kj == 0) break;
-      const h = this.home(kj);
-      if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
-      const si = idx + (<usize>i << 4);
-      store<u64>(si, kj);
-      store<u32>(si, load<u32>(sj, 8), 8);
-      i = j;
-    }
-    store<u64>(idx + (<usize>i << 4), 0);
+    shiftBack(idx, mask, this.shift, i);
   }
 }

@@ -9,6 +9,7 @@
 // at maxPairs live pairs, prune.ts drops the rarest.
 
 import { grab, drop } from "./mem";
+import { homeSlot, shiftBack } from "../slots";
 
 export const IN_LOW: u32 = 1; // high item is in low item's list
 export const IN_HIGH: u32 = 2; // low item is in high item's list
@@ -49,7 +50,7 @@ export class Pairs {
 
 // @ts-ignore: decorator
 @inline function home(key: u64): u32 {
-  return <u32>((key * 0x9e3779b97f4a7c15) >> Pairs.shift);
+  return homeSlot(key, Pairs.shift);
 }
 
 /** The slot of a pair, or 0 if absent. Called per neighbour at recommendation time. */
@@ -116,20 +117,7 @@ export function removeAt(i: u32): void {
   const idx = Pairs.index;
   Pairs.count--;
   Pairs.pruned++;
-  let j = i;
-  while (true) {
-    j = (j + 1) & mask;
-    const sj = idx + (<usize>j << 4);
-    const kj = load<u64>(sj);
-    if (kj == 0) break;
-    const h = home(kj);
-    if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
-    const si = idx + (<usize>i << 4);
-    store<u64>(si, kj);
-    store<u64>(si, load<u64>(sj, 8), 8);
-    i = j;
-  }
-  store<u64>(idx + (<usize>i << 4), 0);
+  shiftBack(idx, mask, Pairs.shift, i);
 }
 
 /** Drops every pair. */

@@ -11,6 +11,7 @@
 
 import { Cfg } from "./config";
 import { grab, drop, regrow } from "./mem";
+import { homeSlot, shiftBack } from "../slots";
 
 export const USER_BYTES: usize = 32;
 export const ENTRY_BYTES: usize = 16;
@@ -36,7 +37,7 @@ export class Users {
 
 // @ts-ignore: decorator
 @inline function home(key: u64): u32 {
-  return <u32>((key * 0x9e3779b97f4a7c15) >> Users.shift);
+  return homeSlot(key, Users.shift);
 }
 
 // @ts-ignore: decorator
@@ -223,18 +224,5 @@ function remove(i: u32): void {
   Users.free = ref;
   Users.count--;
   Users.expired++;
-  let j = i;
-  while (true) {
-    j = (j + 1) & mask;
-    const sj = idx + (<usize>j << 4);
-    const kj = load<u64>(sj);
-    if (kj == 0) break;
-    const h = home(kj);
-    if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
-    const si = idx + (<usize>i << 4);
-    store<u64>(si, kj);
-    store<u32>(si, load<u32>(sj, 8), 8);
-    i = j;
-  }
-  store<u64>(idx + (<usize>i << 4), 0);
+  shiftBack(idx, mask, Users.shift, i);
 }
