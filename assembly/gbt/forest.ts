@@ -7,7 +7,7 @@ import {
   MAGIC, VERSION, HEADER_BYTES, H_MAGIC, H_VERSION, H_NUM_FEATURES, H_NUM_OUTPUTS,
   H_NUM_TREES, H_NUM_NODES, H_NUM_CAT_WORDS, H_NUM_LINEAR, H_NUM_TERMS, H_OBJECTIVE,
   H_FLAGS, H_NUM_ITERATIONS, H_OBJECTIVE_PARAM, NODE_BYTES, FEATURE_MASK, NO_LINEAR,
-  F_LEAF, F_CAT_LIGHTGBM, F_CAT_XGBOOST, OBJ_COUNT, OBJ_SOFTMAX, OBJ_SOFTMAX_F32,
+  F_LEAF, F_SPECIAL, F_CAT_LIGHTGBM, F_CAT_XGBOOST, OBJ_COUNT, OBJ_SOFTMAX, OBJ_SOFTMAX_F32,
   OBJ_ARGMAX, OBJ_OVA_SIGMOID, align8,
 } from "./layout";
 import {
@@ -40,6 +40,8 @@ export class Forest {
   linStart: usize = 0;
   linFeature: usize = 0;
   linCoeff: usize = 0;
+  /** Whether any node takes the slow path (F_SPECIAL): categorical, zero-as-missing, odd thresholds. */
+  anySpecial: bool = false;
   /** Per tree two u32: steps from the root to its deepest leaf, then to its nearest leaf. Owned (heap). */
   treeDepth: usize = 0;
 }
@@ -96,6 +98,7 @@ export function parseForest(f: Forest, blob: usize, bytes: i32): i32 {
   for (let n = 0; n < f.numNodes; n++) {
     const s = validateNode(f, n);
     if (s != OK) return s;
+    if ((load<u32>(f.nodes + <usize>n * NODE_BYTES, 8) >>> 24) & F_SPECIAL) f.anySpecial = true;
   }
   measureDepths(f);
   if (f.numLinear > 0) {

@@ -97,12 +97,13 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
 
 /** One step down a tree; a leaf steps to itself. Called per node per row. */
 // @ts-ignore: decorator
-@inline function step(nodes: usize, n: u32, row: usize, catWords: usize): u32 {
+@inline function step(nodes: usize, n: u32, row: usize, catWords: usize, special: bool = true): u32 {
   const node = nodes + (<usize>n << 4);
   const word = load<u32>(node, 8);
   const x = load<f64>(row + (<usize>(word & FEATURE_MASK) << 3));
   let right: u32;
-  if (word & (F_SPECIAL << 24)) {
+  // `special` is a constant where this is inlined: false for models without slow-path nodes.
+  if (special && (word & (F_SPECIAL << 24))) {
     right = slowSplit(node, word >>> 24, x, catWords);
   } else {
     // x > t goes right; NaN compares false, so it follows F_NAN_RIGHT.
@@ -128,6 +129,50 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
   } else {
     store<f64>(out, load<f64>(out) + v * weight);
   }
+}
+
+/**
+ * Four rows walk each tree in lockstep, so their independent chains of loads
+ * overlap. Leaves step to themselves: the walk ends when no row moved (at
+ * most the tree's depth steps). Returns the first row not walked (the rest,
+ * fewer than four, go one by one). Inlined twice: with and without the slow
+ * path, so models without slow-path nodes skip its test at every step.
+ */
+// @ts-ignore: decorator
+@inline function walk4(
+  f: Forest, root: u32, sure: u32, depth: u32, row: usize, out: usize, r0: i32, r1: i32,
+  stride: usize, outStride: usize, weight: f64, sumF32: bool, linear: bool, special: bool,
+): i32 {
+  const nodes = f.nodes;
+  const catWords = f.catWords;
+  let r = r0;
+  for (; r + 4 <= r1; r += 4) {
+    let a = root, b = root, c = root, d = root;
+    const ra = row, rb = row + stride, rc = rb + stride, rd = rc + stride;
+    let i: u32 = 0;
+    for (; i < sure; i++) {
+      a = step(nodes, a, ra, catWords, special);
+      b = step(nodes, b, rb, catWords, special);
+      c = step(nodes, c, rc, catWords, special);
+      d = step(nodes, d, rd, catWords, special);
+    }
+    for (; i < depth; i++) {
+      const a2 = step(nodes, a, ra, catWords, special);
+      const b2 = step(nodes, b, rb, catWords, special);
+      const c2 = step(nodes, c, rc, catWords, special);
+      const d2 = step(nodes, d, rd, catWords, special);
+      const moved = (a2 ^ a) | (b2 ^ b) | (c2 ^ c) | (d2 ^ d);
+      a = a2; b = b2; c = c2; d = d2;
+      if (!moved) break;
+    }
+    add(out, leafOutput(f, a, ra, linear), weight, sumF32);
+    add(out + outStride, leafOutput(f, b, rb, linear), weight, sumF32);
+    add(out + 2 * outStride, leafOutput(f, c, rc, linear), weight, sumF32);
+    add(out + 3 * outStride, leafOutput(f, d, rd, linear), weight, sumF32);
+    row += stride << 2;
+    out += outStride << 2;
+  }
+  return r;
 }
 
 /** Sums the trees of `f` for rows [r0, r1) of `input` into `output`. Called by score() per block. */
@@ -164,32 +209,10 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
     // Four rows walk in lockstep, so their independent chains of loads
     // overlap. Leaves step to themselves: the walk ends when no row moved
     // (at most the tree's depth steps).
-    for (; r + 4 <= r1; r += 4) {
-      let a = root, b = root, c = root, d = root;
-      const ra = row, rb = row + stride, rc = rb + stride, rd = rc + stride;
-      let i: u32 = 0;
-      for (; i < sure; i++) {
-        a = step(nodes, a, ra, catWords);
-        b = step(nodes, b, rb, catWords);
-        c = step(nodes, c, rc, catWords);
-        d = step(nodes, d, rd, catWords);
-      }
-      for (; i < depth; i++) {
-        const a2 = step(nodes, a, ra, catWords);
-        const b2 = step(nodes, b, rb, catWords);
-        const c2 = step(nodes, c, rc, catWords);
-        const d2 = step(nodes, d, rd, catWords);
-        const moved = (a2 ^ a) | (b2 ^ b) | (c2 ^ c) | (d2 ^ d);
-        a = a2; b = b2; c = c2; d = d2;
-        if (!moved) break;
-      }
-      add(out, leafOutput(f, a, ra, linear), weight, sumF32);
-      add(out + outStride, leafOutput(f, b, rb, linear), weight, sumF32);
-      add(out + 2 * outStride, leafOutput(f, c, rc, linear), weight, sumF32);
-      add(out + 3 * outStride, leafOutput(f, d, rd, linear), weight, sumF32);
-      row += stride << 2;
-      out += outStride << 2;
-    }
+    if (f.anySpecial) r = walk4(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32, linear, true);
+    else r = walk4(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32, linear, false);
+    row += <usize>(r - r0) * stride;
+    out += <usize>(r - r0) * outStride;
     for (; r < r1; r++) {
       let n = root;
       for (let i: u32 = 0; i < depth; i++) {
