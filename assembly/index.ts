@@ -3,9 +3,10 @@
 // Logic lives in the concept folders (gbt/ for tree ensembles).
 
 import { Forest, parseForest } from "./gbt/forest";
-import { sumBlock, setBlockRows as setBlock, getBlockRows } from "./gbt/predict";
+import { sumBlock, setBlockRows as setBlock, getBlockRows, setFastLayout } from "./gbt/predict";
 import { transformBlock } from "./gbt/transform";
 import { explainRows } from "./gbt/explain";
+import { freeFast } from "./gbt/fast";
 import { OBJ_ARGMAX } from "./gbt/layout";
 import { OK, E_NO_SLOT, E_BAD_HANDLE, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "./status";
 
@@ -62,6 +63,7 @@ export function modelFree(h: i32): i32 {
   if (f === null) return E_BAD_HANDLE;
   heap.free(f.blob);
   if (f.treeDepth != 0) heap.free(f.treeDepth);
+  freeFast(f);
   models[h] = null;
   return OK;
 }
@@ -83,6 +85,12 @@ export function modelNumPredictions(h: i32): i32 {
   const f = forest(h);
   if (f === null) return E_BAD_HANDLE;
   return f.objective == OBJ_ARGMAX ? 1 : f.numOutputs;
+}
+
+/** 1 when the model walks the fast layout (gbt/fast.ts), 0 when the blob's nodes; or a negative status. Called by tests and benchmarks. */
+export function modelFastLayout(h: i32): i32 {
+  const f = forest(h);
+  return f === null ? E_BAD_HANDLE : (f.fastNodes != 0 ? 1 : 0);
 }
 
 /** Number of trees in the model. */
@@ -190,9 +198,14 @@ export function explainPtr(): usize {
   return explainOut;
 }
 
-/** Sets how many rows share one pass over the trees (1 = row by row). Called by benchmarks. */
+/** Sets how many rows share one pass over the trees (1 = row by row; 0 = the default, 512). Called by benchmarks and tests. */
 export function setBlockRows(n: i32): void {
   setBlock(n);
+}
+
+/** Scores with the fast layout where a model has one (on != 0, the default) or always with the blob's nodes. Called by tests and benchmarks. */
+export function useFastLayout(on: i32): void {
+  setFastLayout(on != 0);
 }
 
 function forest(h: i32): Forest | null {

@@ -14,6 +14,7 @@ import {
   OK, E_BAD_MAGIC, E_BAD_VERSION, E_TRUNCATED, E_BAD_NODE, E_BAD_FEATURE,
   E_BAD_CATEGORY, E_BAD_LINEAR, E_BAD_OBJECTIVE,
 } from "../status";
+import { buildFast } from "./fast";
 
 export class Forest {
   blob: usize = 0;
@@ -44,6 +45,13 @@ export class Forest {
   anySpecial: bool = false;
   /** Per tree two u32: steps from the root to its deepest leaf, then to its nearest leaf. Owned (heap). */
   treeDepth: usize = 0;
+  /** The fast layout (fast.ts), or 0: 16-byte nodes (f64 t, u32 byte offset of x in the extended row, u32 first child). Owned (heap). */
+  fastNodes: usize = 0;
+  /** Leaf values at the fast layout's node indices. Owned (heap). */
+  fastValue: usize = 0;
+  /** How many negated columns the fast layout appends to each row, and which features they are (u32 each). Owned (heap). */
+  negCount: i32 = 0;
+  negFeature: usize = 0;
 }
 
 /** Lays out and validates the blob at `blob`. Called once per model load; returns a status. */
@@ -112,6 +120,7 @@ export function parseForest(f: Forest, blob: usize, bytes: i32): i32 {
       if (load<u32>(f.linFeature + (<usize>i << 2)) >= <u32>f.numFeatures) return E_BAD_LINEAR;
     }
   }
+  buildFast(f);
   return OK;
 }
 

@@ -4,6 +4,7 @@
 // model order, which keeps the sums bit-identical to LightGBM and XGBoost.
 
 import { Forest } from "./forest";
+import { NAN_COLUMN } from "./fast";
 import {
   NODE_BYTES, FEATURE_MASK, NO_LINEAR, F_LEAF, F_SPECIAL, F_ZERO_MISSING, F_DEFAULT_LEFT,
   F_CAT_LIGHTGBM, F_CAT_XGBOOST, F_LT32, F_NAN_RIGHT, MODEL_SUM_F32,
@@ -14,15 +15,26 @@ const ZERO_THRESHOLD: f64 = <f64>(<f32>1e-35);
 // XGBoost's largest valid category (src/common/categorical.h OutOfRangeCat).
 const XGB_MAX_CAT: f32 = 16777216.0;
 
-let blockRows: i32 = 64;
+// Rows per pass over the trees: large enough that each tree's set-up is
+// spread over many rows, small enough that a block's rows (with the fast
+// layout's extra columns) stay in L2. Measured in docs/BENCHMARKS.md.
+const DEFAULT_BLOCK_ROWS: i32 = 512;
+let blockRows: i32 = DEFAULT_BLOCK_ROWS;
 
 // Trees whose nearest leaf is within this many steps of the deepest walk
 // every row the full depth without checking whether it has stopped.
 const SHALLOW_SLACK: u32 = 2;
 
-/** Sets how many rows share one pass over the trees (1 = row by row). Called by benchmarks. */
+/** Sets how many rows share one pass over the trees (1 = row by row; 0 = the default). Called by benchmarks and tests. */
 export function setBlockRows(n: i32): void {
-  blockRows = n < 1 ? 1 : n;
+  blockRows = n == 0 ? DEFAULT_BLOCK_ROWS : n < 1 ? 1 : n;
+}
+
+let fastLayout = true;
+
+/** Turns the fast layout (fast.ts) on or off for models that have one. Called by tests and benchmarks to compare the two walks. */
+export function setFastLayout(on: bool): void {
+  fastLayout = on;
 }
 
 /** Returns the current block size. */
@@ -112,6 +124,14 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
   return load<u32>(node, 12) + right;
 }
 
+/** One step in the fast layout (fast.ts): x > t goes to the second child. Called per node per row. */
+// @ts-ignore: decorator
+@inline function stepFast(nodes: usize, n: u32, row: usize): u32 {
+  const node = nodes + (<usize>n << 4);
+  const x = load<f64>(row + <usize>load<u32>(node, 8));
+  return load<u32>(node, 12) + <u32>(x > load<f64>(node));
+}
+
 /** The output of leaf `n` for `row`. Called once per tree per row. */
 // @ts-ignore: decorator
 @inline function leafOutput(f: Forest, n: u32, row: usize, linear: bool): f64 {
@@ -141,9 +161,9 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
 // @ts-ignore: decorator
 @inline function walk4(
   f: Forest, root: u32, sure: u32, depth: u32, row: usize, out: usize, r0: i32, r1: i32,
-  stride: usize, outStride: usize, weight: f64, sumF32: bool, linear: bool, special: bool,
+  stride: usize, outStride: usize, weight: f64, sumF32: bool, linear: bool, special: bool, fast: bool,
 ): i32 {
-  const nodes = f.nodes;
+  const nodes = fast ? f.fastNodes : f.nodes;
   const catWords = f.catWords;
   let r = r0;
   for (; r + 4 <= r1; r += 4) {
@@ -151,38 +171,123 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
     const ra = row, rb = row + stride, rc = rb + stride, rd = rc + stride;
     let i: u32 = 0;
     for (; i < sure; i++) {
-      a = step(nodes, a, ra, catWords, special);
-      b = step(nodes, b, rb, catWords, special);
-      c = step(nodes, c, rc, catWords, special);
-      d = step(nodes, d, rd, catWords, special);
+      a = fast ? stepFast(nodes, a, ra) : step(nodes, a, ra, catWords, special);
+      b = fast ? stepFast(nodes, b, rb) : step(nodes, b, rb, catWords, special);
+      c = fast ? stepFast(nodes, c, rc) : step(nodes, c, rc, catWords, special);
+      d = fast ? stepFast(nodes, d, rd) : step(nodes, d, rd, catWords, special);
     }
     for (; i < depth; i++) {
-      const a2 = step(nodes, a, ra, catWords, special);
-      const b2 = step(nodes, b, rb, catWords, special);
-      const c2 = step(nodes, c, rc, catWords, special);
-      const d2 = step(nodes, d, rd, catWords, special);
+      const a2 = fast ? stepFast(nodes, a, ra) : step(nodes, a, ra, catWords, special);
+      const b2 = fast ? stepFast(nodes, b, rb) : step(nodes, b, rb, catWords, special);
+      const c2 = fast ? stepFast(nodes, c, rc) : step(nodes, c, rc, catWords, special);
+      const d2 = fast ? stepFast(nodes, d, rd) : step(nodes, d, rd, catWords, special);
       const moved = (a2 ^ a) | (b2 ^ b) | (c2 ^ c) | (d2 ^ d);
       a = a2; b = b2; c = c2; d = d2;
       if (!moved) break;
     }
-    add(out, leafOutput(f, a, ra, linear), weight, sumF32);
-    add(out + outStride, leafOutput(f, b, rb, linear), weight, sumF32);
-    add(out + 2 * outStride, leafOutput(f, c, rc, linear), weight, sumF32);
-    add(out + 3 * outStride, leafOutput(f, d, rd, linear), weight, sumF32);
+    if (fast) {
+      const values = f.fastValue;
+      add(out, load<f64>(values + (<usize>a << 3)), weight, sumF32);
+      add(out + outStride, load<f64>(values + (<usize>b << 3)), weight, sumF32);
+      add(out + 2 * outStride, load<f64>(values + (<usize>c << 3)), weight, sumF32);
+      add(out + 3 * outStride, load<f64>(values + (<usize>d << 3)), weight, sumF32);
+    } else {
+      add(out, leafOutput(f, a, ra, linear), weight, sumF32);
+      add(out + outStride, leafOutput(f, b, rb, linear), weight, sumF32);
+      add(out + 2 * outStride, leafOutput(f, c, rc, linear), weight, sumF32);
+      add(out + 3 * outStride, leafOutput(f, d, rd, linear), weight, sumF32);
+    }
     row += stride << 2;
     out += outStride << 2;
   }
   return r;
 }
 
+/**
+ * Eight rows in lockstep on the fast layout, whose steps are short enough
+ * that four chains of loads leave the core idle. Same contract as walk4.
+ */
+// @ts-ignore: decorator
+@inline function walk8Fast(
+  f: Forest, root: u32, sure: u32, depth: u32, row: usize, out: usize, r0: i32, r1: i32,
+  stride: usize, outStride: usize, weight: f64, sumF32: bool,
+): i32 {
+  const nodes = f.fastNodes;
+  const values = f.fastValue;
+  let r = r0;
+  for (; r + 8 <= r1; r += 8) {
+    let a = root, b = root, c = root, d = root, e = root, g = root, h = root, k = root;
+    const ra = row, rb = ra + stride, rc = rb + stride, rd = rc + stride;
+    const re = rd + stride, rg = re + stride, rh = rg + stride, rk = rh + stride;
+    let i: u32 = 0;
+    for (; i < sure; i++) {
+      a = stepFast(nodes, a, ra); b = stepFast(nodes, b, rb);
+      c = stepFast(nodes, c, rc); d = stepFast(nodes, d, rd);
+      e = stepFast(nodes, e, re); g = stepFast(nodes, g, rg);
+      h = stepFast(nodes, h, rh); k = stepFast(nodes, k, rk);
+    }
+    for (; i < depth; i++) {
+      const a2 = stepFast(nodes, a, ra), b2 = stepFast(nodes, b, rb);
+      const c2 = stepFast(nodes, c, rc), d2 = stepFast(nodes, d, rd);
+      const e2 = stepFast(nodes, e, re), g2 = stepFast(nodes, g, rg);
+      const h2 = stepFast(nodes, h, rh), k2 = stepFast(nodes, k, rk);
+      const moved = (a2 ^ a) | (b2 ^ b) | (c2 ^ c) | (d2 ^ d) | (e2 ^ e) | (g2 ^ g) | (h2 ^ h) | (k2 ^ k);
+      a = a2; b = b2; c = c2; d = d2; e = e2; g = g2; h = h2; k = k2;
+      if (!moved) break;
+    }
+    add(out, load<f64>(values + (<usize>a << 3)), weight, sumF32);
+    add(out + outStride, load<f64>(values + (<usize>b << 3)), weight, sumF32);
+    add(out + 2 * outStride, load<f64>(values + (<usize>c << 3)), weight, sumF32);
+    add(out + 3 * outStride, load<f64>(values + (<usize>d << 3)), weight, sumF32);
+    add(out + 4 * outStride, load<f64>(values + (<usize>e << 3)), weight, sumF32);
+    add(out + 5 * outStride, load<f64>(values + (<usize>g << 3)), weight, sumF32);
+    add(out + 6 * outStride, load<f64>(values + (<usize>h << 3)), weight, sumF32);
+    add(out + 7 * outStride, load<f64>(values + (<usize>k << 3)), weight, sumF32);
+    row += stride << 3;
+    out += outStride << 3;
+  }
+  return r;
+}
+
+// Rows of the current block with the fast layout's negated columns
+// appended (fast.ts); grown when a block needs more, never shrunk.
+let extended: usize = 0;
+let extendedBytes: usize = 0;
+
+// Copies rows [r0, r1) of `input` into `extended` with the negated columns
+// after each row's own; returns the extended rows' stride in bytes.
+function extendRows(f: Forest, input: usize, r0: i32, r1: i32): usize {
+  const width = <usize>f.numFeatures << 3;
+  const stride = width + (<usize>f.negCount << 3);
+  const bytes = <usize>(r1 - r0) * stride;
+  if (bytes > extendedBytes) {
+    if (extended != 0) heap.free(extended);
+    extended = heap.alloc(bytes);
+    extendedBytes = bytes;
+  }
+  const neg = f.negFeature;
+  const negCount = <usize>f.negCount;
+  let src = input + <usize>r0 * width;
+  let dst = extended;
+  for (let r = r0; r < r1; r++) {
+    memory.copy(dst, src, width);
+    for (let j: usize = 0; j < negCount; j++) {
+      const c = load<u32>(neg + (j << 2));
+      const x = load<f64>(src + (<usize>(c & ~NAN_COLUMN) << 3));
+      store<f64>(dst + width + (j << 3), c & NAN_COLUMN ? (x != x ? NaN : 0) : -x);
+    }
+    src += width;
+    dst += stride;
+  }
+  return stride;
+}
+
 /** Sums the trees of `f` for rows [r0, r1) of `input` into `output`. Called by score() per block. */
 export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i32): void {
   const k = f.numOutputs;
-  const stride = <usize>f.numFeatures << 3;
-  const nodes = f.nodes;
-  const catWords = f.catWords;
   const sumF32 = (f.flags & MODEL_SUM_F32) != 0;
   const linear = f.numLinear > 0;
+  const fast = fastLayout && f.fastNodes != 0;
   for (let r = r0; r < r1; r++) {
     const out = output + (<usize>r * k << 3);
     for (let j = 0; j < k; j++) {
@@ -191,6 +296,15 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
       store<f64>(out + (<usize>j << 3), b);
     }
   }
+  // The rows this block walks: the input's, or their extended copy.
+  let stride = <usize>f.numFeatures << 3;
+  let rows = input + <usize>r0 * stride;
+  if (fast && f.negCount > 0) {
+    stride = extendRows(f, input, r0, r1);
+    rows = extended;
+  }
+  const nodes = fast ? f.fastNodes : f.nodes;
+  const catWords = f.catWords;
   const outStride = <usize>k << 3;
   for (let t = 0; t < f.numTrees; t++) {
     const root = load<u32>(f.treeRoot + (<usize>t << 2));
@@ -203,24 +317,29 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
     // Past that, checking costs more than the few self-steps of rows that
     // have stopped when the tree's leaves are all nearly as deep.
     const sure = depth - nearest <= SHALLOW_SLACK ? depth : nearest;
-    let row = input + <usize>r0 * stride;
+    let row = rows;
     let out = output + ((<usize>r0 * k + group) << 3);
     let r = r0;
     // Four rows walk in lockstep, so their independent chains of loads
     // overlap. Leaves step to themselves: the walk ends when no row moved
     // (at most the tree's depth steps).
-    if (f.anySpecial) r = walk4(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32, linear, true);
-    else r = walk4(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32, linear, false);
+    if (fast) {
+      r = walk8Fast(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32);
+      const done = <usize>(r - r0);
+      r = walk4(f, root, sure, depth, row + done * stride, out + done * outStride, r, r1, stride, outStride, weight, sumF32, false, false, true);
+    }
+    else if (f.anySpecial) r = walk4(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32, linear, true, false);
+    else r = walk4(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32, linear, false, false);
     row += <usize>(r - r0) * stride;
     out += <usize>(r - r0) * outStride;
     for (; r < r1; r++) {
       let n = root;
       for (let i: u32 = 0; i < depth; i++) {
-        const next = step(nodes, n, row, catWords);
+        const next = fast ? stepFast(nodes, n, row) : step(nodes, n, row, catWords);
         if (next == n) break;
         n = next;
       }
-      add(out, leafOutput(f, n, row, linear), weight, sumF32);
+      add(out, fast ? load<f64>(f.fastValue + (<usize>n << 3)) : leafOutput(f, n, row, linear), weight, sumF32);
       row += stride;
       out += outStride;
     }

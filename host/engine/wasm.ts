@@ -24,6 +24,8 @@ interface Exports {
   score(h: number, rows: number, raw: number): number;
   transform(h: number, rows: number): number;
   setBlockRows(n: number): void;
+  useFastLayout(on: number): void;
+  modelFastLayout(h: number): number;
   explain(h: number, rows: number): number;
   explainPtr(): number;
   abiVersion(): number;

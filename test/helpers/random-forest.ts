@@ -26,17 +26,22 @@ export function awkward(r: () => number, thresholds: number[]): number {
   return (r() - 0.5) * 20;
 }
 
-function threshold(r: () => number, xgb: boolean): number {
+/** fastOnly: only the splits the fast layout takes (assembly/gbt/fast.ts): numeric, no zero-as-missing, no NaN or -Infinity thresholds, no linear leaves. */
+export interface RandomForestOptions {
+  fastOnly?: boolean;
+}
+
+function threshold(r: () => number, xgb: boolean, fastOnly: boolean): number {
   const u = r();
   let t: number;
-  if (u < 0.05) t = xgb ? -Infinity : NaN;
+  if (u < 0.05) t = fastOnly ? Infinity : xgb ? -Infinity : NaN;
   else if (u < 0.1) t = Infinity;
   else if (u < 0.2) t = [0, -0, 1e-36, -1e-36, Math.fround(1e-35), -Math.fround(1e-35), 5e-324][Math.floor(r() * 7)]!;
   else t = (r() - 0.5) * 20;
   return xgb ? Math.fround(t) : t;
 }
 
-function randomTree(r: () => number, xgb: boolean, numFeatures: number, maxInternal: number, linear: boolean, group: number): Tree {
+function randomTree(r: () => number, xgb: boolean, numFeatures: number, maxInternal: number, linear: boolean, group: number, fastOnly: boolean): Tree {
   const n = Math.floor(r() * (maxInternal + 1));
   const numLeaves = n + 1;
   const tree: Tree = {
@@ -66,7 +71,7 @@ function randomTree(r: () => number, xgb: boolean, numFeatures: number, maxInter
     open.push({ node: i, side: 'left' }, { node: i, side: 'right' });
     tree.feature[i] = Math.floor(r() * numFeatures);
     tree.defaultLeft[i] = r() < 0.5 ? 1 : 0;
-    if (r() < 0.2) {
+    if (!fastOnly && r() < 0.2) {
       tree.kind[i] = xgb ? SplitKind.XgboostCategorical : SplitKind.LightGbmCategorical;
       tree.missing[i] = MissingType.NaN;
       const words = new Uint32Array(1 + Math.floor(r() * 3));
@@ -74,8 +79,8 @@ function randomTree(r: () => number, xgb: boolean, numFeatures: number, maxInter
       tree.categories[i] = words;
     } else {
       tree.kind[i] = xgb ? SplitKind.XgboostNumeric : SplitKind.LightGbmNumeric;
-      tree.missing[i] = xgb ? MissingType.NaN : Math.floor(r() * 3);
-      tree.threshold[i] = threshold(r, xgb);
+      tree.missing[i] = xgb ? MissingType.NaN : fastOnly ? (r() < 0.5 ? MissingType.None : MissingType.NaN) : Math.floor(r() * 3);
+      tree.threshold[i] = threshold(r, xgb, fastOnly);
     }
   }
   for (const { node, side } of open) tree[side][node] = ~leaves++;
@@ -96,13 +101,14 @@ const LGB_TRANSFORMS: Transform[] = ['identity', 'sigmoid', 'exp', 'log1p-exp', 
 const XGB_TRANSFORMS: Transform[] = ['identity', 'sigmoid-f32', 'exp-f32', 'hinge'];
 
 /** A random forest of either library's semantics. */
-export function randomForest(seed: number): Forest {
+export function randomForest(seed: number, opts: RandomForestOptions = {}): Forest {
+  const fastOnly = opts.fastOnly === true;
   const r = rng(seed);
   const xgb = r() < 0.5;
   const numFeatures = 1 + Math.floor(r() * 8);
   const multi = r() < 0.3;
   const numOutputs = multi ? 2 + Math.floor(r() * 3) : 1;
-  const linear = !xgb && r() < 0.3;
+  const linear = !xgb && r() < 0.3 && !fastOnly;
   const numTrees = 1 + Math.floor(r() * 20);
   const transform: Transform = multi
     ? xgb
@@ -121,7 +127,7 @@ export function randomForest(seed: number): Forest {
     transformParam: transform === 'sigmoid' || transform === 'ova-sigmoid' ? 0.5 + r() : 1,
     averageOutput: !xgb && r() < 0.2,
     sumF32: xgb,
-    trees: Array.from({ length: numTrees * numOutputs }, (_, t) => randomTree(r, xgb, numFeatures, 1 + Math.floor(r() * 30), linear, t % numOutputs)),
+    trees: Array.from({ length: numTrees * numOutputs }, (_, t) => randomTree(r, xgb, numFeatures, 1 + Math.floor(r() * 30), linear, t % numOutputs, fastOnly)),
   };
 }
 
