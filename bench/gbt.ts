@@ -141,7 +141,7 @@ function latencyTable(bench: Bench, label: string, rows: number): string {
 async function blockSweep(model: BenchModel): Promise<string> {
   const batch = Math.min(10_000, model.numRows);
   const bench = newBench();
-  for (const block of [1, 8, 16, 32, 64, 128, 256]) {
+  for (const block of [1, 8, 32, 64, 128, 256, 512, 1024]) {
     const s = wasmScorer(model, String(block), block);
     bench.add(s.name, () => s.score(model.rows, batch));
   }
