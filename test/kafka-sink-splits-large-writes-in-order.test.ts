@@ -2,28 +2,19 @@
 // per partition batch) is sent in several, in order: a user's scores and
 // feature records arrive complete and in the order the batch had them.
 
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Admin, Consumer } from 'kafkajs';
 import { FEATURE_NAMES } from '../host/features/catalog.js';
 import { createKafkaSink, type KafkaSink } from '../host/sinks/kafka-sink.js';
 import type { ScoredOutput } from '../host/service/types.js';
-import { brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
 
 const run = unique('sink-split');
 const SCORES = 4000;
 
-let admin: Admin;
 let sink: KafkaSink | undefined;
 let consumer: Consumer | undefined;
-beforeAll(async () => {
-  admin = kafka().admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await consumer?.disconnect();
-  await sink?.close();
-  await admin?.disconnect();
-});
+const admin = adminForFile(() => [consumer, sink]);
 
 test('4,000 scores of one user with their features (over 1 MiB a partition), sent in several requests, arrive in order', async () => {
   const topics = { scores: `${run}.scores`, features: `${run}.features`, fraudAlerts: null, stockAlerts: null, deadLetters: null };

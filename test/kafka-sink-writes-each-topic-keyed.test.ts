@@ -5,12 +5,12 @@
 // they share its partition), dead letters as they came. Each message reads
 // back as documented in host/sinks/kafka-sink.ts.
 
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Admin, Consumer } from 'kafkajs';
 import { namesHash } from '../host/features/catalog.js';
 import { createKafkaSink, type KafkaSink, type KafkaSinkTopics } from '../host/sinks/kafka-sink.js';
 import type { BatchOutput, FraudAlert, ScoredOutput, StockAlert } from '../host/service/types.js';
-import { brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
 
 const run = unique('sink');
 const topics: KafkaSinkTopics = {
@@ -21,18 +21,9 @@ const topics: KafkaSinkTopics = {
   deadLetters: `${run}.deadletter`,
 };
 
-let admin: Admin;
 let sink: KafkaSink | undefined;
 let consumer: Consumer | undefined;
-beforeAll(async () => {
-  admin = kafka().admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await consumer?.disconnect();
-  await sink?.close();
-  await admin?.disconnect();
-});
+const admin = adminForFile(() => [consumer, sink]);
 
 const scored = (eventId: string, userId: string, fraudScore: number): ScoredOutput => ({
   eventId,

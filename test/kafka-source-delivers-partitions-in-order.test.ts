@@ -5,28 +5,19 @@
 // At the end every partition is committed to its end and the last lag
 // reported is 0. readiness() is ok once the consumer is in its group.
 
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Admin } from 'kafkajs';
+import { expect, test } from 'vitest';
 import { createInstrumentation } from '../host/service/instrumentation.js';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
 import type { SourceMessage } from '../host/service/types.js';
-import { brokers, committed, createTopic, ends, kafka, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, committed, createTopic, ends, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const MESSAGES = 2000;
 const KEYS = 50;
 const topic = unique('source-order');
 const groupId = unique('source-order');
 
-let admin: Admin;
 let source: KafkaSource | undefined;
-beforeAll(async () => {
-  admin = kafka().admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await source?.stop();
-  await admin?.disconnect();
-});
+const admin = adminForFile(() => [source]);
 
 test('every message once, each partition in order, committed only after onBatch resolved', async () => {
   await createTopic(admin, topic, 4);

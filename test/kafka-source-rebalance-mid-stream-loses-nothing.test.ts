@@ -5,25 +5,16 @@
 // partition's messages reach each consumer in order, and the two never hold
 // one partition at the same time.
 
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Admin } from 'kafkajs';
+import { expect, test } from 'vitest';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import { brokers, createTopic, ends, kafka, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, createTopic, ends, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-rebalance');
 const groupId = unique('source-rebalance');
 const MESSAGES = 3000;
 
-let admin: Admin;
 const sources: KafkaSource[] = [];
-beforeAll(async () => {
-  admin = kafka().admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await Promise.all(sources.map((s) => s.stop()));
-  await admin?.disconnect();
-});
+const admin = adminForFile(() => [...sources]);
 
 test('a consumer joining mid-stream takes partitions over without a loss', async () => {
   await createTopic(admin, topic, 4);

@@ -9,11 +9,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Admin } from 'kafkajs';
+import { expect, test } from 'vitest';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
 import { ROOT } from './helpers/cli.js';
-import { brokers, committed, createTopic, ends, kafka, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, committed, createTopic, ends, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const MESSAGES = 4000;
 const CHILD = join(import.meta.dirname, 'helpers', 'kafka-source-child.mjs');
@@ -21,16 +20,8 @@ const BUILT = join(ROOT, 'dist', 'host', 'sources', 'kafka.js');
 const topic = unique('source-crash');
 const groupId = unique('source-crash');
 
-let admin: Admin;
 let second: KafkaSource | undefined;
-beforeAll(async () => {
-  admin = kafka().admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await second?.stop();
-  await admin?.disconnect();
-});
+const admin = adminForFile(() => [second]);
 
 type Line = { event: 'start' | 'done'; wheres: string[] };
 

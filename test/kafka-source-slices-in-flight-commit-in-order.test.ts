@@ -7,24 +7,15 @@
 // delivered again (at-least-once, nothing skipped) once the writes after it
 // have settled.
 
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Admin } from 'kafkajs';
+import { expect, test } from 'vitest';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import { brokers, committed, createTopic, kafka, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, committed, createTopic, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-in-flight');
 const groupId = unique('source-in-flight');
 
-let admin: Admin;
 let source: KafkaSource | undefined;
-beforeAll(async () => {
-  admin = kafka().admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await source?.stop();
-  await admin?.disconnect();
-});
+const admin = adminForFile(() => [source]);
 
 interface Slice {
   first: number;

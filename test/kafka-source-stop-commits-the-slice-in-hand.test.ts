@@ -2,24 +2,15 @@
 // finish, commits it, hands over no further slice, and only then resolves
 // (leaving the group), so a restart resumes right after it with no duplicate.
 
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Admin } from 'kafkajs';
+import { expect, test } from 'vitest';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import { brokers, committed, createTopic, kafka, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, committed, createTopic, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-stop');
 const groupId = unique('source-stop');
 
-let admin: Admin;
 let source: KafkaSource | undefined;
-beforeAll(async () => {
-  admin = kafka().admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await source?.stop();
-  await admin?.disconnect();
-});
+const admin = adminForFile(() => [source]);
 
 test('stop() waits for the slice in hand, commits it and takes no more', async () => {
   await createTopic(admin, topic, 1);

@@ -2,25 +2,16 @@
 // split the four partitions between them, two each: every message goes to
 // exactly one of them, each key always to the same one.
 
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Admin } from 'kafkajs';
+import { expect, test } from 'vitest';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import { brokers, createTopic, kafka, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, createTopic, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-split');
 const groupId = unique('source-split');
 const MESSAGES = 1200;
 
-let admin: Admin;
 const sources: KafkaSource[] = [];
-beforeAll(async () => {
-  admin = kafka().admin();
-  await admin.connect();
-});
-afterAll(async () => {
-  await Promise.all(sources.map((s) => s.stop()));
-  await admin?.disconnect();
-});
+const admin = adminForFile(() => [...sources]);
 
 test('two consumers in one group take two partitions each and see each message once', async () => {
   await createTopic(admin, topic, 4);

@@ -2,6 +2,7 @@
 // messages produced into it, where-strings parsed back, committed offsets.
 
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { Kafka, Partitioners, logLevel, type Admin } from 'kafkajs';
 import { services } from '../services/provided.js';
 
@@ -9,6 +10,24 @@ export const brokers = (): string[] => services().kafkaBrokers;
 
 export function kafka(): Kafka {
   return new Kafka({ clientId: 'streamscore-test', brokers: brokers(), logLevel: logLevel.ERROR });
+}
+
+/** What a test file leaves open: a source (stop), a consumer (disconnect) or a sink (close). */
+export type Closable = { stop(): Promise<unknown> } | { disconnect(): Promise<unknown> } | { close(): Promise<unknown> };
+
+/**
+ * The admin client of a test file: connected before its tests; after them,
+ * what `open()` returns then (the file's sources, consumers and sinks; stopping
+ * one twice is harmless) is closed, then the admin. Called at module level.
+ */
+export function adminForFile(open: () => (Closable | undefined)[] = () => []): Admin {
+  const admin = kafka().admin();
+  beforeAll(() => admin.connect());
+  afterAll(async () => {
+    await Promise.all(open().map((c) => (c === undefined ? undefined : 'stop' in c ? c.stop() : 'disconnect' in c ? c.disconnect() : c.close())));
+    await admin.disconnect();
+  });
+  return admin;
 }
 
 /** A name no other test or run uses. */
