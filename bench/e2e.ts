@@ -129,18 +129,51 @@ interface LoadGenerator {
   close(): Promise<void>;
 }
 
+/**
+ * A generator process's replies: one waiter per reply op, errors collected
+ * (an error fails every waiter), and 'ready' latched when it comes first.
+ * Shared by the Node and the Go generator, which differ only in transport.
+ */
+class Replies {
+  private readonly waiting = new Map<string, (m: any) => void>();
+  readonly errors: string[] = [];
+  isReady = false;
+
+  /** Handles one message from the process. */
+  take(m: any): void {
+    if (m.op === 'ready' && !this.waiting.has('ready')) this.isReady = true;
+    else if (m.op === 'error') {
+      this.errors.push(m.message);
+      log(`generator: ${m.message}`);
+      for (const w of this.waiting.values()) w(m);
+      this.waiting.clear();
+    } else {
+      const w = this.waiting.get(m.op);
+      this.waiting.delete(m.op);
+      w?.(m);
+    }
+  }
+
+  /** Sends (through `send`) and resolves with the `reply` message, or rejects on an error. */
+  ask<T>(send: () => void, reply: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.waiting.set(reply, (m) => (m.op === 'error' ? reject(new Error(m.message)) : resolve(m)));
+      send();
+    });
+  }
+}
+
 class Generator implements LoadGenerator {
   readonly kind = 'node' as const;
   get pid(): number | undefined {
     return this.child.pid;
   }
   readonly child: ChildProcess;
-  private readonly waiting = new Map<string, (m: any) => void>();
-  errors: string[] = [];
+  private readonly replies = new Replies();
+  readonly errors = this.replies.errors;
   lastTick: { sent: number; acked: number; queued: number; failed: number } | null = null;
   /** Events acknowledged by Kafka over every run so far. */
   acked = 0;
-  private isReady = false;
 
   constructor() {
     this.child = fork(PRODUCER, [], {
@@ -150,28 +183,15 @@ class Generator implements LoadGenerator {
     });
     this.child.on('message', (m: any) => {
       if (m.op === 'tick') this.lastTick = m;
-      else if (m.op === 'ready' && !this.waiting.has('ready')) this.isReady = true;
-      else if (m.op === 'error') {
-        this.errors.push(m.message);
-        log(`generator: ${m.message}`);
-        for (const w of this.waiting.values()) w(m);
-        this.waiting.clear();
-      } else {
-        const w = this.waiting.get(m.op);
-        this.waiting.delete(m.op);
-        w?.(m);
-      }
+      else this.replies.take(m);
     });
   }
 
-  private ask<T>(msg: object, reply: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      this.waiting.set(reply, (m) => (m.op === 'error' ? reject(new Error(m.message)) : resolve(m)));
-      if (msg) this.child.send(msg);
-    });
+  private ask<T>(msg: object | null, reply: string): Promise<T> {
+    return this.replies.ask<T>(() => msg && this.child.send(msg), reply);
   }
 
-  ready = () => (this.isReady ? Promise.resolve() : this.ask<void>(null as unknown as object, 'ready'));
+  ready = () => (this.replies.isReady ? Promise.resolve() : this.ask<void>(null, 'ready'));
   connect = (brokers: string[]) => this.ask<void>({ op: 'connect', brokers }, 'connected');
   ensure = (count: number) => this.ask<Pooled>({ op: 'ensure', count }, 'ensured');
   /** Writes the next `count` events to `file` (for the Go generator). */
@@ -201,14 +221,13 @@ class GoGenerator implements LoadGenerator {
   readonly child: ChildProcessWithoutNullStreams;
   /** The Node side: the simulator, generating only between phases. */
   readonly sim = new Generator();
-  private readonly waiting = new Map<string, (m: any) => void>();
+  private readonly replies = new Replies();
   private readonly dir = mkdtempSync(join(tmpdir(), 'streamscore-e2e-pool-'));
   private files = 0;
   private size = 0;
   private byType: Record<string, number> = {};
-  errors: string[] = [];
+  readonly errors = this.replies.errors;
   acked = 0;
-  private isReady = false;
 
   constructor(bin: string) {
     this.child = spawn(bin, ['kafka'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -233,30 +252,16 @@ class GoGenerator implements LoadGenerator {
   }
 
   private onMessage(m: any): void {
-    if (m.op === 'tick') return;
-    if (m.op === 'ready' && !this.waiting.has('ready')) this.isReady = true;
-    else if (m.op === 'error') {
-      this.errors.push(m.message);
-      log(`generator: ${m.message}`);
-      for (const w of this.waiting.values()) w(m);
-      this.waiting.clear();
-    } else {
-      const w = this.waiting.get(m.op);
-      this.waiting.delete(m.op);
-      w?.(m);
-    }
+    if (m.op !== 'tick') this.replies.take(m);
   }
 
   private ask<T>(msg: object | null, reply: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      this.waiting.set(reply, (m) => (m.op === 'error' ? reject(new Error(m.message)) : resolve(m)));
-      if (msg) this.child.stdin.write(JSON.stringify(msg) + '\n');
-    });
+    return this.replies.ask<T>(() => msg && this.child.stdin.write(JSON.stringify(msg) + '\n'), reply);
   }
 
   async ready(): Promise<void> {
     await this.sim.ready();
-    if (!this.isReady) await this.ask<void>(null, 'ready');
+    if (!this.replies.isReady) await this.ask<void>(null, 'ready');
   }
   connect = (brokers: string[]) => this.ask<void>({ op: 'connect', brokers, topic: TOPIC }, 'connected');
   async ensure(count: number): Promise<Pooled> {

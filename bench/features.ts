@@ -19,22 +19,12 @@ import { train } from '../host/train/train.js';
 import { checkParams } from '../host/train/params.js';
 import { modelText } from '../host/train/model.js';
 import { parseModel } from '../host/gbt/load.js';
+import { mulberry32 as rng } from '../host/train/split.js';
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 2000);
 const EVENTS = 1_000_000;
 const BATCHES = [1, 100, 1000];
 const RATE = 2000; // stream events per second of event time
-
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The whole stream, already as columns. */
 interface Stream {

@@ -27,6 +27,7 @@ import { RecsEngine } from '../host/recs/engine.js';
 import { hashInto } from '../host/features/hash.js';
 import { RecsStage } from '../host/recs/stage.js';
 import type { BatchOutput, Event } from '../host/service/types.js';
+import { mulberry32 as rng } from '../host/train/split.js';
 
 const N = Number(process.env.BENCH_INTERACTIONS ?? 10_000_000);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -34,16 +35,6 @@ const USERS = 1_000_000;
 const CATEGORIES = 1000;
 const BATCH = 4096;
 const PROBES = 2000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A Zipf-like draw in [0, n): rank ~ n^u - 1 (popular low ranks).
 const zipf = (r: () => number, n: number) => Math.min(n - 1, Math.floor(Math.pow(n + 1, r()) - 1));
