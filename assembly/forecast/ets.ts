@@ -49,7 +49,8 @@ export function setModel(err: i32, trend: i32, season: i32, m: i32, a: f64, b: f
 }
 
 /** One observation: returns the one-step forecast it was compared with and moves the state. */
-export function step(y: f64): f64 {
+// @ts-ignore: decorator
+@inline export function step(y: f64): f64 {
   const phib = trendType == NONE ? 0.0 : phi * slope;
   const q = level + phib;
   let s: f64 = 0;
@@ -76,10 +77,23 @@ export function step(y: f64): f64 {
 }
 
 /**
- * Runs the model over y[0..n) from the current state, accumulating sse,
- * sumLogF and R's running-mean MSE. Called once per objective evaluation.
+ * Runs the model over y[0..n) from the current state, accumulating sse, and
+ * when asked sumLogF (only the multiplicative-error likelihood reads it) and
+ * R's running-mean MSE (only MSE fits and the fitted record read it): a fit's
+ * objective skips what it does not read, which changes no bit of what it
+ * does. Called once per objective evaluation.
  */
-export function run(y: usize, n: i32): void {
+export function run(y: usize, n: i32, withLogF: bool = true, withMse: bool = true): void {
+  if (withLogF) {
+    if (withMse) runWith(y, n, true, true);
+    else runWith(y, n, true, false);
+  } else if (withMse) runWith(y, n, false, true);
+  else runWith(y, n, false, false);
+}
+
+// run() with its two flags as constants: each caller above gets its own loop.
+// @ts-ignore: decorator
+@inline function runWith(y: usize, n: i32, withLogF: bool, withMse: bool): void {
   let e2: f64 = 0;
   let lf: f64 = 0;
   let amse: f64 = 0;
@@ -89,14 +103,16 @@ export function run(y: usize, n: i32): void {
     const d = yi - f;
     const e = errorType == ADD ? d : d / f;
     e2 += e * e;
-    lf += Math.log(Math.abs(f));
-    // etscalc.c's amse[0]: a running mean, kept for bit-faithful MSE fits.
-    const k = <f64>(i + 1);
-    amse = (amse * (k - 1.0) + d * d) / k;
+    if (withLogF) lf += Math.log(Math.abs(f));
+    if (withMse) {
+      // etscalc.c's amse[0]: a running mean, kept for bit-faithful MSE fits.
+      const k = <f64>(i + 1);
+      amse = (amse * (k - 1.0) + d * d) / k;
+    }
   }
   sse = e2;
-  sumLogF = lf;
-  mse = amse;
+  sumLogF = withLogF ? lf : NaN;
+  mse = withMse ? amse : NaN;
   count = n;
 }
 

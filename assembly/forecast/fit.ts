@@ -73,7 +73,7 @@ function apply(p: usize): bool {
 
 function objective(p: usize, n: i32): f64 {
   if (!apply(p)) return Infinity;
-  ets.run(fy, fn_);
+  ets.run(fy, fn_, fErr == MULT, fCrit == CRIT_MSE);
   if (fCrit == CRIT_MSE) return ets.mse;
   return ets.likelihood();
 }
