@@ -7,13 +7,16 @@
 // the real event validation and a formula, no model), so the figures are
 // those of the server, protocol and validation path, not of the fraud model;
 // a second server with a constant answer (no validation) shows the server
-// and protocol path alone. Two kinds of run each: closed loop (max
+// and protocol path alone; a third runs the real fraud pipeline of `serve`
+// (host/service/pipeline.ts: validation, the WASM features, the shipped
+// model, decisions and reasons, writes to the in-memory store). Two kinds of run each: closed loop (max
 // throughput) and open loop at a fixed rate (latency under that load).
 // Reports only: never fails on a time.
 //
 //   npm run bench:ws        # BENCH_SECONDS (default 10) per run, BENCH_REPEAT (3) runs per row,
 //                           # BENCH_CONNECTIONS (4), BENCH_PIPELINE (32 in flight per connection),
 //                           # BENCH_ONLY=target (only the 1-event runs at 50,000 req/s),
+//                           # BENCH_SCORING=stand-in,constant,pipeline (which servers; all by default),
 //                           # BENCH_LOADGEN=go|node (the load generator; go by default)
 
 import { execFile } from 'node:child_process';
@@ -24,7 +27,11 @@ import { promisify } from 'node:util';
 import { createMetrics } from '../host/metrics/registry.js';
 import { createServer } from '../host/server/index.js';
 import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createMemoryStore } from '../host/sinks/memory-store.js';
+import { createMemoryStore, type MemoryStore } from '../host/sinks/memory-store.js';
+import { memoryStoreSink } from '../host/sinks/memory-sink.js';
+import { FraudScorer } from '../host/service/fraud.js';
+import { Pipeline } from '../host/service/pipeline.js';
+import type { Instrumentation } from '../host/service/instrumentation.js';
 import { createStandInScoring } from '../test/helpers/stand-in-scoring.js';
 import type { Scoring } from '../host/service/types.js';
 import type { LoadResult } from './ws-score-client.js';
@@ -37,6 +44,8 @@ const PIPELINE = Number(process.env.BENCH_PIPELINE ?? 32);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 /** BENCH_ONLY=target: only the single-event runs at the target rate (a short run for a quiet moment). */
 const TARGET_ONLY = process.env.BENCH_ONLY === 'target';
+const SCORINGS = new Set((process.env.BENCH_SCORING ?? 'stand-in,constant,pipeline').split(',').map((s) => s.trim()));
+const MODEL = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'models', 'fraud-ecommerce.txt');
 /** The issue's target: 50,000 single-event scores/s with p99 < 2 ms. */
 const TARGET_RATE = 50_000;
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -66,10 +75,11 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   const results: { name: string; r: LoadResult; serverCpu: number; p99Range: string }[] = [];
 
-  const withServer = async (scoring: Scoring, steps: (url: string) => Promise<void>) => {
+  const withServer = async (makeScoring: (store: MemoryStore, instrumentation: Instrumentation) => Scoring, steps: (url: string) => Promise<void>) => {
     const instrumentation = createInstrumentation();
     const store = createMemoryStore();
     const metrics = createMetrics(instrumentation);
+    const scoring = makeScoring(store, instrumentation);
     const server = await createServer({ port: 0, host: '127.0.0.1', scoring, store, metrics, instrumentation });
     try {
       await steps(`ws://127.0.0.1:${server.port}/ws`);
@@ -106,18 +116,35 @@ async function main(): Promise<void> {
   };
   const conns = `${CONNECTIONS} conns x ${PIPELINE} in flight`;
 
-  await withServer(createStandInScoring(), async (url) => {
-    if (!TARGET_ONLY) await step(url, `stand-in: 1 event, max throughput (${conns})`, 'closed', 1, PIPELINE);
-    await step(url, `stand-in: 1 event, fixed rate ${int(TARGET_RATE)} req/s`, 'open', 1, TARGET_RATE);
-    if (TARGET_ONLY) return;
-    const max100 = await step(url, `stand-in: 100 events, max throughput (${conns})`, 'closed', 100, PIPELINE);
-    const half = Math.max(100, Math.floor(max100.requestsPerSecond / 2 / 100) * 100);
-    await step(url, `stand-in: 100 events, fixed rate ${int(half)} req/s (about half the max)`, 'open', 100, half);
-  });
-  await withServer(constantScoring, async (url) => {
-    if (!TARGET_ONLY) await step(url, `constant answer: 1 event, max throughput (${conns})`, 'closed', 1, PIPELINE);
-    await step(url, `constant answer: 1 event, fixed rate ${int(TARGET_RATE)} req/s`, 'open', 1, TARGET_RATE);
-  });
+  if (SCORINGS.has('stand-in')) {
+    await withServer(() => createStandInScoring(), async (url) => {
+      if (!TARGET_ONLY) await step(url, `stand-in: 1 event, max throughput (${conns})`, 'closed', 1, PIPELINE);
+      await step(url, `stand-in: 1 event, fixed rate ${int(TARGET_RATE)} req/s`, 'open', 1, TARGET_RATE);
+      if (TARGET_ONLY) return;
+      const max100 = await step(url, `stand-in: 100 events, max throughput (${conns})`, 'closed', 100, PIPELINE);
+      const half = Math.max(100, Math.floor(max100.requestsPerSecond / 2 / 100) * 100);
+      await step(url, `stand-in: 100 events, fixed rate ${int(half)} req/s (about half the max)`, 'open', 100, half);
+    });
+  }
+  if (SCORINGS.has('constant')) {
+    await withServer(() => constantScoring, async (url) => {
+      if (!TARGET_ONLY) await step(url, `constant answer: 1 event, max throughput (${conns})`, 'closed', 1, PIPELINE);
+      await step(url, `constant answer: 1 event, fixed rate ${int(TARGET_RATE)} req/s`, 'open', 1, TARGET_RATE);
+    });
+  }
+  if (SCORINGS.has('pipeline')) {
+    // serve's fraud job alone (SERVE_JOBS=none): the requests carry purchases only.
+    const pipeline = (store: MemoryStore, instrumentation: Instrumentation) =>
+      new Pipeline({ fraud: new FraudScorer(MODEL, { reviewThreshold: 0.5, blockThreshold: 0.9 }), stages: [], sinks: [memoryStoreSink(store)], instrumentation });
+    await withServer(pipeline, async (url) => {
+      if (!TARGET_ONLY) await step(url, `fraud pipeline: 1 event, max throughput (${conns})`, 'closed', 1, PIPELINE);
+      await step(url, `fraud pipeline: 1 event, fixed rate ${int(TARGET_RATE)} req/s`, 'open', 1, TARGET_RATE);
+      if (TARGET_ONLY) return;
+      const max100 = await step(url, `fraud pipeline: 100 events, max throughput (${conns})`, 'closed', 100, PIPELINE);
+      const half = Math.max(100, Math.floor(max100.requestsPerSecond / 2 / 100) * 100);
+      await step(url, `fraud pipeline: 100 events, fixed rate ${int(half)} req/s (about half the max)`, 'open', 100, half);
+    });
+  }
 
   const cpu = cpus();
   const machine = `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, 1-min load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end (2 of it is this benchmark)`;
