@@ -68,7 +68,7 @@ it('a pool compiles its model in every thread when asked, with the same bits', a
 it('a corrupt blob is refused with an EngineError and no worker is left running', async () => {
   const c = cases()[0]!;
   const blob = loadModel(modelPath(c)).blob.slice();
-  blob[0] ^= 0xff; // the magic
+  blob[0] = blob[0]! ^ 0xff; // the magic
   await expect(GbtPool.create(blob, { threads: 2 })).rejects.toBeInstanceOf(EngineError);
 });
 

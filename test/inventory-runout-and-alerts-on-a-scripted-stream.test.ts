@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { InventoryStage } from '../host/inventory/stage.js';
-import type { BatchOutput, Event } from '../host/service/types.js';
+import type { BatchOutput, Event, StockAlert } from '../host/service/types.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1); // a Monday
@@ -75,13 +75,13 @@ describe('inventory stage', () => {
     const st3 = a3.inventory.at(-1)!;
     expect(st3.alert!.state).toBe('stockout-risk');
     expect(a3.alerts).toHaveLength(1);
-    expect(a3.alerts[0]!.reason).toMatch(/run out in \d+\.\d days .*within the 5-day lead time/);
-    expect(a3.alerts[0]!.runoutDate).toBe(st3.runoutDate);
+    expect((a3.alerts[0] as StockAlert).reason).toMatch(/run out in \d+\.\d days .*within the 5-day lead time/);
+    expect((a3.alerts[0] as StockAlert).runoutDate).toBe(st3.runoutDate);
     // A delivery: back to ok, said once.
     const a4 = run([stock('A', T0 + 42 * DAY + 6 * 3_600_000, 1000)]);
     expect(a4.inventory.at(-1)!.alert!.state).toBe('ok');
     expect(a4.alerts).toHaveLength(1);
-    expect(a4.alerts[0]!.reason).toMatch(/^back to ok \(was stockout-risk\)/);
+    expect((a4.alerts[0] as StockAlert).reason).toMatch(/^back to ok \(was stockout-risk\)/);
     expect(run([stock('A', T0 + 42 * DAY + 7 * 3_600_000, 999)]).alerts).toHaveLength(0);
   });
 

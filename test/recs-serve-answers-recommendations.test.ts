@@ -55,7 +55,7 @@ describe('serve, recommendations', () => {
   it('keeps lists for the simulated stream\'s users and items, and shows top items on the dashboard', async () => {
     const ws = await connect(`ws://127.0.0.1:${s.port}/ws`);
     ws.send({ op: 'subscribe', topics: ['stats'] });
-    const stats = await ws.next<{ stats: { topItems: { itemId: string; score: number }[] } }>((m) => m.op === 'stats' && m.stats?.topItems?.length > 0, 10_000);
+    const stats = await ws.next<{ stats: { topItems: { itemId: string; score: number }[] } }>((m) => m.op === 'stats' && ((m.stats as { topItems?: unknown[] } | undefined)?.topItems?.length ?? 0) > 0, 10_000);
     await ws.close();
     const top = stats.stats.topItems[0]!.itemId;
     expect((await fetch(`${s.base}/v1/items/${encodeURIComponent(top)}/similar`)).status).toBe(200);
