@@ -3,7 +3,7 @@
 // Logic lives in the concept folders (gbt/ for tree ensembles).
 
 import { Forest, parseForest } from "./gbt/forest";
-import { sumBlock, setBlockRows as setBlock, getBlockRows, setFastLayout } from "./gbt/predict";
+import { sumBlock, setBlockRows as setBlock, blockRowsFor, setFastLayout } from "./gbt/predict";
 import { transformBlock } from "./gbt/transform";
 import { explainRows } from "./gbt/explain";
 import { freeFast } from "./gbt/fast";
@@ -139,7 +139,7 @@ export function score(h: i32, rows: i32, raw: i32): i32 {
   if (rows < 0) return E_BAD_ARGUMENT;
   const k = f.numOutputs;
   if (<u64>rows * <u64>f.numFeatures * 8 > <u64>inputBytes || <u64>rows * <u64>k * 8 > <u64>outputBytes) return E_NO_BATCH;
-  const block = getBlockRows();
+  const block = blockRowsFor(f);
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = min(rows, r0 + block);
     sumBlock(f, input, output, r0, r1);

@@ -79,6 +79,14 @@ describe('the fast layout', () => {
     expect(bothWalks(forest, 6, 203, 64)).toBe(true);
   });
 
+  it('matches on rows too wide for a full block of extended rows (20,000 features: smaller blocks)', () => {
+    const forest = randomForest(99, { fastOnly: true });
+    const r = rng(3);
+    forest.numFeatures = 20_000;
+    for (const t of forest.trees) for (let i = 0; i < t.feature.length; i++) t.feature[i] = Math.floor(r() * 20_000);
+    expect(bothWalks(forest, 8, 300)).toBe(true);
+  });
+
   it('is used for the numeric fixture models of both libraries and matches on each', () => {
     const used: string[] = [];
     for (const c of cases()) {

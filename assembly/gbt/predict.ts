@@ -37,9 +37,16 @@ export function setFastLayout(on: bool): void {
   fastLayout = on;
 }
 
-/** Returns the current block size. */
-export function getBlockRows(): i32 {
-  return blockRows;
+// A block's extended copy (fast layout) is kept under this many bytes, so a
+// model with very many features scores in smaller blocks rather than
+// allocating rows x features twice over.
+const EXTENDED_MAX_BYTES: i32 = 8 << 20;
+
+/** Rows per block for model `f`: the set block size, capped for wide rows on the fast layout. Called by score() per batch. */
+export function blockRowsFor(f: Forest): i32 {
+  if (!fastLayout || f.fastNodes == 0 || f.negCount == 0) return blockRows;
+  const stride = (f.numFeatures + f.negCount) << 3;
+  return max(1, min(blockRows, EXTENDED_MAX_BYTES / stride));
 }
 
 // Zero-as-missing, categorical splits and thresholds no single double can
