@@ -1,6 +1,7 @@
 // The fast layout (assembly/gbt/fast.ts: NaN-right splits rewritten on
 // negated or is-NaN columns, children swapped) takes every row to the same
-// leaf as the blob's own walk: raw margins bit for bit, on random forests
+// leaf as the blob's own walk: raw margins and explanations (per-feature
+// contributions) bit for bit, on random forests
 // made only of the splits it takes, on the fixture models that qualify, and
 // on the awkward inputs (NaN, infinities, +-0, neighbours of thresholds).
 
@@ -8,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { randomForest, rng, awkward, thresholds } from './helpers/random-forest.js';
 import { cases, modelPath } from './helpers/fixtures.js';
 import { pack } from '../host/gbt/pack.js';
-import { referenceRaw } from '../host/gbt/reference.js';
+import { referenceContributions, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
 import { GbtEngine } from '../host/engine/wasm.js';
 import type { Forest } from '../host/gbt/ir.js';
@@ -37,6 +38,21 @@ function bothWalks(forest: Forest, seed: number, rows: number, block = 64): bool
           const row = Math.floor(i / model.numOutputs);
           expect.fail(`seed ${seed} row ${row} [${Array.from(data.subarray(row * forest.numFeatures, (row + 1) * forest.numFeatures)).join(', ')}]: fast ${fast[i]} != blob walk ${blob[i]}`);
         }
+      }
+    }
+    // Explanations: the same both ways, and the reference's.
+    engine.input(model, rows).set(data);
+    const fastContrib = engine.explain(model, rows).slice();
+    engine.exports.useFastLayout(0);
+    engine.input(model, rows).set(data);
+    const blobContrib = engine.explain(model, rows).slice();
+    engine.exports.useFastLayout(1);
+    expect(bits(fastContrib).equals(bits(blobContrib)), `seed ${seed}: explanations differ`).toBe(true);
+    const per = model.numOutputs * (forest.numFeatures + 1);
+    for (let i = 0; i < Math.min(rows, 32); i++) {
+      const want = referenceContributions(forest, data.subarray(i * forest.numFeatures, (i + 1) * forest.numFeatures)).flat();
+      for (let j = 0; j < per; j++) {
+        if (!Object.is(want[j], fastContrib[i * per + j])) expect.fail(`seed ${seed} row ${i}: contribution ${j} ${fastContrib[i * per + j]} != reference ${want[j]}`);
       }
     }
     // And both are the reference's margins.

@@ -67,6 +67,11 @@ export function buildFast(f: Forest): void {
     const z = load<u32>(slots + (<usize>j << 3), 4);
     if (z != 0xffffffff) store<u32>(f.negFeature + (<usize>z << 2), <u32>j | NAN_COLUMN);
   }
+  f.colFeature = heap.alloc(<usize>(f.numFeatures + <i32>negCount) << 2);
+  for (let j = 0; j < f.numFeatures; j++) store<u32>(f.colFeature + (<usize>j << 2), <u32>j);
+  for (let j: u32 = 0; j < negCount; j++) {
+    store<u32>(f.colFeature + (<usize>(<u32>f.numFeatures + j) << 2), load<u32>(f.negFeature + (<usize>j << 2)) & ~NAN_COLUMN);
+  }
   // A swapped parent's children trade places: where each node goes.
   const place = heap.alloc(<usize>numNodes << 2);
   for (let n = 0; n < numNodes; n++) store<u32>(place + (<usize>n << 2), <u32>n);
@@ -123,5 +128,6 @@ export function freeFast(f: Forest): void {
   heap.free(f.fastNodes);
   heap.free(f.fastValue);
   heap.free(f.negFeature);
+  heap.free(f.colFeature);
   f.fastNodes = 0;
 }

@@ -52,6 +52,8 @@ export class Forest {
   /** How many negated columns the fast layout appends to each row, and which features they are (u32 each). Owned (heap). */
   negCount: i32 = 0;
   negFeature: usize = 0;
+  /** The model feature each column of the extended row holds (u32 per column), for explanations. Owned (heap). */
+  colFeature: usize = 0;
 }
 
 /** Lays out and validates the blob at `blob`. Called once per model load; returns a status. */

@@ -133,7 +133,7 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
 
 /** One step in the fast layout (fast.ts): x > t goes to the second child. Called per node per row. */
 // @ts-ignore: decorator
-@inline function stepFast(nodes: usize, n: u32, row: usize): u32 {
+@inline export function stepFast(nodes: usize, n: u32, row: usize): u32 {
   const node = nodes + (<usize>n << 4);
   const x = load<f64>(row + <usize>load<u32>(node, 8));
   return load<u32>(node, 12) + <u32>(x > load<f64>(node));
@@ -261,9 +261,19 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
 let extended: usize = 0;
 let extendedBytes: usize = 0;
 
+/** Where extendRows() put the block's rows. */
+export function extendedRows(): usize {
+  return extended;
+}
+
+/** Whether score() and explain() use the fast layout of a model that has one. */
+export function fastLayoutOn(): bool {
+  return fastLayout;
+}
+
 // Copies rows [r0, r1) of `input` into `extended` with the negated columns
 // after each row's own; returns the extended rows' stride in bytes.
-function extendRows(f: Forest, input: usize, r0: i32, r1: i32): usize {
+export function extendRows(f: Forest, input: usize, r0: i32, r1: i32): usize {
   const width = <usize>f.numFeatures << 3;
   const stride = width + (<usize>f.negCount << 3);
   const bytes = <usize>(r1 - r0) * stride;
