@@ -89,6 +89,12 @@ describe('the fast layout', () => {
     expect(seen).toBeGreaterThan(50);
   });
 
+  it('matches on batches of 1 to 7 rows (the last rows walk four trees at a time)', () => {
+    for (let seed = 1; seed <= 150; seed++) {
+      expect(bothWalks(randomForest(seed, { fastOnly: true }), seed * 31, 1 + (seed % 7))).toBe(true);
+    }
+  });
+
   it('matches row by row and on a batch that is not a multiple of the block', () => {
     const forest = randomForest(77, { fastOnly: true });
     expect(bothWalks(forest, 5, 203, 1)).toBe(true);

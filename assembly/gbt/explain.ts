@@ -96,13 +96,16 @@ function explainFast(f: Forest, input: usize, out: usize, rows: i32): void {
   const bias = <usize>f.numFeatures << 3;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = min(rows, r0 + block);
+    // The last rows (fewer than four) go after the tree loop, one row with
+    // several trees in lockstep.
+    const lockstepEnd = r0 + ((r1 - r0) & ~3);
     let stride = <usize>f.numFeatures << 3;
     let rowsPtr = input + <usize>r0 * stride;
     if (f.negCount > 0) {
       stride = extendRows(f, input, r0, r1);
       rowsPtr = extendedRows();
     }
-    for (let t = 0; t < numTrees; t++) {
+    for (let t = 0; t < (lockstepEnd > r0 ? numTrees : 0); t++) {
       const root = load<u32>(f.treeRoot + (<usize>t << 2));
       const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
       const w = load<f64>(f.treeWeight + (<usize>t << 3));
@@ -110,8 +113,7 @@ function explainFast(f: Forest, input: usize, out: usize, rows: i32): void {
       const rootValue = w * load<f64>(values + (<usize>root << 3));
       let row = rowsPtr;
       let contrib = out + <usize>r0 * rowOut + (group * width << 3);
-      let r = r0;
-      for (; r + 4 <= r1; r += 4) {
+      for (let r = r0; r < lockstepEnd; r += 4) {
         const ra = row, rb = ra + stride, rc = rb + stride, rd = rc + stride;
         const ca = contrib, cb = ca + rowOut, cc = cb + rowOut, cd = cc + rowOut;
         store<f64>(ca + bias, load<f64>(ca + bias) + rootValue);
@@ -131,17 +133,88 @@ function explainFast(f: Forest, input: usize, out: usize, rows: i32): void {
         row += stride << 2;
         contrib += rowOut << 2;
       }
-      for (; r < r1; r++) {
-        store<f64>(contrib + bias, load<f64>(contrib + bias) + rootValue);
-        let n = root;
-        for (let i: u32 = 0; i < depth; i++) {
-          const next = creditStep(nodes, values, cols, n, row, contrib, w);
-          if (next == n) break;
-          n = next;
-        }
-        row += stride;
-        contrib += rowOut;
-      }
     }
+    for (let r = lockstepEnd; r < r1; r++) {
+      explainRowByTrees(f, rowsPtr + <usize>(r - r0) * stride, out + <usize>r * rowOut, width);
+    }
+  }
+}
+
+// Per tree of a 4-tree group, the nodes its walk passed: (maxDepth + 1) u32 each.
+let paths: usize = 0;
+let pathsBytes: usize = 0;
+
+/**
+ * One row of the fast layout, four trees walked in lockstep (each a separate
+ * chain of loads), each recording the nodes it passes; then every tree's
+ * credits are added in tree order and path order, as the one-tree walk adds
+ * them, so each sum is the same. Called for the last rows of a block and for
+ * every row of a 1-row batch.
+ */
+function explainRowByTrees(f: Forest, row: usize, base: usize, width: usize): void {
+  const nodes = f.fastNodes;
+  const values = f.fastValue;
+  const cols = f.colFeature;
+  const numTrees = f.numTrees;
+  const bias = <usize>f.numFeatures << 3;
+  let maxDepth: u32 = 0;
+  for (let t = 0; t < numTrees; t++) maxDepth = max(maxDepth, load<u32>(f.treeDepth + (<usize>t << 3)));
+  const lane = <usize>(maxDepth + 1) << 2;
+  if (lane * 4 > pathsBytes) {
+    if (paths != 0) heap.free(paths);
+    pathsBytes = lane * 4;
+    paths = heap.alloc(pathsBytes);
+  }
+  const pa = paths, pb = pa + lane, pc = pb + lane, pd = pc + lane;
+  let t = 0;
+  for (; t + 4 <= numTrees; t += 4) {
+    const roots = f.treeRoot + (<usize>t << 2);
+    let a = load<u32>(roots), b = load<u32>(roots, 4), c = load<u32>(roots, 8), d = load<u32>(roots, 12);
+    const depths = f.treeDepth + (<usize>t << 3);
+    const depth = max(max(load<u32>(depths), load<u32>(depths, 8)), max(load<u32>(depths, 16), load<u32>(depths, 24)));
+    store<u32>(pa, a); store<u32>(pb, b); store<u32>(pc, c); store<u32>(pd, d);
+    let i: u32 = 0;
+    for (; i < depth; i++) {
+      a = stepFast(nodes, a, row); b = stepFast(nodes, b, row);
+      c = stepFast(nodes, c, row); d = stepFast(nodes, d, row);
+      const at = <usize>(i + 1) << 2;
+      store<u32>(pa + at, a); store<u32>(pb + at, b); store<u32>(pc + at, c); store<u32>(pd + at, d);
+    }
+    creditPath(f, t, pa, i, nodes, values, cols, base, width, bias);
+    creditPath(f, t + 1, pb, i, nodes, values, cols, base, width, bias);
+    creditPath(f, t + 2, pc, i, nodes, values, cols, base, width, bias);
+    creditPath(f, t + 3, pd, i, nodes, values, cols, base, width, bias);
+  }
+  for (; t < numTrees; t++) {
+    let n = load<u32>(f.treeRoot + (<usize>t << 2));
+    const depth = load<u32>(f.treeDepth + (<usize>t << 3));
+    store<u32>(pa, n);
+    let i: u32 = 0;
+    for (; i < depth; i++) {
+      n = stepFast(nodes, n, row);
+      store<u32>(pa + (<usize>(i + 1) << 2), n);
+    }
+    creditPath(f, t, pa, i, nodes, values, cols, base, width, bias);
+  }
+}
+
+// Adds tree t's bias and path credits (`steps` steps recorded at `path`; a
+// leaf's self-steps end it) to the row's sums at `base`.
+// @ts-ignore: decorator
+@inline function creditPath(
+  f: Forest, t: i32, path: usize, steps: u32, nodes: usize, values: usize, cols: usize, base: usize, width: usize, bias: usize,
+): void {
+  const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
+  const w = load<f64>(f.treeWeight + (<usize>t << 3));
+  const contrib = base + (group * width << 3);
+  let n = load<u32>(path);
+  store<f64>(contrib + bias, load<f64>(contrib + bias) + w * load<f64>(values + (<usize>n << 3)));
+  for (let i: u32 = 1; i <= steps; i++) {
+    const next = load<u32>(path + (<usize>i << 2));
+    if (next == n) break;
+    const off = load<u32>(nodes + (<usize>n << 4), 8);
+    const c = contrib + (<usize>load<u32>(cols + (<usize>(off >>> 3) << 2)) << 3);
+    store<f64>(c, load<f64>(c) + w * (load<f64>(values + (<usize>next << 3)) - load<f64>(values + (<usize>n << 3))));
+    n = next;
   }
 }

@@ -323,7 +323,10 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
   const nodes = fast ? f.fastNodes : f.nodes;
   const catWords = f.catWords;
   const outStride = <usize>k << 3;
-  for (let t = 0; t < f.numTrees; t++) {
+  const lockstepEnd = r0 + ((r1 - r0) & ~3);
+  // With the fast layout and fewer than four rows, only sumRowByTrees below has work.
+  const treeLoop = fast && lockstepEnd == r0 ? 0 : f.numTrees;
+  for (let t = 0; t < treeLoop; t++) {
     const root = load<u32>(f.treeRoot + (<usize>t << 2));
     const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
     const weight = load<f64>(f.treeWeight + (<usize>t << 3));
@@ -341,9 +344,12 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
     // overlap. Leaves step to themselves: the walk ends when no row moved
     // (at most the tree's depth steps).
     if (fast) {
-      r = walk8Fast(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32);
+      // The last rows (fewer than four) go after the tree loop, one row with
+      // several trees in lockstep.
+      r = walk8Fast(f, root, sure, depth, row, out, r0, lockstepEnd, stride, outStride, weight, sumF32);
       const done = <usize>(r - r0);
-      r = walk4(f, root, sure, depth, row + done * stride, out + done * outStride, r, r1, stride, outStride, weight, sumF32, false, false, true);
+      r = walk4(f, root, sure, depth, row + done * stride, out + done * outStride, r, lockstepEnd, stride, outStride, weight, sumF32, false, false, true);
+      continue;
     }
     else if (f.anySpecial) r = walk4(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32, linear, true, false);
     else r = walk4(f, root, sure, depth, row, out, r0, r1, stride, outStride, weight, sumF32, linear, false, false);
@@ -352,13 +358,65 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
     for (; r < r1; r++) {
       let n = root;
       for (let i: u32 = 0; i < depth; i++) {
-        const next = fast ? stepFast(nodes, n, row) : step(nodes, n, row, catWords);
+        const next = step(nodes, n, row, catWords);
         if (next == n) break;
         n = next;
       }
-      add(out, fast ? load<f64>(f.fastValue + (<usize>n << 3)) : leafOutput(f, n, row, linear), weight, sumF32);
+      add(out, leafOutput(f, n, row, linear), weight, sumF32);
       row += stride;
       out += outStride;
     }
   }
+  if (fast) {
+    for (let r = lockstepEnd; r < r1; r++) {
+      sumRowByTrees(f, rows + <usize>(r - r0) * stride, output + (<usize>r * k << 3), sumF32);
+    }
+  }
+}
+
+/**
+ * One row of the fast layout, four trees walked in lockstep (one row has a
+ * single chain of loads per tree; four trees give four), their leaves then
+ * added in tree order, so each output's sum is the one-tree-at-a-time sum.
+ * Called for the last rows of a block, and for every row of a 1-row batch.
+ */
+function sumRowByTrees(f: Forest, row: usize, out: usize, sumF32: bool): void {
+  const nodes = f.fastNodes;
+  const values = f.fastValue;
+  const numTrees = f.numTrees;
+  let t = 0;
+  for (; t + 4 <= numTrees; t += 4) {
+    const roots = f.treeRoot + (<usize>t << 2);
+    let a = load<u32>(roots), b = load<u32>(roots, 4), c = load<u32>(roots, 8), d = load<u32>(roots, 12);
+    const depths = f.treeDepth + (<usize>t << 3);
+    const depth = max(max(load<u32>(depths), load<u32>(depths, 8)), max(load<u32>(depths, 16), load<u32>(depths, 24)));
+    for (let i: u32 = 0; i < depth; i++) {
+      const a2 = stepFast(nodes, a, row), b2 = stepFast(nodes, b, row);
+      const c2 = stepFast(nodes, c, row), d2 = stepFast(nodes, d, row);
+      const moved = (a2 ^ a) | (b2 ^ b) | (c2 ^ c) | (d2 ^ d);
+      a = a2; b = b2; c = c2; d = d2;
+      if (!moved) break;
+    }
+    addLeaf(f, t, a, values, out, sumF32);
+    addLeaf(f, t + 1, b, values, out, sumF32);
+    addLeaf(f, t + 2, c, values, out, sumF32);
+    addLeaf(f, t + 3, d, values, out, sumF32);
+  }
+  for (; t < numTrees; t++) {
+    let n = load<u32>(f.treeRoot + (<usize>t << 2));
+    const depth = load<u32>(f.treeDepth + (<usize>t << 3));
+    for (let i: u32 = 0; i < depth; i++) {
+      const next = stepFast(nodes, n, row);
+      if (next == n) break;
+      n = next;
+    }
+    addLeaf(f, t, n, values, out, sumF32);
+  }
+}
+
+// Adds tree t's leaf n (fast layout) to its output of the row at `out`.
+// @ts-ignore: decorator
+@inline function addLeaf(f: Forest, t: i32, n: u32, values: usize, out: usize, sumF32: bool): void {
+  const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
+  add(out + (group << 3), load<f64>(values + (<usize>n << 3)), load<f64>(f.treeWeight + (<usize>t << 3)), sumF32);
 }
