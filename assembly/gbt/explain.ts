@@ -7,7 +7,7 @@
 
 import { Forest } from "./forest";
 import { F_LEAF, F_SPECIAL, FEATURE_MASK, MODEL_SUM_F32 } from "./layout";
-import { slowSplit, stepFast, extendRows, extendedRows, fastLayoutOn, blockRowsFor } from "./predict";
+import { slowSplit, stepFast, extendRows, extendedRows, fastLayoutOn, blockRowsFor, groupDepth } from "./predict";
 
 /**
  * Writes contributions for rows [0, rows) of `input` to `out`: per row and
@@ -170,8 +170,7 @@ function explainRowByTrees(f: Forest, row: usize, base: usize, width: usize): vo
   for (; t + 4 <= numTrees; t += 4) {
     const roots = f.treeRoot + (<usize>t << 2);
     let a = load<u32>(roots), b = load<u32>(roots, 4), c = load<u32>(roots, 8), d = load<u32>(roots, 12);
-    const depths = f.treeDepth + (<usize>t << 3);
-    const depth = max(max(load<u32>(depths), load<u32>(depths, 8)), max(load<u32>(depths, 16), load<u32>(depths, 24)));
+    const depth = groupDepth(f, t);
     store<u32>(pa, a); store<u32>(pb, b); store<u32>(pc, c); store<u32>(pd, d);
     let i: u32 = 0;
     for (; i < depth; i++) {

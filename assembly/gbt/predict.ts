@@ -388,8 +388,7 @@ function sumRowByTrees(f: Forest, row: usize, out: usize, sumF32: bool): void {
   for (; t + 4 <= numTrees; t += 4) {
     const roots = f.treeRoot + (<usize>t << 2);
     let a = load<u32>(roots), b = load<u32>(roots, 4), c = load<u32>(roots, 8), d = load<u32>(roots, 12);
-    const depths = f.treeDepth + (<usize>t << 3);
-    const depth = max(max(load<u32>(depths), load<u32>(depths, 8)), max(load<u32>(depths, 16), load<u32>(depths, 24)));
+    const depth = groupDepth(f, t);
     for (let i: u32 = 0; i < depth; i++) {
       const a2 = stepFast(nodes, a, row), b2 = stepFast(nodes, b, row);
       const c2 = stepFast(nodes, c, row), d2 = stepFast(nodes, d, row);
@@ -412,6 +411,13 @@ function sumRowByTrees(f: Forest, row: usize, out: usize, sumF32: bool): void {
     }
     addLeaf(f, t, n, values, out, sumF32);
   }
+}
+
+/** The deepest of trees t..t+3: how many steps a 4-tree lockstep walk takes. */
+// @ts-ignore: decorator
+@inline export function groupDepth(f: Forest, t: i32): u32 {
+  const depths = f.treeDepth + (<usize>t << 3);
+  return max(max(load<u32>(depths), load<u32>(depths, 8)), max(load<u32>(depths, 16), load<u32>(depths, 24)));
 }
 
 // Adds tree t's leaf n (fast layout) to its output of the row at `out`.
