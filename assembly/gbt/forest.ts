@@ -47,7 +47,7 @@ export class Forest {
   treeDepth: usize = 0;
   /** The fast layout (fast.ts), or 0: 16-byte nodes (f64 t, u32 byte offset of x in the extended row, u32 first child). Owned (heap). */
   fastNodes: usize = 0;
-  /** Leaf values at the fast layout's node indices. Owned (heap). */
+  /** Every node's expected output (leaf value, or the mean below it) at the fast layout's node indices: leaves for scoring, all for explanations. Owned (heap). */
   fastValue: usize = 0;
   /** How many negated columns the fast layout appends to each row, and which features they are (u32 each). Owned (heap). */
   negCount: i32 = 0;
