@@ -157,9 +157,7 @@ function explainRowByTrees(f: Forest, row: usize, base: usize, width: usize): vo
   const cols = f.colFeature;
   const numTrees = f.numTrees;
   const bias = <usize>f.numFeatures << 3;
-  let maxDepth: u32 = 0;
-  for (let t = 0; t < numTrees; t++) maxDepth = max(maxDepth, load<u32>(f.treeDepth + (<usize>t << 3)));
-  const lane = <usize>(maxDepth + 1) << 2;
+  const lane = <usize>(f.maxDepth + 1) << 2;
   if (lane * 4 > pathsBytes) {
     if (paths != 0) heap.free(paths);
     pathsBytes = lane * 4;

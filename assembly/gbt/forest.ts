@@ -45,6 +45,8 @@ export class Forest {
   anySpecial: bool = false;
   /** Per tree two u32: steps from the root to its deepest leaf, then to its nearest leaf. Owned (heap). */
   treeDepth: usize = 0;
+  /** The deepest tree's depth (steps from root to its deepest leaf). */
+  maxDepth: u32 = 0;
   /** The fast layout (fast.ts), or 0: 16-byte nodes (f64 t, u32 byte offset of x in the extended row, u32 first child). Owned (heap). */
   fastNodes: usize = 0;
   /** Every node's expected output (leaf value, or the mean below it) at the fast layout's node indices: leaves for scoring, all for explanations. Owned (heap). */
@@ -170,6 +172,7 @@ function measureDepths(f: Forest): void {
   for (let t = 0; t < f.numTrees; t++) {
     const root = load<u32>(f.treeRoot + (<usize>t << 2));
     store<u64>(f.treeDepth + (<usize>t << 3), load<u64>(height + (<usize>root << 3)));
+    f.maxDepth = max(f.maxDepth, load<u32>(height + (<usize>root << 3)));
   }
   heap.free(height);
 }
