@@ -40,6 +40,17 @@ test('pipelined requests are all answered, in order', async () => {
   }
 });
 
+test('answers keep request order when errors and scores are pipelined together', async () => {
+  c.send({ op: 'score', id: 'o1', events: [purchase('o1', 5)] });
+  c.send('{"op":');
+  c.send({ op: 'score', id: 'o2', events: [purchase('o2', 5)] });
+  c.send({ op: 'nope', id: 'o3' });
+  c.send({ op: 'score', id: 'o4', events: [purchase('o4', 5)] });
+  const got = [];
+  for (let i = 0; i < 5; i++) got.push(await c.next<{ op: string; id: unknown }>());
+  expect(got.map((m) => [m.op, m.id])).toEqual([['scores', 'o1'], ['error', null], ['scores', 'o2'], ['error', 'o3'], ['scores', 'o4']]);
+});
+
 test('bad messages get an error with the request id, and the connection goes on', async () => {
   c.send('{"op":"score",');
   expect(await c.next()).toEqual({ op: 'error', id: null, code: 'bad_json', error: expect.stringMatching(/^message is not valid JSON/) });

@@ -5,14 +5,14 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { MetricsSource } from '../metrics/registry.js';
 import type { Instrumentation } from '../service/instrumentation.js';
-import type { Readiness, Recommendation, Scoring, Store } from '../service/types.js';
+import type { Readiness, Recommendation, Store } from '../service/types.js';
 import { CHALLENGE, type Authorize } from './auth.js';
 import { readBody, Reply } from './respond.js';
-import { scoreStatus } from './score.js';
+import { scoreStatus, type ScoreBatcher } from './score.js';
 import { StreamscoreError } from '../errors.js';
 
 export interface HttpDeps {
-  scoring: Scoring;
+  batcher: ScoreBatcher;
   store: Store;
   readiness: () => Readiness | Promise<Readiness>;
   metrics: MetricsSource;
@@ -137,14 +137,12 @@ export function registerHttp(app: TemplatedApp, deps: HttpDeps): void {
       reply.error(413, 'too_many_events', `at most ${deps.maxEventsPerRequest} events per request, got ${events.length}`);
       return;
     }
-    let results;
-    try {
-      results = deps.scoring.score(events);
-    } catch (e) {
-      reply.error(500, 'internal', `scoring failed: ${(e as Error).message}`);
-      return;
-    }
-    reply.json(scoreStatus(results), results);
+    // Scored with the other requests of this turn (ScoreBatcher); Reply corks
+    // the late answer and drops it if the client went away.
+    deps.batcher.submit(events, (answer) => {
+      if (answer instanceof Error) reply.error(500, 'internal', `scoring failed: ${answer.message}`);
+      else reply.json(scoreStatus(answer), answer);
+    });
   };
 
   const listRoute = (pattern: string, read: (id: string, k: number) => Promise<Recommendation[] | null>, what: string) =>

@@ -5,6 +5,7 @@ import type { MetricsSource } from '../metrics/registry.js';
 import { createInstrumentation, type Instrumentation } from '../service/instrumentation.js';
 import type { Alert, Readiness, Scoring, Store } from '../service/types.js';
 import { StreamscoreError } from '../errors.js';
+import { ScoreBatcher } from './score.js';
 import { createAuthorize } from './auth.js';
 import { loadDashboard } from './dashboard.js';
 import { registerHttp } from './http.js';
@@ -57,10 +58,12 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const maxBodyBytes = options.maxBodyBytes ?? 1 << 20;
   const maxEventsPerRequest = options.maxEventsPerRequest ?? 10_000;
   const app = uws.App();
+  // One batcher for /ws and POST /v1/score: requests of one event-loop turn share a pipeline call.
+  const batcher = new ScoreBatcher(options.scoring);
 
   // /ws first: the HTTP catch-all below must not see upgrades.
   const ws = registerWs(app, {
-    scoring: options.scoring,
+    batcher,
     authorize,
     maxPayloadBytes: maxBodyBytes,
     maxEventsPerRequest,
@@ -69,7 +72,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
     instrumentation,
   });
   registerHttp(app, {
-    scoring: options.scoring,
+    batcher,
     store: options.store,
     readiness: options.readiness ?? (() => ({ ready: true, checks: {} })),
     metrics: options.metrics,

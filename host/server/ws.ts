@@ -13,7 +13,7 @@
 
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import type { Instrumentation } from '../service/instrumentation.js';
-import type { Scoring } from '../service/types.js';
+import type { ScoreBatcher } from './score.js';
 import { CHALLENGE, type Authorize } from './auth.js';
 
 /** The topics a client may subscribe to. */
@@ -21,7 +21,7 @@ export const TOPICS = ['alerts.fraud', 'alerts.stock', 'stats'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export interface WsDeps {
-  scoring: Scoring;
+  batcher: ScoreBatcher;
   authorize: Authorize;
   maxPayloadBytes: number;
   maxEventsPerRequest: number;
@@ -65,10 +65,19 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
   };
 
   /** Sends unless the client is too far behind, in which case it is dropped. */
-  const send = (ws: WebSocket<Client>, text: string): void => {
+  const sendNow = (ws: WebSocket<Client>, text: string): void => {
     if (ws.getUserData().closed) return;
     if (ws.getBufferedAmount() > limit) return drop(ws);
     if (ws.send(text) === 2) drop(ws);
+  };
+
+  /** Answers a request: now, or after the scoring requests still queued, so answers keep request order. */
+  const send = (ws: WebSocket<Client>, text: string): void => {
+    if (!deps.batcher.busy) return sendNow(ws, text);
+    const client = ws.getUserData();
+    deps.batcher.after(() => {
+      if (!client.closed) ws.cork(() => sendNow(ws, text));
+    });
   };
 
   const error = (ws: WebSocket<Client>, id: Id, code: string, message: string) =>
@@ -104,13 +113,18 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
         if (events.length > deps.maxEventsPerRequest) {
           return error(ws, id, 'too_many_events', `at most ${deps.maxEventsPerRequest} events per request, got ${events.length}`);
         }
-        let results;
-        try {
-          results = deps.scoring.score(events);
-        } catch (e) {
-          return error(ws, id, 'internal', `scoring failed: ${(e as Error).message}`);
-        }
-        return send(ws, `{"op":"scores","id":${JSON.stringify(id)},"results":${JSON.stringify(results)}}`);
+        // Scored with the other requests of this turn (ScoreBatcher); the
+        // answer goes out after this callback, so it is corked, and only if
+        // the client is still there.
+        const client = ws.getUserData();
+        deps.batcher.submit(events, (answer) => {
+          if (client.closed) return;
+          ws.cork(() => {
+            if (answer instanceof Error) sendNow(ws, JSON.stringify({ op: 'error', id, code: 'internal', error: `scoring failed: ${answer.message}` }));
+            else sendNow(ws, `{"op":"scores","id":${JSON.stringify(id)},"results":${JSON.stringify(answer)}}`);
+          });
+        });
+        return;
       }
       case 'subscribe':
       case 'unsubscribe': {
