@@ -3,10 +3,11 @@
 // Logic lives in the concept folders (gbt/ for tree ensembles).
 
 import { Forest, parseForest } from "./gbt/forest";
-import { sumBlock, setBlockRows as setBlock, blockRowsFor, setFastLayout } from "./gbt/predict";
+import { sumBlock, setBlockRows as setBlock, blockRowsFor, setFastLayout, setTableLayout, usesTable, initOutputs } from "./gbt/predict";
 import { transformBlock } from "./gbt/transform";
-import { explainRows } from "./gbt/explain";
+import { explainRows, initContributions, scoreExplainBlock } from "./gbt/explain";
 import { freeFast } from "./gbt/fast";
+import { freeTable } from "./gbt/table";
 import { OBJ_ARGMAX } from "./gbt/layout";
 import { OK, E_NO_SLOT, E_BAD_HANDLE, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "./status";
 
@@ -63,6 +64,8 @@ export function modelFree(h: i32): i32 {
   if (f === null) return E_BAD_HANDLE;
   heap.free(f.blob);
   if (f.treeDepth != 0) heap.free(f.treeDepth);
+  if (f.explainBias != 0) heap.free(f.explainBias);
+  freeTable(f);
   freeFast(f);
   models[h] = null;
   return OK;
@@ -91,6 +94,12 @@ export function modelNumPredictions(h: i32): i32 {
 export function modelFastLayout(h: i32): i32 {
   const f = forest(h);
   return f === null ? E_BAD_HANDLE : (f.fastNodes != 0 ? 1 : 0);
+}
+
+/** The tests per tree of the model's table layout (gbt/table.ts: 3 or 7), 0 when it has none; or a negative status. Called by tests and benchmarks. */
+export function modelTableLayout(h: i32): i32 {
+  const f = forest(h);
+  return f === null ? E_BAD_HANDLE : f.tableSplits;
 }
 
 /** Number of trees in the model. */
@@ -181,6 +190,14 @@ export function explain(h: i32, rows: i32): i32 {
   const f = forest(h);
   if (f === null) return E_BAD_HANDLE;
   if (rows < 0) return E_BAD_ARGUMENT;
+  const s = reserveExplain(f, rows);
+  if (s != OK) return s;
+  explainRows(f, input, explainOut, rows);
+  return OK;
+}
+
+// Checks the input holds `rows` rows and makes room for their contributions.
+function reserveExplain(f: Forest, rows: i32): i32 {
   const need = <u64>rows * <u64>f.numOutputs * <u64>(f.numFeatures + 1) * 8;
   if (<u64>rows * <u64>f.numFeatures * 8 > <u64>inputBytes) return E_NO_BATCH;
   if (need > 0x7fff0000) return E_NO_MEMORY;
@@ -189,7 +206,35 @@ export function explain(h: i32, rows: i32): i32 {
     explainOut = heap.alloc(<usize>need);
     explainBytes = <usize>need;
   }
-  explainRows(f, input, explainOut, rows);
+  return OK;
+}
+
+/**
+ * score() with raw = 0 and explain() of the same `rows` rows together, as
+ * the fraud scorer wants them: predictions at outputPtr(), contributions at
+ * explainPtr(), the same bits as the two calls. A model on the table layout
+ * (gbt/table.ts) finds each row's leaves once for both. Returns a status.
+ */
+export function scoreExplain(h: i32, rows: i32): i32 {
+  const f = forest(h);
+  if (f === null) return E_BAD_HANDLE;
+  if (!usesTable(f)) {
+    const s = score(h, rows, 0);
+    return s != OK ? s : explain(h, rows);
+  }
+  if (rows < 0) return E_BAD_ARGUMENT;
+  if (<u64>rows * <u64>f.numOutputs * 8 > <u64>outputBytes) return E_NO_BATCH;
+  const s = reserveExplain(f, rows);
+  if (s != OK) return s;
+  initContributions(f, explainOut, rows);
+  const block = blockRowsFor(f);
+  for (let r0 = 0; r0 < rows; r0 += block) {
+    const r1 = min(rows, r0 + block);
+    initOutputs(f, output, r0, r1);
+    scoreExplainBlock(f, input, output, explainOut, r0, r1);
+    transformBlock(f, output, r0, r1);
+  }
+  packArgmax(f, rows);
   return OK;
 }
 
@@ -206,6 +251,11 @@ export function setBlockRows(n: i32): void {
 /** Scores with the fast layout where a model has one (on != 0, the default) or always with the blob's nodes. Called by tests and benchmarks. */
 export function useFastLayout(on: i32): void {
   setFastLayout(on != 0);
+}
+
+/** Scores and explains models of small trees on their table layout (on != 0, the default) or walks their fast layout. Called by tests and benchmarks. */
+export function useTableLayout(on: i32): void {
+  setTableLayout(on != 0);
 }
 
 function forest(h: i32): Forest | null {

@@ -7,7 +7,20 @@
 
 import { Forest } from "./forest";
 import { F_LEAF, F_SPECIAL, FEATURE_MASK, MODEL_SUM_F32 } from "./layout";
-import { slowSplit, stepFast, extendRows, extendedRows, fastLayoutOn, blockRowsFor, groupDepth } from "./predict";
+import { slowSplit, stepFast, extendRows, extendedRows, fastLayoutOn, blockRowsFor, groupDepth, usesTable, add } from "./predict";
+import { outcome } from "./table";
+
+/** Zeroes the contributions of rows [0, rows) at `out` and writes each row's bias. */
+export function initContributions(f: Forest, out: usize, rows: i32): void {
+  const k = f.numOutputs;
+  const width = f.numFeatures + 1;
+  memory.fill(out, 0, <usize>rows * k * width << 3);
+  for (let r = 0; r < rows; r++) {
+    const base = out + (<usize>r * k * width << 3);
+    // The bias is the same for every row: summed once at load (sumBias).
+    for (let j = 0; j < k; j++) store<f64>(base + ((<usize>j * width + f.numFeatures) << 3), load<f64>(f.explainBias + (<usize>j << 3)));
+  }
+}
 
 /**
  * Writes contributions for rows [0, rows) of `input` to `out`: per row and
@@ -19,15 +32,7 @@ export function explainRows(f: Forest, input: usize, out: usize, rows: i32): voi
   const stride = <usize>f.numFeatures << 3;
   const nodes = f.nodes;
   const values = f.nodeValue;
-  memory.fill(out, 0, <usize>rows * k * width << 3);
-  for (let r = 0; r < rows; r++) {
-    const base = out + (<usize>r * k * width << 3);
-    for (let j = 0; j < k; j++) {
-      let b = load<f64>(f.baseScore + (<usize>j << 3));
-      if (f.flags & MODEL_SUM_F32) b = <f64>(<f32>b);
-      store<f64>(base + ((<usize>j * width + f.numFeatures) << 3), b);
-    }
-  }
+  initContributions(f, out, rows);
   if (fastLayoutOn() && f.fastNodes != 0) {
     explainFast(f, input, out, rows);
     return;
@@ -40,8 +45,6 @@ export function explainRows(f: Forest, input: usize, out: usize, rows: i32): voi
       const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
       const w = load<f64>(f.treeWeight + (<usize>t << 3));
       const contrib = base + (group * width << 3);
-      const bias = contrib + (<usize>f.numFeatures << 3);
-      store<f64>(bias, load<f64>(bias) + w * load<f64>(values + (<usize>n << 3)));
       let node = nodes + (<usize>n << 4);
       let word = load<u32>(node, 8);
       while (!(word & (F_LEAF << 24))) {
@@ -93,7 +96,6 @@ function explainFast(f: Forest, input: usize, out: usize, rows: i32): void {
   const values = f.fastValue;
   const cols = f.colFeature;
   const numTrees = f.numTrees;
-  const bias = <usize>f.numFeatures << 3;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = min(rows, r0 + block);
     // The last rows (fewer than four) go after the tree loop, one row with
@@ -105,21 +107,21 @@ function explainFast(f: Forest, input: usize, out: usize, rows: i32): void {
       stride = extendRows(f, input, r0, r1);
       rowsPtr = extendedRows();
     }
+    if (usesTable(f)) {
+      if (f.tableSplits == 3) explainTable(f, rowsPtr, stride, out + <usize>r0 * rowOut, r1 - r0, rowOut, width, false, 0, false);
+      else explainTable(f, rowsPtr, stride, out + <usize>r0 * rowOut, r1 - r0, rowOut, width, true, 0, false);
+      continue;
+    }
     for (let t = 0; t < (lockstepEnd > r0 ? numTrees : 0); t++) {
       const root = load<u32>(f.treeRoot + (<usize>t << 2));
       const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
       const w = load<f64>(f.treeWeight + (<usize>t << 3));
       const depth = load<u32>(f.treeDepth + (<usize>t << 3));
-      const rootValue = w * load<f64>(values + (<usize>root << 3));
       let row = rowsPtr;
       let contrib = out + <usize>r0 * rowOut + (group * width << 3);
       for (let r = r0; r < lockstepEnd; r += 4) {
         const ra = row, rb = ra + stride, rc = rb + stride, rd = rc + stride;
         const ca = contrib, cb = ca + rowOut, cc = cb + rowOut, cd = cc + rowOut;
-        store<f64>(ca + bias, load<f64>(ca + bias) + rootValue);
-        store<f64>(cb + bias, load<f64>(cb + bias) + rootValue);
-        store<f64>(cc + bias, load<f64>(cc + bias) + rootValue);
-        store<f64>(cd + bias, load<f64>(cd + bias) + rootValue);
         let a = root, b = root, c = root, d = root;
         for (let i: u32 = 0; i < depth; i++) {
           const a2 = creditStep(nodes, values, cols, a, ra, ca, w);
@@ -156,7 +158,6 @@ function explainRowByTrees(f: Forest, row: usize, base: usize, width: usize): vo
   const values = f.fastValue;
   const cols = f.colFeature;
   const numTrees = f.numTrees;
-  const bias = <usize>f.numFeatures << 3;
   const lane = <usize>(f.maxDepth + 1) << 2;
   if (lane * 4 > pathsBytes) {
     if (paths != 0) heap.free(paths);
@@ -177,10 +178,10 @@ function explainRowByTrees(f: Forest, row: usize, base: usize, width: usize): vo
       const at = <usize>(i + 1) << 2;
       store<u32>(pa + at, a); store<u32>(pb + at, b); store<u32>(pc + at, c); store<u32>(pd + at, d);
     }
-    creditPath(f, t, pa, i, nodes, values, cols, base, width, bias);
-    creditPath(f, t + 1, pb, i, nodes, values, cols, base, width, bias);
-    creditPath(f, t + 2, pc, i, nodes, values, cols, base, width, bias);
-    creditPath(f, t + 3, pd, i, nodes, values, cols, base, width, bias);
+    creditPath(f, t, pa, i, nodes, values, cols, base, width);
+    creditPath(f, t + 1, pb, i, nodes, values, cols, base, width);
+    creditPath(f, t + 2, pc, i, nodes, values, cols, base, width);
+    creditPath(f, t + 3, pd, i, nodes, values, cols, base, width);
   }
   for (; t < numTrees; t++) {
     let n = load<u32>(f.treeRoot + (<usize>t << 2));
@@ -191,21 +192,20 @@ function explainRowByTrees(f: Forest, row: usize, base: usize, width: usize): vo
       n = stepFast(nodes, n, row);
       store<u32>(pa + (<usize>(i + 1) << 2), n);
     }
-    creditPath(f, t, pa, i, nodes, values, cols, base, width, bias);
+    creditPath(f, t, pa, i, nodes, values, cols, base, width);
   }
 }
 
-// Adds tree t's bias and path credits (`steps` steps recorded at `path`; a
+// Adds tree t's path credits (`steps` steps recorded at `path`; a
 // leaf's self-steps end it) to the row's sums at `base`.
 // @ts-ignore: decorator
 @inline function creditPath(
-  f: Forest, t: i32, path: usize, steps: u32, nodes: usize, values: usize, cols: usize, base: usize, width: usize, bias: usize,
+  f: Forest, t: i32, path: usize, steps: u32, nodes: usize, values: usize, cols: usize, base: usize, width: usize,
 ): void {
   const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
   const w = load<f64>(f.treeWeight + (<usize>t << 3));
   const contrib = base + (group * width << 3);
   let n = load<u32>(path);
-  store<f64>(contrib + bias, load<f64>(contrib + bias) + w * load<f64>(values + (<usize>n << 3)));
   for (let i: u32 = 1; i <= steps; i++) {
     const next = load<u32>(path + (<usize>i << 2));
     if (next == n) break;
@@ -213,5 +213,95 @@ function explainRowByTrees(f: Forest, row: usize, base: usize, width: usize): vo
     const c = contrib + (<usize>load<u32>(cols + (<usize>(off >>> 3) << 2)) << 3);
     store<f64>(c, load<f64>(c) + w * (load<f64>(values + (<usize>next << 3)) - load<f64>(values + (<usize>n << 3))));
     n = next;
+  }
+}
+
+/**
+ * Scores and explains rows [r0, r1) of `input` of a table-layout model in
+ * one pass: each row's leaf per tree is found once, its value added to the
+ * margins at `output` (initialised, as sumBlock leaves them) and its credits
+ * to the contributions at `out` (initialised by initContributions). Called
+ * by scoreExplain() per block.
+ */
+export function scoreExplainBlock(f: Forest, input: usize, output: usize, out: usize, r0: i32, r1: i32): void {
+  const k = f.numOutputs;
+  const width = <usize>(f.numFeatures + 1);
+  const rowOut = <usize>k * width << 3;
+  let stride = <usize>f.numFeatures << 3;
+  let rows = input + <usize>r0 * stride;
+  if (f.negCount > 0) {
+    stride = extendRows(f, input, r0, r1);
+    rows = extendedRows();
+  }
+  const sumF32 = (f.flags & MODEL_SUM_F32) != 0;
+  const scores = output + (<usize>r0 * k << 3);
+  const contrib = out + <usize>r0 * rowOut;
+  if (f.tableSplits == 3) {
+    if (sumF32) explainTable(f, rows, stride, contrib, r1 - r0, rowOut, width, false, scores, true);
+    else explainTable(f, rows, stride, contrib, r1 - r0, rowOut, width, false, scores, false);
+  } else {
+    if (sumF32) explainTable(f, rows, stride, contrib, r1 - r0, rowOut, width, true, scores, true);
+    else explainTable(f, rows, stride, contrib, r1 - r0, rowOut, width, true, scores, false);
+  }
+}
+
+/**
+ * explainRows on the table layout (table.ts): per tree, each row's tests
+ * give its leaf, and the leaf's credits (its path's, in path order, the same
+ * products as creditStep's) go into the row's sums, trees in model order:
+ * the one-row walk's terms in its order. With `scores` (not 0) the leaf's
+ * value is also added to the row's margin there, with sumBlock's `add`.
+ */
+// @ts-ignore: decorator
+@inline function explainTable(
+  f: Forest, rows: usize, stride: usize, out: usize, n: i32, rowOut: usize, width: usize, wide: bool, scores: usize, sumF32: bool,
+): void {
+  const S: usize = wide ? 7 : 3;
+  const numTrees = f.numTrees;
+  const trees = f.tableTree;
+  const groups = f.treeGroup;
+  const weights = f.treeWeight;
+  const leafValue = f.leafValue;
+  const leafCredit = f.leafCredit;
+  const credits = f.credits;
+  const outStride = <usize>f.numOutputs << 3;
+  let col = f.tableCol;
+  let thr = f.tableThr;
+  let table = f.tableLeaf;
+  for (let t = 0; t < numTrees; t++) {
+    const firstLeaf = load<u32>(trees + (<usize>t << 4));
+    const group = <usize>load<u32>(groups + (<usize>t << 2));
+    const weight = load<f64>(weights + (<usize>t << 3));
+    let contrib = out + (group * width << 3);
+    let score = scores + (group << 3);
+    let row = rows;
+    for (let r = 0; r < n; r++) {
+      const leaf = firstLeaf + <u32>load<u8>(table + <usize>outcome(col, thr, row, wide));
+      if (scores != 0) add(score, load<f64>(leafValue + (<usize>leaf << 3)), weight, sumF32);
+      if (!wide) {
+        // Exactly three credits per leaf (table.ts pads them with +0).
+        const e = credits + <usize>leaf * 48;
+        const c0 = contrib + <usize>load<u32>(e);
+        store<f64>(c0, load<f64>(c0) + load<f64>(e, 8));
+        const c1 = contrib + <usize>load<u32>(e, 16);
+        store<f64>(c1, load<f64>(c1) + load<f64>(e, 24));
+        const c2 = contrib + <usize>load<u32>(e, 32);
+        store<f64>(c2, load<f64>(c2) + load<f64>(e, 40));
+      } else {
+        const at = leafCredit + (<usize>leaf << 2);
+        const end = load<u32>(at, 4);
+        for (let i = load<u32>(at); i < end; i++) {
+          const e = credits + (<usize>i << 4);
+          const c = contrib + <usize>load<u32>(e);
+          store<f64>(c, load<f64>(c) + load<f64>(e, 8));
+        }
+      }
+      row += stride;
+      contrib += rowOut;
+      score += outStride;
+    }
+    col += S << 2;
+    thr += S << 3;
+    table += <usize>1 << S;
   }
 }

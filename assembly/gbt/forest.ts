@@ -8,13 +8,14 @@ import {
   H_NUM_TREES, H_NUM_NODES, H_NUM_CAT_WORDS, H_NUM_LINEAR, H_NUM_TERMS, H_OBJECTIVE,
   H_FLAGS, H_NUM_ITERATIONS, H_OBJECTIVE_PARAM, NODE_BYTES, FEATURE_MASK, NO_LINEAR,
   F_LEAF, F_SPECIAL, F_CAT_LIGHTGBM, F_CAT_XGBOOST, OBJ_COUNT, OBJ_SOFTMAX, OBJ_SOFTMAX_F32,
-  OBJ_ARGMAX, OBJ_OVA_SIGMOID, align8,
+  OBJ_ARGMAX, OBJ_OVA_SIGMOID, MODEL_SUM_F32, align8,
 } from "./layout";
 import {
   OK, E_BAD_MAGIC, E_BAD_VERSION, E_TRUNCATED, E_BAD_NODE, E_BAD_FEATURE,
   E_BAD_CATEGORY, E_BAD_LINEAR, E_BAD_OBJECTIVE,
 } from "../status";
 import { buildFast } from "./fast";
+import { buildTable } from "./table";
 
 export class Forest {
   blob: usize = 0;
@@ -47,6 +48,8 @@ export class Forest {
   treeDepth: usize = 0;
   /** The deepest tree's depth (steps from root to its deepest leaf). */
   maxDepth: u32 = 0;
+  /** Per output, the bias of every explanation (explain.ts): the base score plus each tree's w * root mean, in tree order. Owned (heap). */
+  explainBias: usize = 0;
   /** The fast layout (fast.ts), or 0: 16-byte nodes (f64 t, u32 byte offset of x in the extended row, u32 first child). Owned (heap). */
   fastNodes: usize = 0;
   /** Every node's expected output (leaf value, or the mean below it) at the fast layout's node indices: leaves for scoring, all for explanations. Owned (heap). */
@@ -56,6 +59,15 @@ export class Forest {
   negFeature: usize = 0;
   /** The model feature each column of the extended row holds (u32 per column), for explanations. Owned (heap). */
   colFeature: usize = 0;
+  /** The table layout (table.ts): tests per tree (3 or 7), or 0 when the model has none; its arrays. Owned (heap). */
+  tableSplits: i32 = 0;
+  tableCol: usize = 0;
+  tableThr: usize = 0;
+  tableLeaf: usize = 0;
+  tableTree: usize = 0;
+  leafValue: usize = 0;
+  leafCredit: usize = 0;
+  credits: usize = 0;
 }
 
 /** Lays out and validates the blob at `blob`. Called once per model load; returns a status. */
@@ -112,7 +124,6 @@ export function parseForest(f: Forest, blob: usize, bytes: i32): i32 {
     if (s != OK) return s;
     if ((load<u32>(f.nodes + <usize>n * NODE_BYTES, 8) >>> 24) & F_SPECIAL) f.anySpecial = true;
   }
-  measureDepths(f);
   if (f.numLinear > 0) {
     let prev: u32 = 0;
     for (let l = 0; l <= f.numLinear; l++) {
@@ -124,7 +135,11 @@ export function parseForest(f: Forest, blob: usize, bytes: i32): i32 {
       if (load<u32>(f.linFeature + (<usize>i << 2)) >= <u32>f.numFeatures) return E_BAD_LINEAR;
     }
   }
+  // Valid: what is derived from it is built (and owned) from here on.
+  measureDepths(f);
+  sumBias(f);
   buildFast(f);
+  buildTable(f);
   return OK;
 }
 
@@ -149,6 +164,23 @@ function validateNode(f: Forest, n: i32): i32 {
     if (off > <u32>f.numCatWords || count > <u32>f.numCatWords - off) return E_BAD_CATEGORY;
   }
   return OK;
+}
+
+// The explanations' bias per output: the same sum, in the same order, that
+// a walk adds to every row (the base score, then w * the root's mean per
+// tree), done once: it does not depend on the row.
+function sumBias(f: Forest): void {
+  f.explainBias = heap.alloc(<usize>f.numOutputs << 3);
+  for (let j = 0; j < f.numOutputs; j++) {
+    let b = load<f64>(f.baseScore + (<usize>j << 3));
+    if (f.flags & MODEL_SUM_F32) b = <f64>(<f32>b);
+    store<f64>(f.explainBias + (<usize>j << 3), b);
+  }
+  for (let t = 0; t < f.numTrees; t++) {
+    const root = load<u32>(f.treeRoot + (<usize>t << 2));
+    const at = f.explainBias + (<usize>load<u32>(f.treeGroup + (<usize>t << 2)) << 3);
+    store<f64>(at, load<f64>(at) + load<f64>(f.treeWeight + (<usize>t << 3)) * load<f64>(f.nodeValue + (<usize>root << 3)));
+  }
 }
 
 // Height (steps to the deepest leaf) and shortest path (steps to the

@@ -5,6 +5,7 @@
 
 import { Forest } from "./forest";
 import { NAN_COLUMN } from "./fast";
+import { outcome } from "./table";
 import {
   NODE_BYTES, FEATURE_MASK, NO_LINEAR, F_LEAF, F_SPECIAL, F_ZERO_MISSING, F_DEFAULT_LEFT,
   F_CAT_LIGHTGBM, F_CAT_XGBOOST, F_LT32, F_NAN_RIGHT, MODEL_SUM_F32,
@@ -31,6 +32,17 @@ export function setBlockRows(n: i32): void {
 }
 
 let fastLayout = true;
+let tableLayout = true;
+
+/** Turns the table layout (table.ts) on or off for models that have one (off: they walk the fast layout). Called by tests and benchmarks. */
+export function setTableLayout(on: bool): void {
+  tableLayout = on;
+}
+
+/** Whether model `f` is scored and explained on its table layout. */
+export function usesTable(f: Forest): bool {
+  return fastLayout && tableLayout && f.tableSplits != 0;
+}
 
 /** Turns the fast layout (fast.ts) on or off for models that have one. Called by tests and benchmarks to compare the two walks. */
 export function setFastLayout(on: bool): void {
@@ -149,7 +161,7 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
 }
 
 // @ts-ignore: decorator
-@inline function add(out: usize, v: f64, weight: f64, sumF32: bool): void {
+@inline export function add(out: usize, v: f64, weight: f64, sumF32: bool): void {
   if (sumF32) {
     // XGBoost accumulates predictions in a float32 vector.
     store<f64>(out, <f64>(<f32>load<f64>(out) + <f32>(v * weight)));
@@ -299,12 +311,10 @@ export function extendRows(f: Forest, input: usize, r0: i32, r1: i32): usize {
   return stride;
 }
 
-/** Sums the trees of `f` for rows [r0, r1) of `input` into `output`. Called by score() per block. */
-export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i32): void {
+/** Sets the margins of rows [r0, r1) at `output` to the base scores, as a sum over the trees starts. */
+export function initOutputs(f: Forest, output: usize, r0: i32, r1: i32): void {
   const k = f.numOutputs;
   const sumF32 = (f.flags & MODEL_SUM_F32) != 0;
-  const linear = f.numLinear > 0;
-  const fast = fastLayout && f.fastNodes != 0;
   for (let r = r0; r < r1; r++) {
     const out = output + (<usize>r * k << 3);
     for (let j = 0; j < k; j++) {
@@ -313,6 +323,15 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
       store<f64>(out + (<usize>j << 3), b);
     }
   }
+}
+
+/** Sums the trees of `f` for rows [r0, r1) of `input` into `output`. Called by score() per block. */
+export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i32): void {
+  const k = f.numOutputs;
+  const sumF32 = (f.flags & MODEL_SUM_F32) != 0;
+  const linear = f.numLinear > 0;
+  const fast = fastLayout && f.fastNodes != 0;
+  initOutputs(f, output, r0, r1);
   // The rows this block walks: the input's, or their extended copy.
   let stride = <usize>f.numFeatures << 3;
   let rows = input + <usize>r0 * stride;
@@ -320,9 +339,15 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
     stride = extendRows(f, input, r0, r1);
     rows = extended;
   }
+  const outStride = <usize>k << 3;
+  if (fast && usesTable(f)) {
+    const out = output + (<usize>r0 * k << 3);
+    if (f.tableSplits == 3) sumTable(f, rows, stride, out, r1 - r0, outStride, sumF32, false);
+    else sumTable(f, rows, stride, out, r1 - r0, outStride, sumF32, true);
+    return;
+  }
   const nodes = fast ? f.fastNodes : f.nodes;
   const catWords = f.catWords;
-  const outStride = <usize>k << 3;
   const lockstepEnd = r0 + ((r1 - r0) & ~3);
   // With the fast layout and fewer than four rows, only sumRowByTrees below has work.
   const treeLoop = fast && lockstepEnd == r0 ? 0 : f.numTrees;
@@ -425,4 +450,48 @@ function sumRowByTrees(f: Forest, row: usize, out: usize, sumF32: bool): void {
 @inline function addLeaf(f: Forest, t: i32, n: u32, values: usize, out: usize, sumF32: bool): void {
   const group = <usize>load<u32>(f.treeGroup + (<usize>t << 2));
   add(out + (group << 3), load<f64>(values + (<usize>n << 3)), load<f64>(f.treeWeight + (<usize>t << 3)), sumF32);
+}
+
+/**
+ * Sums the trees of the table layout (table.ts) for `n` rows at `rows`: per
+ * tree, each row's tests give its leaf, whose value is added with the same
+ * `add` as the walk, trees in model order. Called by sumBlock per block.
+ */
+// @ts-ignore: decorator
+@inline function sumTable(f: Forest, rows: usize, stride: usize, out: usize, n: i32, outStride: usize, sumF32: bool, wide: bool): void {
+  const S: usize = wide ? 7 : 3;
+  const numTrees = f.numTrees;
+  const trees = f.tableTree;
+  const leafValue = f.leafValue;
+  const groups = f.treeGroup;
+  const weights = f.treeWeight;
+  let col = f.tableCol;
+  let thr = f.tableThr;
+  let table = f.tableLeaf;
+  for (let t = 0; t < numTrees; t++) {
+    const leaves = leafValue + (<usize>load<u32>(trees + (<usize>t << 4)) << 3);
+    const weight = load<f64>(weights + (<usize>t << 3));
+    let o = out + (<usize>load<u32>(groups + (<usize>t << 2)) << 3);
+    let row = rows;
+    if (!wide) {
+      // Three tests: their columns and thresholds held in locals for the rows.
+      const c0 = <usize>load<u32>(col), c1 = <usize>load<u32>(col, 4), c2 = <usize>load<u32>(col, 8);
+      const t0 = load<f64>(thr), t1 = load<f64>(thr, 8), t2 = load<f64>(thr, 16);
+      for (let r = 0; r < n; r++) {
+        const p = <u32>(load<f64>(row + c0) > t0) | (<u32>(load<f64>(row + c1) > t1) << 1) | (<u32>(load<f64>(row + c2) > t2) << 2);
+        add(o, load<f64>(leaves + (<usize>load<u8>(table + <usize>p) << 3)), weight, sumF32);
+        row += stride;
+        o += outStride;
+      }
+    } else {
+      for (let r = 0; r < n; r++) {
+        add(o, load<f64>(leaves + (<usize>load<u8>(table + <usize>outcome(col, thr, row, true)) << 3)), weight, sumF32);
+        row += stride;
+        o += outStride;
+      }
+    }
+    col += S << 2;
+    thr += S << 3;
+    table += <usize>1 << S;
+  }
 }

@@ -25,8 +25,11 @@ interface Exports {
   transform(h: number, rows: number): number;
   setBlockRows(n: number): void;
   useFastLayout(on: number): void;
+  useTableLayout(on: number): void;
+  modelTableLayout(h: number): number;
   modelFastLayout(h: number): number;
   explain(h: number, rows: number): number;
+  scoreExplain(h: number, rows: number): number;
   explainPtr(): number;
   abiVersion(): number;
 }
@@ -151,6 +154,24 @@ export class GbtEngine {
     const s = this.exports.explain(model.handle, rows);
     if (s < 0) throw new EngineError(s, statusMessage(s));
     return new Float64Array(this.exports.memory.buffer, this.exports.explainPtr(), rows * model.numOutputs * (model.numFeatures + 1));
+  }
+
+  /**
+   * run() and explain() of the same rows together: predictions (transformed)
+   * and contributions, as views valid until the next call. A model on the
+   * table layout (assembly/gbt/table.ts: small trees) finds each row's
+   * leaves once for both; the others make the two calls. The same bits either way.
+   */
+  scoreExplain(model: ModelInfo, rows: number): { scores: Float64Array; contributions: Float64Array } {
+    const e = this.exports;
+    if (e.modelTableLayout(model.handle) > 0) {
+      const s = e.scoreExplain(model.handle, rows);
+      if (s < 0) throw new EngineError(s, statusMessage(s));
+      const scores = new Float64Array(e.memory.buffer, e.outputPtr(), rows * model.numPredictions);
+      return { scores, contributions: new Float64Array(e.memory.buffer, e.explainPtr(), rows * model.numOutputs * (model.numFeatures + 1)) };
+    }
+    const scores = this.run(model, rows);
+    return { scores, contributions: this.explain(model, rows) };
   }
 
   /** Scores a row-major matrix; returns a copy of the outputs. */

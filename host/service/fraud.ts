@@ -112,8 +112,8 @@ export class FraudScorer {
       const rows = this.features.run(n, input.byteOffset);
       if (rows === 0) continue;
       const feats = this.gbt.input(this.model, rows).slice();
-      const scores = this.gbt.run(this.model, rows).slice();
-      const contrib = this.gbt.explain(this.model, rows);
+      // Views, read before the next engine call.
+      const { scores, contributions: contrib } = this.gbt.scoreExplain(this.model, rows);
       for (let k = 0; k < rows; k++) {
         const p = purchases[k]! as Extract<Event, { type: 'purchase' }>;
         const row = feats.subarray(k * width, (k + 1) * width);

@@ -29,6 +29,8 @@ export function awkward(r: () => number, thresholds: number[]): number {
 /** fastOnly: only the splits the fast layout takes (assembly/gbt/fast.ts): numeric, no zero-as-missing, no NaN or -Infinity thresholds, no linear leaves. */
 export interface RandomForestOptions {
   fastOnly?: boolean;
+  /** Each tree has at most this many splits (default 30). */
+  maxSplits?: number;
 }
 
 function threshold(r: () => number, xgb: boolean, fastOnly: boolean): number {
@@ -127,7 +129,7 @@ export function randomForest(seed: number, opts: RandomForestOptions = {}): Fore
     transformParam: transform === 'sigmoid' || transform === 'ova-sigmoid' ? 0.5 + r() : 1,
     averageOutput: !xgb && r() < 0.2,
     sumF32: xgb,
-    trees: Array.from({ length: numTrees * numOutputs }, (_, t) => randomTree(r, xgb, numFeatures, 1 + Math.floor(r() * 30), linear, t % numOutputs, fastOnly)),
+    trees: Array.from({ length: numTrees * numOutputs }, (_, t) => randomTree(r, xgb, numFeatures, 1 + Math.floor(r() * (opts.maxSplits ?? 30)), linear, t % numOutputs, fastOnly)),
   };
 }
 
