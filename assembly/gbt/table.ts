@@ -1,5 +1,5 @@
 // The table layout, for models of small trees (at most 7 splits each, e.g.
-// LightGBM's num_leaves <= 8 or XGBoost's max_depth <= 2... 3): a row is
+// LightGBM's num_leaves <= 8 or XGBoost's max_depth <= 3): a row is
 // not walked down a tree. Every split of the tree is tested at once on the
 // fast layout's columns (fast.ts: `x' > t`, NaN already on its side), the
 // tests' bits index a table of the tree's leaves, and the leaf's value is
