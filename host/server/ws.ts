@@ -71,13 +71,35 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
     if (ws.send(text) === 2) drop(ws);
   };
 
+  // Answers given after a uWS callback (the batcher's, at the end of the
+  // turn) wait here, per connection in order, and go out together once the
+  // batcher is done: one corked write per connection a turn, not one per
+  // answer.
+  // (A closed WebSocket may not be touched: its Client says whether it is.)
+  let outbox = new Map<WebSocket<Client>, { client: Client; texts: string[] }>();
+  const flushOutbox = (): void => {
+    const boxes = outbox;
+    outbox = new Map();
+    for (const [ws, { client, texts }] of boxes) {
+      if (client.closed) continue;
+      ws.cork(() => {
+        for (const t of texts) sendNow(ws, t);
+      });
+    }
+  };
+  const sendLater = (ws: WebSocket<Client>, client: Client, text: string): void => {
+    if (client.closed) return;
+    if (outbox.size === 0) queueMicrotask(flushOutbox);
+    const box = outbox.get(ws);
+    if (box) box.texts.push(text);
+    else outbox.set(ws, { client, texts: [text] });
+  };
+
   /** Answers a request: now, or after the scoring requests still queued, so answers keep request order. */
   const send = (ws: WebSocket<Client>, text: string): void => {
     if (!deps.batcher.busy) return sendNow(ws, text);
     const client = ws.getUserData();
-    deps.batcher.after(() => {
-      if (!client.closed) ws.cork(() => sendNow(ws, text));
-    });
+    deps.batcher.after(() => sendLater(ws, client, text));
   };
 
   const error = (ws: WebSocket<Client>, id: Id, code: string, message: string) =>
@@ -114,15 +136,13 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
           return error(ws, id, 'too_many_events', `at most ${deps.maxEventsPerRequest} events per request, got ${events.length}`);
         }
         // Scored with the other requests of this turn (ScoreBatcher); the
-        // answer goes out after this callback, so it is corked, and only if
-        // the client is still there.
+        // answer goes out after this callback (sendLater), and only if the
+        // client is still there.
         const client = ws.getUserData();
         deps.batcher.submit(events, (answer) => {
           if (client.closed) return;
-          ws.cork(() => {
-            if (answer instanceof Error) sendNow(ws, JSON.stringify({ op: 'error', id, code: 'internal', error: `scoring failed: ${answer.message}` }));
-            else sendNow(ws, `{"op":"scores","id":${JSON.stringify(id)},"results":${JSON.stringify(answer)}}`);
-          });
+          if (answer instanceof Error) sendLater(ws, client, JSON.stringify({ op: 'error', id, code: 'internal', error: `scoring failed: ${answer.message}` }));
+          else sendLater(ws, client, `{"op":"scores","id":${JSON.stringify(id)},"results":${JSON.stringify(answer)}}`);
         });
         return;
       }
