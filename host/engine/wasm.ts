@@ -121,7 +121,7 @@ export class GbtEngine {
    */
   input(model: ModelInfo, rows: number): Float64Array {
     this.reserve(rows, model.numFeatures, model.numOutputs);
-    return new Float64Array(this.exports.memory.buffer, this.exports.inputPtr(), rows * model.numFeatures);
+    return this.view(0, this.exports.inputPtr(), rows * model.numFeatures);
   }
 
   /** Scores the rows written through input(); returns a view of the outputs, valid until the next call. */
@@ -142,7 +142,7 @@ export class GbtEngine {
       if (s < 0) throw new EngineError(s, statusMessage(s));
     }
     const width = raw ? model.numOutputs : model.numPredictions;
-    return new Float64Array(this.exports.memory.buffer, this.exports.outputPtr(), rows * width);
+    return this.view(1, this.exports.outputPtr(), rows * width);
   }
 
   /**
@@ -153,7 +153,7 @@ export class GbtEngine {
   explain(model: ModelInfo, rows: number): Float64Array {
     const s = this.exports.explain(model.handle, rows);
     if (s < 0) throw new EngineError(s, statusMessage(s));
-    return new Float64Array(this.exports.memory.buffer, this.exports.explainPtr(), rows * model.numOutputs * (model.numFeatures + 1));
+    return this.view(2, this.exports.explainPtr(), rows * model.numOutputs * (model.numFeatures + 1));
   }
 
   /**
@@ -167,8 +167,8 @@ export class GbtEngine {
     if (e.modelTableLayout(model.handle) > 0) {
       const s = e.scoreExplain(model.handle, rows);
       if (s < 0) throw new EngineError(s, statusMessage(s));
-      const scores = new Float64Array(e.memory.buffer, e.outputPtr(), rows * model.numPredictions);
-      return { scores, contributions: new Float64Array(e.memory.buffer, e.explainPtr(), rows * model.numOutputs * (model.numFeatures + 1)) };
+      const scores = this.view(1, e.outputPtr(), rows * model.numPredictions);
+      return { scores, contributions: this.view(2, e.explainPtr(), rows * model.numOutputs * (model.numFeatures + 1)) };
     }
     const scores = this.run(model, rows);
     return { scores, contributions: this.explain(model, rows) };
@@ -179,6 +179,18 @@ export class GbtEngine {
     const n = rows.length / model.numFeatures;
     this.input(model, n).set(rows);
     return this.run(model, n, raw).slice();
+  }
+
+  // The last view of each buffer (input, output, contributions), handed out
+  // again while memory, pointer and length are the same: a call per batch
+  // then makes no typed array (they cost more than a small batch's work).
+  private readonly views: (Float64Array | undefined)[] = [undefined, undefined, undefined];
+
+  private view(slot: number, ptr: number, length: number): Float64Array {
+    const buffer = this.exports.memory.buffer;
+    const v = this.views[slot];
+    if (v !== undefined && v.buffer === buffer && v.byteOffset === ptr && v.length === length) return v;
+    return (this.views[slot] = new Float64Array(buffer, ptr, length));
   }
 
   private reserve(rows: number, cols: number, outs: number): void {

@@ -111,7 +111,9 @@ export class FraudScorer {
       const input = this.gbt.input(this.model, Math.max(purchases.length, 1));
       const rows = this.features.run(n, input.byteOffset);
       if (rows === 0) continue;
-      const feats = this.gbt.input(this.model, rows).slice();
+      // A copy (the feature log reads it after the batch); the view is re-made
+      // only if the run grew memory, which detaches it.
+      const feats = (input.length > 0 ? input : this.gbt.input(this.model, rows)).slice(0, rows * width);
       // Views, read before the next engine call.
       const { scores, contributions: contrib } = this.gbt.scoreExplain(this.model, rows);
       for (let k = 0; k < rows; k++) {
@@ -125,7 +127,7 @@ export class FraudScorer {
           ts: p.ts,
           fraudScore: score,
           decision: this.decide(score),
-          reasons: topReasons(contrib.subarray(k * (width + 1), (k + 1) * (width + 1)), row, this.features.names, this.opts.reasons),
+          reasons: topReasons(contrib, row, this.features.names, this.opts.reasons, k * (width + 1)),
           features: row,
         });
       }

@@ -15,16 +15,17 @@ function formatValue(x: number): string {
 
 /**
  * The `k` features with the largest positive contributions of one row.
- * `contrib` holds numFeatures + 1 values (the last is the bias), `row` the
+ * `contrib` holds the row's numFeatures + 1 values (the last is the bias)
+ * from index `at` (a batch's contributions, not copied per row), `row` the
  * feature values.
  */
-export function topReasons(contrib: ArrayLike<number>, row: ArrayLike<number>, names: readonly string[], k = 3): Reason[] {
+export function topReasons(contrib: ArrayLike<number>, row: ArrayLike<number>, names: readonly string[], k = 3, at = 0): Reason[] {
   const best: number[] = [];
   for (let f = 0; f < names.length; f++) {
-    const c = contrib[f]!;
+    const c = contrib[at + f]!;
     if (!(c > 0)) continue;
     let i = best.length;
-    while (i > 0 && contrib[best[i - 1]!]! < c) i--;
+    while (i > 0 && contrib[at + best[i - 1]!]! < c) i--;
     if (i < k) {
       best.splice(i, 0, f);
       if (best.length > k) best.pop();
@@ -32,6 +33,6 @@ export function topReasons(contrib: ArrayLike<number>, row: ArrayLike<number>, n
   }
   return best.map((f) => {
     const name = names[f]!;
-    return { feature: name, contribution: contrib[f]!, text: `${PHRASE.get(name) ?? name}: ${formatValue(row[f]!)}` };
+    return { feature: name, contribution: contrib[at + f]!, text: `${PHRASE.get(name) ?? name}: ${formatValue(row[f]!)}` };
   });
 }
