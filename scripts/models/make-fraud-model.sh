@@ -14,5 +14,5 @@ node dist/host/cli/main.js features --source fraud-ecommerce --data "$data/fraud
 # The first column is the input row number: a key, not a feature.
 cut -d, -f2- "$tmp/features.csv" > "$tmp/train.csv"
 node dist/host/cli/main.js train --data "$tmp/train.csv" --label class --out models/fraud-ecommerce.txt \
-  --trees 800 --learning-rate 0.02 --leaves 4 --min-data-in-leaf 100 --feature-fraction 0.8 \
+  --trees 300 --learning-rate 0.05 --leaves 4 --min-data-in-leaf 100 --feature-fraction 0.8 \
   --lambda-l2 1 --valid-fraction 0 --early-stopping-rounds 0 --seed 1
