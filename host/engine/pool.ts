@@ -10,8 +10,7 @@
 // Idle workers sleep in Atomics.wait, so a pool costs no CPU between calls.
 
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { workerScript } from '../worker-script.js';
 import { EngineError } from '../errors.js';
 import { GbtEngine, wasmModule, type LoadOptions, type ModelInfo } from './wasm.js';
 
@@ -31,14 +30,6 @@ export interface PoolOptions extends LoadOptions {
   minSplitRows?: number;
 }
 
-/** The worker's compiled script: beside this file in dist, or in dist when this file runs from source (tests). */
-function workerScript(): string {
-  for (const rel of ['./pool-worker.js', '../../dist/host/engine/pool-worker.js']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
-  }
-  throw new EngineError(-11, 'dist/host/engine/pool-worker.js not found: run `npm run build`');
-}
 
 interface Lane {
   worker: Worker;
@@ -82,7 +73,7 @@ export class GbtPool {
     const workers = threads - 1;
     const shared = new SharedArrayBuffer(workers * (CTRL_WORDS * 4 + inBytes + outBytes));
     const lanes: Lane[] = [];
-    const script = workerScript();
+    const script = workerScript(import.meta.url, 'host/engine/pool-worker.js');
     try {
       for (let w = 0; w < workers; w++) {
         const ctrl = new Int32Array(shared, w * CTRL_WORDS * 4, CTRL_WORDS);

@@ -21,7 +21,7 @@
 
 import type { Stage } from '../service/pipeline.js';
 import type { BatchOutput, Event, Recommendation } from '../service/types.js';
-import { RecsEngine, type RecsOptions } from './engine.js';
+import { RecsEngine, type InteractionType, type RecsOptions } from './engine.js';
 
 export interface RecsStageOptions extends RecsOptions {
   /** Items per pushed list (default 20). */
@@ -36,6 +36,38 @@ export interface RecsStageOptions extends RecsOptions {
   onTopItems?: (items: Recommendation[]) => void;
   /** Wall clock (epoch ms), for tests. */
   now?: () => number;
+}
+
+/** A batch's interactions, one per (user, item): views, cart adds and each item of a purchase, in event order. */
+export interface Interactions {
+  users: string[];
+  items: string[];
+  /** Index into INTERACTION_TYPES. */
+  types: number[];
+  ts: number[];
+}
+
+export const INTERACTION_TYPES: readonly InteractionType[] = ['view', 'cart', 'purchase'];
+
+/** The interactions of a batch of events. */
+export function interactionsOf(events: readonly Event[]): Interactions {
+  const b: Interactions = { users: [], items: [], types: [], ts: [] };
+  for (const e of events) {
+    if (e.type === 'view' || e.type === 'cart') {
+      b.users.push(e.userId);
+      b.items.push(e.itemId);
+      b.types.push(e.type === 'view' ? 0 : 1);
+      b.ts.push(e.ts);
+    } else if (e.type === 'purchase' && e.itemIds) {
+      for (const id of e.itemIds) {
+        b.users.push(e.userId);
+        b.items.push(id);
+        b.types.push(2);
+        b.ts.push(e.ts);
+      }
+    }
+  }
+  return b;
 }
 
 const TOP_HALF_LIFE_MS = 60_000;
@@ -78,20 +110,18 @@ export class RecsStage implements Stage {
 
   /** Feeds the batch's interactions and pushes the lists that changed. Called by the pipeline once per batch. */
   process(events: readonly Event[], out: BatchOutput): void {
+    const b = interactionsOf(events);
+    this.processInteractions(b, out);
+  }
+
+  /** process() for a batch's interactions already taken out of its events (interactionsOf; the worker's way in). */
+  processInteractions(b: Interactions, out: BatchOutput): void {
     const users = new Set<string>();
     const items = new Set<string>();
-    for (const e of events) {
-      if (e.type === 'view' || e.type === 'cart') {
-        this.engine.add(e.userId, e.itemId, e.type, e.ts);
-        users.add(e.userId);
-        items.add(e.itemId);
-      } else if (e.type === 'purchase' && e.itemIds) {
-        for (const id of e.itemIds) {
-          this.engine.add(e.userId, id, 'purchase', e.ts);
-          items.add(id);
-        }
-        if (e.itemIds.length > 0) users.add(e.userId);
-      }
+    for (let i = 0; i < b.users.length; i++) {
+      this.engine.add(b.users[i]!, b.items[i]!, INTERACTION_TYPES[b.types[i]!]!, b.ts[i]!);
+      users.add(b.users[i]!);
+      items.add(b.items[i]!);
     }
     if (users.size === 0 && this.dirty.size === 0) return;
     this.engine.flush();

@@ -47,6 +47,8 @@ export interface ServeConfig {
     halfLifeMs: number;
     itemRefreshMs: number;
     userRefreshMs: number;
+    /** Run the job on its own thread (host/recs/worker-stage.ts) instead of serve's main thread. */
+    worker: boolean;
   };
 }
 
@@ -83,6 +85,7 @@ export const SETTINGS = [
   ['RECS_HALF_LIFE_HOURS', 'recs-half-life', '0', 'half-life (hours) of co-occurrence counts (0: no decay)'],
   ['RECS_ITEM_REFRESH_SECONDS', 'recs-item-refresh', '60', 'least time between two pushes of one item\'s similar-items list'],
   ['RECS_USER_REFRESH_MS', 'recs-user-refresh-ms', '2000', 'least time (ms) between two pushes of one user\'s list; changes meanwhile are pushed once it has passed (0: every batch)'],
+  ['RECS_WORKER', 'recs-worker', 'true', 'run the recommendations job on its own thread (true) or on serve\'s main thread (false)'],
 ] as const;
 
 type Key = (typeof SETTINGS)[number][1];
@@ -149,6 +152,12 @@ function recsSettings(get: (key: Key) => string | undefined, num: (key: Key, fal
   const exclude = get('recs-exclude') ?? 'seen';
   if (exclude !== 'seen' && exclude !== 'bought' && exclude !== 'none') throw new UsageError(`serve: RECS_EXCLUDE / --recs-exclude must be seen, bought or none, got "${exclude}"`);
   const whole = (lo: number, hi: number) => (x: number) => Number.isInteger(x) && x >= lo && x <= hi;
+  const bool = (key: Key, fallback: boolean) => {
+    const v = get(key);
+    if (v === undefined) return fallback;
+    if (v !== 'true' && v !== 'false') throw new UsageError(`serve: ${key.toUpperCase().replace(/-/g, '_')} / --${key} must be true or false, got "${v}"`);
+    return v === 'true';
+  };
   return {
     viewWeight: weights[0]!,
     cartWeight: weights[1]!,
@@ -162,6 +171,7 @@ function recsSettings(get: (key: Key) => string | undefined, num: (key: Key, fal
     halfLifeMs: num('recs-half-life', 0, (x) => x >= 0 && x <= 1e9, 'hours >= 0') * 3_600_000,
     itemRefreshMs: num('recs-item-refresh', 60, (x) => x >= 0 && x <= 1e6, 'seconds >= 0') * 1000,
     userRefreshMs: num('recs-user-refresh-ms', 2000, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
+    worker: bool('recs-worker', true),
   };
 }
 

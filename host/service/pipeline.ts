@@ -18,8 +18,15 @@ import type { Alert, BatchOutput, DeadLetter, ScoreError, ScoreResult, Scoring, 
  */
 export interface Stage {
   readonly name: string;
-  /** Called once per batch, synchronously (WASM state moves in event order). */
-  process(events: readonly Event[], out: BatchOutput): void;
+  /**
+   * Called once per batch, in batch order (WASM state moves in event order).
+   * A stage on another thread returns a promise that resolves once its
+   * outputs are in `out`: the batch's sinks write after it, and after the
+   * sinks of every earlier batch were called.
+   */
+  process(events: readonly Event[], out: BatchOutput): void | Promise<void>;
+  /** Stops what the stage runs (a worker). Called once the pipeline drained. */
+  stop?(): Promise<void>;
 }
 
 export interface PipelineOptions {
@@ -40,6 +47,8 @@ export class Pipeline implements Scoring {
   private readonly ins: Instrumentation;
   /** Sink writes of scoring requests still in flight (awaited on close). */
   private readonly pending = new Set<Promise<void>>();
+  /** Resolves when every stage that answers later (a worker) has answered for the batches so far; null while none has. */
+  private gate: Promise<void> | null = null;
 
   constructor(o: PipelineOptions) {
     this.fraud = o.fraud;
@@ -116,6 +125,11 @@ export class Pipeline implements Scoring {
     await Promise.allSettled([...this.pending]);
   }
 
+  /** Stops the stages' threads. Called on shutdown, after drain(). */
+  async close(): Promise<void> {
+    for (const s of this.stages) await s.stop?.();
+  }
+
   private track(p: Promise<void>): void {
     this.pending.add(p);
     p.catch(() => {}).finally(() => this.pending.delete(p));
@@ -137,8 +151,16 @@ export class Pipeline implements Scoring {
     const labels = [];
     for (const e of events) if (e.type === 'label') labels.push({ eventId: e.eventId, purchaseEventId: e.purchaseEventId, fraud: e.fraud, ts: e.ts });
     const out: BatchOutput = { scores: scored, alerts, deadLetters, recommendations: [], inventory: [], labels };
-    for (const stage of this.stages) stage.process(events, out);
-    const write = Promise.all(this.sinks.map((s) => s.write(out))).then(() => {
+    let later: Promise<void>[] | null = null;
+    for (const stage of this.stages) {
+      const p = stage.process(events, out);
+      if (p) (later ??= []).push(p);
+    }
+    // Sinks are called in batch order: once a stage answers later, every
+    // batch after it waits for it too (the gate).
+    if (later) this.gate = Promise.all([this.gate, ...later]).then(() => {});
+    const writeAll = () => Promise.all(this.sinks.map((s) => s.write(out)));
+    const write = (this.gate ? this.gate.then(writeAll) : writeAll()).then(() => {
       const writtenAt = Date.now();
       if (scored.length > 0) this.ins.emit(INSTRUMENTATION.SCORES_WRITTEN, { eventTimestamps: scored.map((s) => s.ts), writtenAt });
       for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_OUT, { type, count });

@@ -17,6 +17,7 @@ import { FraudScorer } from './fraud.js';
 import { Pipeline, type Stage } from './pipeline.js';
 import { InventoryStage } from '../inventory/stage.js';
 import { RecsStage } from '../recs/stage.js';
+import { RecsWorkerStage } from '../recs/worker-stage.js';
 import { simulatorSource } from './sim-source.js';
 import { createMemoryStore } from '../sinks/memory-store.js';
 import { memoryStoreSink } from '../sinks/memory-sink.js';
@@ -26,7 +27,7 @@ import { fileSource } from '../sources/file.js';
 import { loadIpRanges } from '../features/ip-country.js';
 import { createServer, type Server } from '../server/index.js';
 import type { ServeConfig } from './config.js';
-import type { Readiness, Sink, Source, Store } from './types.js';
+import type { Readiness, Recommendation, Sink, Source, Store } from './types.js';
 
 export interface Running {
   server: Server;
@@ -79,7 +80,12 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   const jobs = new Set((process.env.SERVE_JOBS ?? 'inventory,recs').split(',').map((j) => j.trim()));
   const stages: Stage[] = [];
   if (jobs.has('inventory')) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
-  if (jobs.has('recs')) stages.push(new RecsStage({ ...config.recs, onTopItems: (items) => live.setTopItems(items) }));
+  if (jobs.has('recs')) {
+    // On its own thread by default (RECS_WORKER): the job costs as much as the rest of the stream.
+    const { worker, ...recs } = config.recs;
+    const options = { ...recs, onTopItems: (items: Recommendation[]) => live.setTopItems(items) };
+    stages.push(worker ? await RecsWorkerStage.start(options) : new RecsStage(options));
+  }
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
   const readiness = (): Readiness => {
@@ -140,6 +146,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       await source.stop();
       await done.catch(() => {});
       await pipeline.drain();
+      await pipeline.close().catch((e) => log(`streamscore: stopping the jobs: ${(e as Error).message}`));
       for (const s of sinks) await s.close().catch((e) => log(`streamscore: closing ${s.name}: ${(e as Error).message}`));
       server.close();
       live.close?.();

@@ -1,0 +1,86 @@
+// The recommendations job on its own thread: serve's main thread takes each
+// batch's interactions out of its events (interactionsOf) and posts them to
+// a worker (host/recs/worker.ts) that runs the same RecsStage on its own
+// instance of the WASM core; the lists it pushes come back in order and join
+// the batch's outputs before the sinks write them (the pipeline waits for
+// them, so offsets are still committed only after the outputs are written).
+// The kNN updates and the users' lists, the job's cost, run beside the rest
+// of the stream on another core; the main thread keeps the copying.
+
+import { Worker } from 'node:worker_threads';
+import { EngineError } from '../errors.js';
+import { wasmModule } from '../engine/wasm.js';
+import { workerScript } from '../worker-script.js';
+import { interactionsOf, type RecsStageOptions } from './stage.js';
+import type { BatchMessage, ReplyMessage, WorkerData } from './worker.js';
+import type { Stage } from '../service/pipeline.js';
+import type { BatchOutput, Recommendation } from '../service/types.js';
+import type { Event } from '../events/schema.js';
+
+export type RecsWorkerOptions = Omit<RecsStageOptions, 'engine' | 'now'>;
+
+interface Waiting {
+  out: BatchOutput;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export class RecsWorkerStage implements Stage {
+  readonly name = 'recommendations';
+  private seq = 0;
+  private readonly waiting = new Map<number, Waiting>();
+  private failed: Error | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onTopItems?: (items: Recommendation[]) => void,
+  ) {
+    worker.on('message', (m: ReplyMessage) => this.answer(m));
+    worker.on('error', (e) => this.fail(new EngineError(-12, `recommendations worker failed: ${e.message}`)));
+    worker.on('exit', (code) => this.fail(new EngineError(-12, `recommendations worker exited (code ${code})`)));
+  }
+
+  /** Starts the worker; resolves once its engine is configured, rejects on bad settings. Called once by `serve`. */
+  static async start(o: RecsWorkerOptions = {}): Promise<RecsWorkerStage> {
+    const { onTopItems, ...options } = o;
+    const worker = new Worker(workerScript(import.meta.url, 'host/recs/worker.js'), { workerData: { module: wasmModule(), options } satisfies WorkerData });
+    // It holds no work of its own between batches: it must not keep a process alive.
+    worker.unref();
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: ReplyMessage) => (m.error === undefined ? resolve() : reject(new EngineError(-12, `recommendations worker: ${m.error}`))));
+      worker.once('error', reject);
+    });
+    return new RecsWorkerStage(worker, onTopItems);
+  }
+
+  /** Posts the batch's interactions; resolves when its lists are in `out`. Called by the pipeline once per batch, in order. */
+  process(events: readonly Event[], out: BatchOutput): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    const seq = this.seq++;
+    // Posted even when the batch has none: users waiting for their interval are pushed by the next batch.
+    this.worker.postMessage({ seq, interactions: interactionsOf(events) } satisfies BatchMessage);
+    return new Promise((resolve, reject) => this.waiting.set(seq, { out, resolve, reject }));
+  }
+
+  /** Stops the worker (after the pipeline drained). */
+  async stop(): Promise<void> {
+    this.failed ??= new EngineError(-12, 'recommendations worker closed');
+    await this.worker.terminate();
+  }
+
+  private answer(m: ReplyMessage): void {
+    const w = this.waiting.get(m.seq);
+    if (w === undefined) return;
+    this.waiting.delete(m.seq);
+    if (m.topItems) this.onTopItems?.(m.topItems);
+    if (m.error !== undefined) return w.reject(new EngineError(-12, `recommendations worker: ${m.error}`));
+    for (const r of m.recommendations!) w.out.recommendations.push(r);
+    w.resolve();
+  }
+
+  private fail(e: Error): void {
+    this.failed ??= e;
+    for (const w of this.waiting.values()) w.reject(this.failed);
+    this.waiting.clear();
+  }
+}

@@ -1,0 +1,55 @@
+// The recommendations job's thread (host/recs/worker-stage.ts): its own
+// instance of the WASM core and a RecsStage; each message is one batch's
+// interactions, answered in order with the lists that batch pushed, and, at
+// most once a second, the most recommended items.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { GbtEngine } from '../engine/wasm.js';
+import { RecsStage, type Interactions, type RecsStageOptions } from './stage.js';
+import type { BatchOutput, Recommendation } from '../service/types.js';
+
+export interface WorkerData {
+  /** The compiled core (shared by the threads of a process). */
+  module: WebAssembly.Module;
+  options: RecsStageOptions;
+}
+
+export interface BatchMessage {
+  seq: number;
+  interactions: Interactions;
+}
+
+export interface ReplyMessage {
+  seq: number;
+  recommendations?: BatchOutput['recommendations'];
+  topItems?: Recommendation[];
+  error?: string;
+}
+
+const port = parentPort!;
+let topItems: Recommendation[] | undefined;
+let stage: RecsStage;
+try {
+  const d = workerData as WorkerData;
+  stage = new RecsStage({ ...d.options, engine: new GbtEngine(d.module), onTopItems: (items) => (topItems = items) });
+  port.postMessage({ seq: -1 } satisfies ReplyMessage);
+} catch (e) {
+  port.postMessage({ seq: -1, error: (e as Error).message } satisfies ReplyMessage);
+  process.exit(1);
+}
+
+port.on('message', (m: BatchMessage) => {
+  const out: BatchOutput = { scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [], labels: [] };
+  try {
+    stage.processInteractions(m.interactions, out);
+  } catch (e) {
+    port.postMessage({ seq: m.seq, error: (e as Error).message } satisfies ReplyMessage);
+    return;
+  }
+  const reply: ReplyMessage = { seq: m.seq, recommendations: out.recommendations };
+  if (topItems !== undefined) {
+    reply.topItems = topItems;
+    topItems = undefined;
+  }
+  port.postMessage(reply);
+});

@@ -1,0 +1,89 @@
+// The recommendations job on its own thread (RECS_WORKER, the default of
+// serve) pushes exactly the lists the in-thread stage pushes for the same
+// batches, in the same order, and hands the top items on; the pipeline
+// calls its sinks in batch order although that stage answers later, and a
+// dead worker fails the batches' writes (so nothing is committed) instead
+// of dropping their lists.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { ROOT } from './helpers/cli.js';
+import { Simulator } from '../host/sources/simulator.js';
+import { RecsStage } from '../host/recs/stage.js';
+import { RecsWorkerStage } from '../host/recs/worker-stage.js';
+import { FraudScorer } from '../host/service/fraud.js';
+import { Pipeline, type Stage } from '../host/service/pipeline.js';
+import { createInstrumentation } from '../host/service/instrumentation.js';
+import type { BatchOutput, Event, Recommendation, Sink } from '../host/service/types.js';
+
+const MODEL = join(ROOT, 'models', 'fraud-ecommerce.txt');
+const empty = (): BatchOutput => ({ scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [], labels: [] });
+
+function batches(n: number, size: number): Event[][] {
+  const sim = new Simulator({ seed: 7, rate: 2000, start: Date.UTC(2024, 0, 1) });
+  const out: Event[][] = [];
+  for (let i = 0; i < n; i++) out.push(sim.next(size) as Event[]);
+  return out;
+}
+
+const started: RecsWorkerStage[] = [];
+afterAll(async () => {
+  for (const s of started) await s.stop();
+});
+
+describe('the recommendations worker', () => {
+  it('pushes the same lists as the stage on the main thread, batch by batch', async () => {
+    // Refresh intervals of 0: every batch pushes what changed, whatever the clock.
+    const options = { userRefreshMs: 0, itemRefreshMs: 0 };
+    const here = new RecsStage(options);
+    let top: Recommendation[] = [];
+    const there = await RecsWorkerStage.start({ ...options, onTopItems: (items) => (top = items) });
+    started.push(there);
+    let lists = 0;
+    for (const events of batches(30, 400)) {
+      const a = empty();
+      const b = empty();
+      here.process(events, a);
+      await there.process(events, b);
+      expect(b.recommendations).toEqual(a.recommendations);
+      lists += a.recommendations.length;
+    }
+    expect(lists).toBeGreaterThan(1000);
+    expect(top.length).toBeGreaterThan(0);
+  });
+
+  it('keeps batches in order through the pipeline, and fails their writes once the worker is gone', async () => {
+    const stage = await RecsWorkerStage.start({ userRefreshMs: 0, itemRefreshMs: 0 });
+    started.push(stage);
+    // A stage that answers at random moments, to make overtaking possible if the gate did not hold it.
+    const slow: Stage = { name: 'slow', process: () => new Promise((r) => setTimeout(r, Math.random() * 20)) };
+    type Tagged = BatchOutput & { tag?: number };
+    const seen: (number | undefined)[] = [];
+    const withLists: number[] = [];
+    let n = 0;
+    const sink: Sink = {
+      name: 'order',
+      async write(out) {
+        seen.push((out as Tagged).tag);
+        withLists.push(out.recommendations.length);
+      },
+      readiness: () => ({ ok: true }),
+      close: async () => {},
+    };
+    // Numbers each batch's outputs as the pipeline hands them over.
+    const tagging: Stage = { name: 'tag', process: (_e, out) => void ((out as Tagged).tag = n++) };
+    const pipeline = new Pipeline({
+      fraud: new FraudScorer(MODEL, { reviewThreshold: 0.5, blockThreshold: 0.9 }),
+      stages: [tagging, slow, stage],
+      sinks: [sink],
+      instrumentation: createInstrumentation(),
+    });
+    const writes = batches(20, 300).map((events) => pipeline.handle(events.map((e) => ({ value: JSON.stringify(e), where: 'test' }))));
+    await Promise.all(writes);
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(withLists.every((k) => k > 0)).toBe(true);
+
+    await stage.stop();
+    await expect(pipeline.handle(batches(1, 10)[0]!.map((e) => ({ value: JSON.stringify(e), where: 'test' })))).rejects.toThrow(/recommendations worker/);
+  });
+});
