@@ -1,9 +1,9 @@
 // The recommendations job on its own thread (RECS_WORKER, the default of
 // serve) pushes exactly the lists the in-thread stage pushes for the same
 // batches, in the same order, and hands the top items on; the pipeline
-// calls its sinks in batch order although that stage answers later, and a
-// dead worker fails the batches' writes (so nothing is committed) instead
-// of dropping their lists.
+// writes each batch's scores at once and its lists when the worker answers,
+// in batch order, and a dead worker fails the batches' writes (so nothing is
+// committed) instead of dropping their lists.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -55,33 +55,43 @@ describe('the recommendations worker', () => {
   it('keeps batches in order through the pipeline, and fails their writes once the worker is gone', async () => {
     const stage = await RecsWorkerStage.start({ userRefreshMs: 0, itemRefreshMs: 0 });
     started.push(stage);
-    // A stage that answers at random moments, to make overtaking possible if the gate did not hold it.
-    const slow: Stage = { name: 'slow', process: () => new Promise((r) => setTimeout(r, Math.random() * 20)) };
+    // A deferred stage that numbers each batch's deferred output and answers
+    // at a random moment: a later batch could overtake if the gate did not hold it.
     type Tagged = BatchOutput & { tag?: number };
-    const seen: (number | undefined)[] = [];
-    const withLists: number[] = [];
     let n = 0;
+    const slow: Stage = {
+      name: 'slow',
+      deferred: true,
+      process: (_e, out) => {
+        const tag = n++;
+        return new Promise((r) => setTimeout(() => r(void ((out as Tagged).tag = tag)), Math.random() * 20));
+      },
+    };
+    const late: { tag?: number; lists: number }[] = [];
+    const now: number[] = [];
     const sink: Sink = {
       name: 'order',
       async write(out) {
-        seen.push((out as Tagged).tag);
-        withLists.push(out.recommendations.length);
+        const tag = (out as Tagged).tag;
+        if (tag === undefined) now.push(out.recommendations.length);
+        else late.push({ tag, lists: out.recommendations.length });
       },
       readiness: () => ({ ok: true }),
       close: async () => {},
     };
-    // Numbers each batch's outputs as the pipeline hands them over.
-    const tagging: Stage = { name: 'tag', process: (_e, out) => void ((out as Tagged).tag = n++) };
     const pipeline = new Pipeline({
       fraud: new FraudScorer(MODEL, { reviewThreshold: 0.5, blockThreshold: 0.9 }),
-      stages: [tagging, slow, stage],
+      stages: [slow, stage],
       sinks: [sink],
       instrumentation: createInstrumentation(),
     });
     const writes = batches(20, 300).map((events) => pipeline.handle(events.map((e) => ({ value: JSON.stringify(e), where: 'test' }))));
+    // The scores are written at once, the lists when both deferred stages answered, in batch order.
+    expect(now).toEqual(Array(20).fill(0));
+    expect(late).toEqual([]);
     await Promise.all(writes);
-    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(withLists.every((k) => k > 0)).toBe(true);
+    expect(late.map((w) => w.tag)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(late.every((w) => w.lists > 0)).toBe(true);
 
     await stage.stop();
     await expect(pipeline.handle(batches(1, 10)[0]!.map((e) => ({ value: JSON.stringify(e), where: 'test' })))).rejects.toThrow(/recommendations worker/);

@@ -27,6 +27,7 @@ interface Waiting {
 
 export class RecsWorkerStage implements Stage {
   readonly name = 'recommendations';
+  readonly deferred = true;
   private seq = 0;
   private readonly waiting = new Map<number, Waiting>();
   private failed: Error | null = null;

@@ -19,10 +19,14 @@ import type { Alert, BatchOutput, DeadLetter, ScoreError, ScoreResult, Scoring, 
 export interface Stage {
   readonly name: string;
   /**
-   * Called once per batch, in batch order (WASM state moves in event order).
-   * A stage on another thread returns a promise that resolves once its
-   * outputs are in `out`: the batch's sinks write after it, and after the
-   * sinks of every earlier batch were called.
+   * A stage on another thread: its process() returns a promise that resolves
+   * once its outputs are in `out`, an output of its own (not the batch's
+   * scores) that the sinks write then, in batch order.
+   */
+  readonly deferred?: boolean;
+  /**
+   * Called once per batch, in batch order (WASM state moves in event order);
+   * synchronous unless the stage is deferred.
    */
   process(events: readonly Event[], out: BatchOutput): void | Promise<void>;
   /** Stops what the stage runs (a worker). Called once the pipeline drained. */
@@ -47,8 +51,8 @@ export class Pipeline implements Scoring {
   private readonly ins: Instrumentation;
   /** Sink writes of scoring requests still in flight (awaited on close). */
   private readonly pending = new Set<Promise<void>>();
-  /** Resolves when every stage that answers later (a worker) has answered for the batches so far; null while none has. */
-  private gate: Promise<void> | null = null;
+  /** Resolves when the deferred stages have answered for every batch so far. */
+  private gate: Promise<void> = Promise.resolve();
 
   constructor(o: PipelineOptions) {
     this.fraud = o.fraud;
@@ -151,21 +155,36 @@ export class Pipeline implements Scoring {
     const labels = [];
     for (const e of events) if (e.type === 'label') labels.push({ eventId: e.eventId, purchaseEventId: e.purchaseEventId, fraud: e.fraud, ts: e.ts });
     const out: BatchOutput = { scores: scored, alerts, deadLetters, recommendations: [], inventory: [], labels };
-    let later: Promise<void>[] | null = null;
+    // Deferred stages (another thread) fill their own outputs, written when
+    // they answer; the scores and the rest are written now, so a score never
+    // waits for a recommendation list.
+    let deferred: BatchOutput | null = null;
+    const answers: Promise<void>[] = [];
     for (const stage of this.stages) {
-      const p = stage.process(events, out);
-      if (p) (later ??= []).push(p);
+      if (stage.deferred) answers.push(stage.process(events, (deferred ??= emptyOutput())) as Promise<void>);
+      else stage.process(events, out);
     }
-    // Sinks are called in batch order: once a stage answers later, every
-    // batch after it waits for it too (the gate).
-    if (later) this.gate = Promise.all([this.gate, ...later]).then(() => {});
-    const writeAll = () => Promise.all(this.sinks.map((s) => s.write(out)));
-    const write = (this.gate ? this.gate.then(writeAll) : writeAll()).then(() => {
+    let write = Promise.all(this.sinks.map((s) => s.write(out))).then(() => {
       const writtenAt = Date.now();
       if (scored.length > 0) this.ins.emit(INSTRUMENTATION.SCORES_WRITTEN, { eventTimestamps: scored.map((s) => s.ts), writtenAt });
-      for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_OUT, { type, count });
       for (const a of alerts) this.onAlert(a);
+    });
+    if (deferred !== null) {
+      // The deferred outputs go to the sinks in batch order: each batch's
+      // wait for its answers also waits for every earlier batch's (the gate).
+      const late = deferred;
+      this.gate = Promise.all([this.gate, ...answers]).then(() => {});
+      const lateWrite = this.gate.then(() => Promise.all(this.sinks.map((s) => s.write(late))));
+      write = Promise.all([write, lateWrite]).then(() => {});
+    }
+    // The batch is done (the source may commit) once both are written.
+    write = write.then(() => {
+      for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_OUT, { type, count });
     });
     return { scored, write };
   }
+}
+
+function emptyOutput(): BatchOutput {
+  return { scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [], labels: [] };
 }
