@@ -6,6 +6,7 @@
 // committed) instead of dropping their lists.
 
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
 import { Simulator } from '../host/sources/simulator.js';
@@ -95,5 +96,18 @@ describe('the recommendations worker', () => {
 
     await stage.stop();
     await expect(pipeline.handle(batches(1, 10)[0]!.map((e) => ({ value: JSON.stringify(e), where: 'test' })))).rejects.toThrow(/recommendations worker/);
+  });
+
+  it('says once that its worker died, and fails every batch after', async () => {
+    const failures: Error[] = [];
+    const stage = await RecsWorkerStage.start({ onFailure: (e) => failures.push(e) });
+    started.push(stage);
+    const events = batches(1, 50)[0]!;
+    await stage.process(events, empty());
+    // A crash, as the thread would see it (the stage's own stop() is not one).
+    await (stage as unknown as { worker: Worker }).worker.terminate();
+    await expect(stage.process(events, empty())).rejects.toThrow(/recommendations worker exited/);
+    await expect(stage.process(events, empty())).rejects.toThrow(/recommendations worker exited/);
+    expect(failures.map((e) => e.message)).toEqual([expect.stringMatching(/recommendations worker exited/)]);
   });
 });

@@ -22,9 +22,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
-  await running.done.catch(() => {});
+  let failed = false;
+  await Promise.race([running.done.catch(() => {}), running.jobsFailed]).catch(() => (failed = true));
   // A file source ends on its own: keep serving the API until a signal.
-  if (!signalled) await new Promise<void>((resolve) => process.once('SIGTERM', resolve).once('SIGINT', resolve));
+  if (!signalled && !failed) await new Promise<void>((resolve) => process.once('SIGTERM', resolve).once('SIGINT', resolve));
   await running.stop();
-  return 0;
+  return failed ? 1 : 0;
 }

@@ -17,7 +17,10 @@ import type { Stage } from '../service/pipeline.js';
 import type { BatchOutput, Recommendation } from '../service/types.js';
 import type { Event } from '../events/schema.js';
 
-export type RecsWorkerOptions = Omit<RecsStageOptions, 'engine' | 'now'>;
+export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'now'> {
+  /** Called once if the worker fails (it then fails every batch): `serve` stops on it. */
+  onFailure?: (e: Error) => void;
+}
 
 interface Waiting {
   out: BatchOutput;
@@ -35,6 +38,7 @@ export class RecsWorkerStage implements Stage {
   private constructor(
     private readonly worker: Worker,
     private readonly onTopItems?: (items: Recommendation[]) => void,
+    private readonly onFailure?: (e: Error) => void,
   ) {
     worker.on('message', (m: ReplyMessage) => this.answer(m));
     worker.on('error', (e) => this.fail(new EngineError(-12, `recommendations worker failed: ${e.message}`)));
@@ -43,7 +47,7 @@ export class RecsWorkerStage implements Stage {
 
   /** Starts the worker; resolves once its engine is configured, rejects on bad settings. Called once by `serve`. */
   static async start(o: RecsWorkerOptions = {}): Promise<RecsWorkerStage> {
-    const { onTopItems, ...options } = o;
+    const { onTopItems, onFailure, ...options } = o;
     const worker = new Worker(workerScript(import.meta.url, 'host/recs/worker.js'), { workerData: { module: wasmModule(), options } satisfies WorkerData });
     // It holds no work of its own between batches: it must not keep a process alive.
     worker.unref();
@@ -51,7 +55,7 @@ export class RecsWorkerStage implements Stage {
       worker.once('message', (m: ReplyMessage) => (m.error === undefined ? resolve() : reject(new EngineError(-12, `recommendations worker: ${m.error}`))));
       worker.once('error', reject);
     });
-    return new RecsWorkerStage(worker, onTopItems);
+    return new RecsWorkerStage(worker, onTopItems, onFailure);
   }
 
   /** Posts the batch's interactions; resolves when its lists are in `out`. Called by the pipeline once per batch, in order. */
@@ -80,7 +84,10 @@ export class RecsWorkerStage implements Stage {
   }
 
   private fail(e: Error): void {
-    this.failed ??= e;
+    if (this.failed === null) {
+      this.failed = e;
+      this.onFailure?.(e);
+    }
     for (const w of this.waiting.values()) w.reject(this.failed);
     this.waiting.clear();
   }

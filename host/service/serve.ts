@@ -35,6 +35,8 @@ export interface Running {
   fraud: FraudScorer;
   /** Resolves when the source ends (a file source) or the service is stopped. */
   done: Promise<void>;
+  /** Rejects if a job fails for good (the recommendations worker died); never resolves. */
+  jobsFailed: Promise<never>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +79,10 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   // The other jobs on the stream (recommendations, inventory), after fraud.
   // SERVE_JOBS (default "inventory,recs"; "none" for fraud alone) picks them:
   // the end-to-end benchmark measures serve with and without them.
+  // A job that can no longer write (its worker died) ends the service: `serve` exits non-zero, and its uncommitted batches are delivered again to whoever takes over.
+  let failJobs: (e: Error) => void = () => {};
+  const jobsFailed = new Promise<never>((_, reject) => (failJobs = reject));
+  jobsFailed.catch(() => {});
   const jobs = new Set((process.env.SERVE_JOBS ?? 'inventory,recs').split(',').map((j) => j.trim()));
   const stages: Stage[] = [];
   if (jobs.has('inventory')) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
@@ -84,7 +90,17 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     // On its own thread by default (RECS_WORKER): the job costs as much as the rest of the stream.
     const { worker, ...recs } = config.recs;
     const options = { ...recs, onTopItems: (items: Recommendation[]) => live.setTopItems(items) };
-    stages.push(worker ? await RecsWorkerStage.start(options) : new RecsStage(options));
+    stages.push(
+      worker
+        ? await RecsWorkerStage.start({
+            ...options,
+            onFailure: (e) => {
+              log(`streamscore: ${e.message}; no batch can be written past it: stopping`);
+              failJobs(e);
+            },
+          })
+        : new RecsStage(options),
+    );
   }
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
@@ -153,7 +169,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       metrics.close();
       log('streamscore: stopped');
     })());
-  return { server, pipeline, fraud, done, stop };
+  return { server, pipeline, fraud, done, jobsFailed, stop };
 }
 
 function modelVersion(path: string): string {
