@@ -7,8 +7,7 @@
 
 import { Forest } from "./forest";
 import { F_LEAF, F_SPECIAL, FEATURE_MASK, MODEL_SUM_F32 } from "./layout";
-import { slowSplit, stepFast, extendRows, extendedRows, fastLayoutOn, blockRowsFor, groupDepth, usesTable, add } from "./predict";
-import { outcome } from "./table";
+import { slowSplit, stepFast, extendRows, extendedRows, fastLayoutOn, blockRowsFor, groupDepth, usesTable, walkTable } from "./predict";
 
 /** Zeroes the contributions of rows [0, rows) at `out` and writes each row's bias. */
 export function initContributions(f: Forest, out: usize, rows: i32): void {
@@ -108,8 +107,8 @@ function explainFast(f: Forest, input: usize, out: usize, rows: i32): void {
       rowsPtr = extendedRows();
     }
     if (usesTable(f)) {
-      if (f.tableSplits == 3) explainTable(f, rowsPtr, stride, out + <usize>r0 * rowOut, r1 - r0, rowOut, width, false, 0, false);
-      else explainTable(f, rowsPtr, stride, out + <usize>r0 * rowOut, r1 - r0, rowOut, width, true, 0, false);
+      if (f.tableSplits == 3) walkTable(f, rowsPtr, stride, r1 - r0, false, 0, false, out + <usize>r0 * rowOut, rowOut, width);
+      else walkTable(f, rowsPtr, stride, r1 - r0, true, 0, false, out + <usize>r0 * rowOut, rowOut, width);
       continue;
     }
     for (let t = 0; t < (lockstepEnd > r0 ? numTrees : 0); t++) {
@@ -237,71 +236,10 @@ export function scoreExplainBlock(f: Forest, input: usize, output: usize, out: u
   const scores = output + (<usize>r0 * k << 3);
   const contrib = out + <usize>r0 * rowOut;
   if (f.tableSplits == 3) {
-    if (sumF32) explainTable(f, rows, stride, contrib, r1 - r0, rowOut, width, false, scores, true);
-    else explainTable(f, rows, stride, contrib, r1 - r0, rowOut, width, false, scores, false);
+    if (sumF32) walkTable(f, rows, stride, r1 - r0, false, scores, true, contrib, rowOut, width);
+    else walkTable(f, rows, stride, r1 - r0, false, scores, false, contrib, rowOut, width);
   } else {
-    if (sumF32) explainTable(f, rows, stride, contrib, r1 - r0, rowOut, width, true, scores, true);
-    else explainTable(f, rows, stride, contrib, r1 - r0, rowOut, width, true, scores, false);
-  }
-}
-
-/**
- * explainRows on the table layout (table.ts): per tree, each row's tests
- * give its leaf, and the leaf's credits (its path's, in path order, the same
- * products as creditStep's) go into the row's sums, trees in model order:
- * the one-row walk's terms in its order. With `scores` (not 0) the leaf's
- * value is also added to the row's margin there, with sumBlock's `add`.
- */
-// @ts-ignore: decorator
-@inline function explainTable(
-  f: Forest, rows: usize, stride: usize, out: usize, n: i32, rowOut: usize, width: usize, wide: bool, scores: usize, sumF32: bool,
-): void {
-  const S: usize = wide ? 7 : 3;
-  const numTrees = f.numTrees;
-  const trees = f.tableTree;
-  const groups = f.treeGroup;
-  const weights = f.treeWeight;
-  const leafValue = f.leafValue;
-  const leafCredit = f.leafCredit;
-  const credits = f.credits;
-  const outStride = <usize>f.numOutputs << 3;
-  let col = f.tableCol;
-  let thr = f.tableThr;
-  let table = f.tableLeaf;
-  for (let t = 0; t < numTrees; t++) {
-    const firstLeaf = load<u32>(trees + (<usize>t << 4));
-    const group = <usize>load<u32>(groups + (<usize>t << 2));
-    const weight = load<f64>(weights + (<usize>t << 3));
-    let contrib = out + (group * width << 3);
-    let score = scores + (group << 3);
-    let row = rows;
-    for (let r = 0; r < n; r++) {
-      const leaf = firstLeaf + <u32>load<u8>(table + <usize>outcome(col, thr, row, wide));
-      if (scores != 0) add(score, load<f64>(leafValue + (<usize>leaf << 3)), weight, sumF32);
-      if (!wide) {
-        // Exactly three credits per leaf (table.ts pads them with +0).
-        const e = credits + <usize>leaf * 48;
-        const c0 = contrib + <usize>load<u32>(e);
-        store<f64>(c0, load<f64>(c0) + load<f64>(e, 8));
-        const c1 = contrib + <usize>load<u32>(e, 16);
-        store<f64>(c1, load<f64>(c1) + load<f64>(e, 24));
-        const c2 = contrib + <usize>load<u32>(e, 32);
-        store<f64>(c2, load<f64>(c2) + load<f64>(e, 40));
-      } else {
-        const at = leafCredit + (<usize>leaf << 2);
-        const end = load<u32>(at, 4);
-        for (let i = load<u32>(at); i < end; i++) {
-          const e = credits + (<usize>i << 4);
-          const c = contrib + <usize>load<u32>(e);
-          store<f64>(c, load<f64>(c) + load<f64>(e, 8));
-        }
-      }
-      row += stride;
-      contrib += rowOut;
-      score += outStride;
-    }
-    col += S << 2;
-    thr += S << 3;
-    table += <usize>1 << S;
+    if (sumF32) walkTable(f, rows, stride, r1 - r0, true, scores, true, contrib, rowOut, width);
+    else walkTable(f, rows, stride, r1 - r0, true, scores, false, contrib, rowOut, width);
   }
 }

@@ -342,8 +342,8 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
   const outStride = <usize>k << 3;
   if (fast && usesTable(f)) {
     const out = output + (<usize>r0 * k << 3);
-    if (f.tableSplits == 3) sumTable(f, rows, stride, out, r1 - r0, outStride, sumF32, false);
-    else sumTable(f, rows, stride, out, r1 - r0, outStride, sumF32, true);
+    if (f.tableSplits == 3) walkTable(f, rows, stride, r1 - r0, false, out, sumF32, 0, 0, 0);
+    else walkTable(f, rows, stride, r1 - r0, true, out, sumF32, 0, 0, 0);
     return;
   }
   const nodes = fast ? f.fastNodes : f.nodes;
@@ -453,42 +453,70 @@ function sumRowByTrees(f: Forest, row: usize, out: usize, sumF32: bool): void {
 }
 
 /**
- * Sums the trees of the table layout (table.ts) for `n` rows at `rows`: per
- * tree, each row's tests give its leaf, whose value is added with the same
- * `add` as the walk, trees in model order. Called by sumBlock per block.
+ * The trees of the table layout (table.ts) for `n` rows at `rows`: per tree,
+ * each row's tests give its leaf. With `scores` (not 0) the leaf's value is
+ * added to the row's margin there, with the walk's `add`; with `contrib`
+ * (not 0) the leaf's credits (its path's, in path order, the walk's very
+ * products) go into the row's contributions there (`rowOut` bytes a row,
+ * `width` f64 per output). Trees in model order, so each sum takes the
+ * walk's terms in the walk's order. Called by sumBlock (scores only) and
+ * by explain.ts (contributions, with or without the scores).
  */
 // @ts-ignore: decorator
-@inline function sumTable(f: Forest, rows: usize, stride: usize, out: usize, n: i32, outStride: usize, sumF32: bool, wide: bool): void {
+@inline export function walkTable(
+  f: Forest, rows: usize, stride: usize, n: i32, wide: bool, scores: usize, sumF32: bool, contrib: usize, rowOut: usize, width: usize,
+): void {
   const S: usize = wide ? 7 : 3;
   const numTrees = f.numTrees;
   const trees = f.tableTree;
-  const leafValue = f.leafValue;
   const groups = f.treeGroup;
   const weights = f.treeWeight;
+  const leafValue = f.leafValue;
+  const leafCredit = f.leafCredit;
+  const credits = f.credits;
+  const outStride = <usize>f.numOutputs << 3;
   let col = f.tableCol;
   let thr = f.tableThr;
   let table = f.tableLeaf;
   for (let t = 0; t < numTrees; t++) {
-    const leaves = leafValue + (<usize>load<u32>(trees + (<usize>t << 4)) << 3);
+    const firstLeaf = load<u32>(trees + (<usize>t << 4));
+    const group = <usize>load<u32>(groups + (<usize>t << 2));
     const weight = load<f64>(weights + (<usize>t << 3));
-    let o = out + (<usize>load<u32>(groups + (<usize>t << 2)) << 3);
+    // Three tests: their columns and thresholds held in locals for the rows.
+    const c0 = <usize>load<u32>(col), c1 = <usize>load<u32>(col, 4), c2 = <usize>load<u32>(col, 8);
+    const t0 = load<f64>(thr), t1 = load<f64>(thr, 8), t2 = load<f64>(thr, 16);
+    let score = scores + (group << 3);
+    let sums = contrib + (group * width << 3);
     let row = rows;
-    if (!wide) {
-      // Three tests: their columns and thresholds held in locals for the rows.
-      const c0 = <usize>load<u32>(col), c1 = <usize>load<u32>(col, 4), c2 = <usize>load<u32>(col, 8);
-      const t0 = load<f64>(thr), t1 = load<f64>(thr, 8), t2 = load<f64>(thr, 16);
-      for (let r = 0; r < n; r++) {
-        const p = <u32>(load<f64>(row + c0) > t0) | (<u32>(load<f64>(row + c1) > t1) << 1) | (<u32>(load<f64>(row + c2) > t2) << 2);
-        add(o, load<f64>(leaves + (<usize>load<u8>(table + <usize>p) << 3)), weight, sumF32);
-        row += stride;
-        o += outStride;
+    for (let r = 0; r < n; r++) {
+      const p = wide
+        ? outcome(col, thr, row, true)
+        : <u32>(load<f64>(row + c0) > t0) | (<u32>(load<f64>(row + c1) > t1) << 1) | (<u32>(load<f64>(row + c2) > t2) << 2);
+      const leaf = firstLeaf + <u32>load<u8>(table + <usize>p);
+      if (scores != 0) add(score, load<f64>(leafValue + (<usize>leaf << 3)), weight, sumF32);
+      if (contrib != 0) {
+        if (!wide) {
+          // Exactly three credits per leaf (table.ts pads them with +0).
+          const e = credits + <usize>leaf * 48;
+          const s0 = sums + <usize>load<u32>(e);
+          store<f64>(s0, load<f64>(s0) + load<f64>(e, 8));
+          const s1 = sums + <usize>load<u32>(e, 16);
+          store<f64>(s1, load<f64>(s1) + load<f64>(e, 24));
+          const s2 = sums + <usize>load<u32>(e, 32);
+          store<f64>(s2, load<f64>(s2) + load<f64>(e, 40));
+        } else {
+          const at = leafCredit + (<usize>leaf << 2);
+          const end = load<u32>(at, 4);
+          for (let i = load<u32>(at); i < end; i++) {
+            const e = credits + (<usize>i << 4);
+            const c = sums + <usize>load<u32>(e);
+            store<f64>(c, load<f64>(c) + load<f64>(e, 8));
+          }
+        }
       }
-    } else {
-      for (let r = 0; r < n; r++) {
-        add(o, load<f64>(leaves + (<usize>load<u8>(table + <usize>outcome(col, thr, row, true)) << 3)), weight, sumF32);
-        row += stride;
-        o += outStride;
-      }
+      row += stride;
+      score += outStride;
+      sums += rowOut;
     }
     col += S << 2;
     thr += S << 3;
