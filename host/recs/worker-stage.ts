@@ -49,12 +49,12 @@ export class RecsWorkerStage implements Stage {
   static async start(o: RecsWorkerOptions = {}): Promise<RecsWorkerStage> {
     const { onTopItems, onFailure, ...options } = o;
     const worker = new Worker(workerScript(import.meta.url, 'host/recs/worker.js'), { workerData: { module: wasmModule(), options } satisfies WorkerData });
-    // It holds no work of its own between batches: it must not keep a process alive.
-    worker.unref();
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: ReplyMessage) => (m.error === undefined ? resolve() : reject(new EngineError(-12, `recommendations worker: ${m.error}`))));
       worker.once('error', reject);
     });
+    // Idle, it must not keep a process alive; while it holds batches it does (process, answer).
+    worker.unref();
     return new RecsWorkerStage(worker, onTopItems, onFailure);
   }
 
@@ -62,6 +62,7 @@ export class RecsWorkerStage implements Stage {
   process(events: readonly Event[], out: BatchOutput): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     const seq = this.seq++;
+    if (this.waiting.size === 0) this.worker.ref();
     // Posted even when the batch has none: users waiting for their interval are pushed by the next batch.
     this.worker.postMessage({ seq, interactions: interactionsOf(events) } satisfies BatchMessage);
     return new Promise((resolve, reject) => this.waiting.set(seq, { out, resolve, reject }));
@@ -77,6 +78,7 @@ export class RecsWorkerStage implements Stage {
     const w = this.waiting.get(m.seq);
     if (w === undefined) return;
     this.waiting.delete(m.seq);
+    if (this.waiting.size === 0) this.worker.unref();
     if (m.topItems) this.onTopItems?.(m.topItems);
     if (m.error !== undefined) return w.reject(new EngineError(-12, `recommendations worker: ${m.error}`));
     for (const r of m.recommendations!) w.out.recommendations.push(r);
