@@ -1,11 +1,12 @@
 // The recommendations job on its own thread: serve's main thread takes each
 // batch's interactions out of its events (interactionsOf) and posts them to
 // a worker (host/recs/worker.ts) that runs the same RecsStage on its own
-// instance of the WASM core; the lists it pushes come back in order and join
-// the batch's outputs before the sinks write them (the pipeline waits for
-// them, so offsets are still committed only after the outputs are written).
-// The kNN updates and the users' lists, the job's cost, run beside the rest
-// of the stream on another core; the main thread keeps the copying.
+// instance of the WASM core; the lists it pushes come back in order, into
+// the batch's deferred output, which the pipeline writes once they are in,
+// in batch order, after the batch's scores (it is a deferred Stage); offsets
+// are still committed only after both are written. The kNN updates and the
+// users' lists, the job's cost, run beside the rest of the stream on another
+// core; the main thread keeps the copying.
 
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors.js';
