@@ -6,9 +6,8 @@
 // on the awkward inputs (NaN, infinities, +-0, neighbours of thresholds).
 
 import { describe, expect, it } from 'vitest';
-import { randomForest, rng, awkward, thresholds } from './helpers/random-forest.js';
+import { randomForest, rng, awkwardRows, withModel } from './helpers/random-forest.js';
 import { cases, modelPath } from './helpers/fixtures.js';
-import { pack } from '../host/gbt/pack.js';
 import { referenceContributions, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
 import { GbtEngine } from '../host/engine/wasm.js';
@@ -22,12 +21,8 @@ function bits(a: Float64Array): Buffer {
 
 /** Scores `rows` awkward rows both ways; returns whether the fast layout was used. */
 function bothWalks(forest: Forest, seed: number, rows: number, block = 64): boolean {
-  const model = engine.load(pack(forest));
-  try {
-    const r = rng(seed);
-    const ts = thresholds(forest);
-    const data = Float64Array.from({ length: rows * forest.numFeatures }, () => awkward(r, ts));
-    engine.exports.setBlockRows(block);
+  return withModel(engine, forest, block, (model) => {
+    const data = awkwardRows(forest, seed, rows);
     const fast = engine.score(model, data, true);
     engine.exports.useFastLayout(0);
     const blob = engine.score(model, data, true);
@@ -63,10 +58,7 @@ function bothWalks(forest: Forest, seed: number, rows: number, block = 64): bool
       }
     }
     return engine.exports.modelFastLayout(model.handle) === 1;
-  } finally {
-    engine.exports.setBlockRows(0);
-    engine.free(model);
-  }
+  });
 }
 
 describe('the fast layout', () => {

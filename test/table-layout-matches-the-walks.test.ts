@@ -9,9 +9,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { randomForest, rng, awkward, thresholds } from './helpers/random-forest.js';
+import { randomForest, awkwardRows, withModel } from './helpers/random-forest.js';
 import { ROOT } from './helpers/cli.js';
-import { pack } from '../host/gbt/pack.js';
 import { referenceContributions, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
 import { GbtEngine, type ModelInfo } from '../host/engine/wasm.js';
@@ -50,12 +49,8 @@ function same(what: string, a: Float64Array, b: Float64Array): void {
 
 /** Scores `rows` awkward rows on the table layout and on both walks; returns the model's tests per tree (0: no table layout). */
 function compare(forest: Forest, seed: number, rows: number, block = 64): number {
-  const model = engine.load(pack(forest));
-  try {
-    const r = rng(seed);
-    const ts = thresholds(forest);
-    const data = Float64Array.from({ length: rows * forest.numFeatures }, () => awkward(r, ts));
-    engine.exports.setBlockRows(block);
+  return withModel(engine, forest, block, (model) => {
+    const data = awkwardRows(forest, seed, rows);
     const table = answers(model, data, rows);
     const both = fused(model, data, rows);
     engine.exports.useTableLayout(0);
@@ -78,10 +73,7 @@ function compare(forest: Forest, seed: number, rows: number, block = 64): number
       same(`seed ${seed} row ${i} contributions vs reference`, table.contributions.subarray(i * per, (i + 1) * per), Float64Array.from(referenceContributions(forest, row).flat()));
     }
     return engine.exports.modelTableLayout(model.handle);
-  } finally {
-    engine.exports.setBlockRows(0);
-    engine.free(model);
-  }
+  });
 }
 
 describe('the table layout', () => {

@@ -4,6 +4,8 @@
 // leaves, and inputs drawn from the same awkward values.
 
 import { type Forest, type Tree, type Transform, SplitKind, MissingType } from '../../host/gbt/ir.js';
+import { pack } from '../../host/gbt/pack.js';
+import type { GbtEngine, ModelInfo } from '../../host/engine/wasm.js';
 
 /** A small seeded PRNG (mulberry32, host/train/split.ts), so failures reproduce. */
 export { mulberry32 as rng } from '../../host/train/split.js';
@@ -136,4 +138,23 @@ export function randomForest(seed: number, opts: RandomForestOptions = {}): Fore
 /** Every threshold of a forest, for drawing awkward inputs. */
 export function thresholds(f: Forest): number[] {
   return f.trees.flatMap((t) => Array.from(t.threshold));
+}
+
+/** `rows` rows of awkward values (NaN, infinities, +-0, neighbours of the forest's thresholds), seeded. */
+export function awkwardRows(forest: Forest, seed: number, rows: number): Float64Array {
+  const r = rng(seed);
+  const ts = thresholds(forest);
+  return Float64Array.from({ length: rows * forest.numFeatures }, () => awkward(r, ts));
+}
+
+/** Loads `forest` into `engine`, scores in blocks of `block` rows while `fn` runs, then restores the block size and frees the model. */
+export function withModel<T>(engine: GbtEngine, forest: Forest, block: number, fn: (model: ModelInfo) => T): T {
+  const model = engine.load(pack(forest));
+  try {
+    engine.exports.setBlockRows(block);
+    return fn(model);
+  } finally {
+    engine.exports.setBlockRows(0);
+    engine.free(model);
+  }
 }
