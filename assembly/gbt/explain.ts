@@ -6,8 +6,8 @@
 // reasons.
 
 import { Forest } from "./forest";
-import { F_LEAF, F_SPECIAL, FEATURE_MASK, MODEL_SUM_F32 } from "./layout";
-import { slowSplit, stepFast, extendRows, extendedRows, fastLayoutOn, blockRowsFor, groupDepth, usesTable, walkTable } from "./predict";
+import { F_LEAF, F_SPECIAL, FEATURE_MASK } from "./layout";
+import { slowSplit, stepFast, fastRows, fastStride, fastLayoutOn, blockRowsFor, groupDepth, usesTable, tableBlock } from "./predict";
 
 /** Zeroes the contributions of rows [0, rows) at `out` and writes each row's bias. */
 export function initContributions(f: Forest, out: usize, rows: i32): void {
@@ -95,20 +95,15 @@ function explainFast(f: Forest, input: usize, out: usize, rows: i32): void {
   const values = f.fastValue;
   const cols = f.colFeature;
   const numTrees = f.numTrees;
+  const stride = fastStride(f);
   for (let r0 = 0; r0 < rows; r0 += block) {
     const r1 = min(rows, r0 + block);
     // The last rows (fewer than four) go after the tree loop, one row with
     // several trees in lockstep.
     const lockstepEnd = r0 + ((r1 - r0) & ~3);
-    let stride = <usize>f.numFeatures << 3;
-    let rowsPtr = input + <usize>r0 * stride;
-    if (f.negCount > 0) {
-      stride = extendRows(f, input, r0, r1);
-      rowsPtr = extendedRows();
-    }
+    const rowsPtr = fastRows(f, input, r0, r1);
     if (usesTable(f)) {
-      if (f.tableSplits == 3) walkTable(f, rowsPtr, stride, r1 - r0, false, 0, false, out + <usize>r0 * rowOut, rowOut, width);
-      else walkTable(f, rowsPtr, stride, r1 - r0, true, 0, false, out + <usize>r0 * rowOut, rowOut, width);
+      tableBlock(f, rowsPtr, stride, r1 - r0, 0, out + <usize>r0 * rowOut, rowOut, width);
       continue;
     }
     for (let t = 0; t < (lockstepEnd > r0 ? numTrees : 0); t++) {
@@ -226,20 +221,5 @@ export function scoreExplainBlock(f: Forest, input: usize, output: usize, out: u
   const k = f.numOutputs;
   const width = <usize>(f.numFeatures + 1);
   const rowOut = <usize>k * width << 3;
-  let stride = <usize>f.numFeatures << 3;
-  let rows = input + <usize>r0 * stride;
-  if (f.negCount > 0) {
-    stride = extendRows(f, input, r0, r1);
-    rows = extendedRows();
-  }
-  const sumF32 = (f.flags & MODEL_SUM_F32) != 0;
-  const scores = output + (<usize>r0 * k << 3);
-  const contrib = out + <usize>r0 * rowOut;
-  if (f.tableSplits == 3) {
-    if (sumF32) walkTable(f, rows, stride, r1 - r0, false, scores, true, contrib, rowOut, width);
-    else walkTable(f, rows, stride, r1 - r0, false, scores, false, contrib, rowOut, width);
-  } else {
-    if (sumF32) walkTable(f, rows, stride, r1 - r0, true, scores, true, contrib, rowOut, width);
-    else walkTable(f, rows, stride, r1 - r0, true, scores, false, contrib, rowOut, width);
-  }
+  tableBlock(f, fastRows(f, input, r0, r1), fastStride(f), r1 - r0, output + (<usize>r0 * k << 3), out + <usize>r0 * rowOut, rowOut, width);
 }

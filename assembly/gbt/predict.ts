@@ -5,7 +5,7 @@
 
 import { Forest } from "./forest";
 import { NAN_COLUMN } from "./fast";
-import { outcome } from "./table";
+import { outcome7 } from "./table";
 import {
   NODE_BYTES, FEATURE_MASK, NO_LINEAR, F_LEAF, F_SPECIAL, F_ZERO_MISSING, F_DEFAULT_LEFT,
   F_CAT_LIGHTGBM, F_CAT_XGBOOST, F_LT32, F_NAN_RIGHT, MODEL_SUM_F32,
@@ -57,8 +57,13 @@ const EXTENDED_MAX_BYTES: i32 = 8 << 20;
 /** Rows per block for model `f`: the set block size, capped for wide rows on the fast layout. Called by score() per batch. */
 export function blockRowsFor(f: Forest): i32 {
   if (!fastLayout || f.fastNodes == 0 || f.negCount == 0) return blockRows;
-  const stride = (f.numFeatures + f.negCount) << 3;
-  return max(1, min(blockRows, EXTENDED_MAX_BYTES / stride));
+  return max(1, min(blockRows, EXTENDED_MAX_BYTES / <i32>fastStride(f)));
+}
+
+/** Bytes per row of the rows the fast layout walks (fastRows): the features, then the negated columns. */
+// @ts-ignore: decorator
+@inline export function fastStride(f: Forest): usize {
+  return <usize>(f.numFeatures + f.negCount) << 3;
 }
 
 // Zero-as-missing, categorical splits and thresholds no single double can
@@ -273,21 +278,21 @@ function linearLeaf(f: Forest, l: u32, value: f64, row: usize): f64 {
 let extended: usize = 0;
 let extendedBytes: usize = 0;
 
-/** Where extendRows() put the block's rows. */
-export function extendedRows(): usize {
-  return extended;
-}
-
 /** Whether score() and explain() use the fast layout of a model that has one. */
 export function fastLayoutOn(): bool {
   return fastLayout;
 }
 
-// Copies rows [r0, r1) of `input` into `extended` with the negated columns
-// after each row's own; returns the extended rows' stride in bytes.
-export function extendRows(f: Forest, input: usize, r0: i32, r1: i32): usize {
+/**
+ * The rows [r0, r1) of `input` as the fast layout walks them (fastStride(f)
+ * bytes a row): the input's own when the model has no negated columns, else
+ * a copy with them appended to each row. Called per block by score() and
+ * explain() on the fast and table layouts.
+ */
+export function fastRows(f: Forest, input: usize, r0: i32, r1: i32): usize {
   const width = <usize>f.numFeatures << 3;
-  const stride = width + (<usize>f.negCount << 3);
+  if (f.negCount == 0) return input + <usize>r0 * width;
+  const stride = fastStride(f);
   const bytes = <usize>(r1 - r0) * stride;
   if (bytes > extendedBytes) {
     if (extended != 0) heap.free(extended);
@@ -308,7 +313,7 @@ export function extendRows(f: Forest, input: usize, r0: i32, r1: i32): usize {
     src += width;
     dst += stride;
   }
-  return stride;
+  return extended;
 }
 
 /** Sets the margins of rows [r0, r1) at `output` to the base scores, as a sum over the trees starts. */
@@ -332,18 +337,11 @@ export function sumBlock(f: Forest, input: usize, output: usize, r0: i32, r1: i3
   const linear = f.numLinear > 0;
   const fast = fastLayout && f.fastNodes != 0;
   initOutputs(f, output, r0, r1);
-  // The rows this block walks: the input's, or their extended copy.
-  let stride = <usize>f.numFeatures << 3;
-  let rows = input + <usize>r0 * stride;
-  if (fast && f.negCount > 0) {
-    stride = extendRows(f, input, r0, r1);
-    rows = extended;
-  }
+  const stride = fast ? fastStride(f) : <usize>f.numFeatures << 3;
+  const rows = fast ? fastRows(f, input, r0, r1) : input + <usize>r0 * stride;
   const outStride = <usize>k << 3;
-  if (fast && usesTable(f)) {
-    const out = output + (<usize>r0 * k << 3);
-    if (f.tableSplits == 3) walkTable(f, rows, stride, r1 - r0, false, out, sumF32, 0, 0, 0);
-    else walkTable(f, rows, stride, r1 - r0, true, out, sumF32, 0, 0, 0);
+  if (usesTable(f)) {
+    tableBlock(f, rows, stride, r1 - r0, output + (<usize>r0 * k << 3), 0, 0, 0);
     return;
   }
   const nodes = fast ? f.fastNodes : f.nodes;
@@ -453,6 +451,34 @@ function sumRowByTrees(f: Forest, row: usize, out: usize, sumF32: bool): void {
 }
 
 /**
+ * walkTable for a block: `scores` (margins, or 0 for none) and `contrib`
+ * (contributions, `rowOut` bytes a row and `width` f64 per output, or 0 for
+ * none) as walkTable takes them. The test count, float32 summing and which
+ * of the two are wanted are made constants, so each inlined copy does only
+ * its own work. Called by sumBlock and by explain.ts.
+ */
+export function tableBlock(f: Forest, rows: usize, stride: usize, n: i32, scores: usize, contrib: usize, rowOut: usize, width: usize): void {
+  const wide = f.tableSplits != 3;
+  if ((f.flags & MODEL_SUM_F32) != 0) {
+    if (wide) tableUse(f, rows, stride, n, scores, contrib, rowOut, width, true, true);
+    else tableUse(f, rows, stride, n, scores, contrib, rowOut, width, false, true);
+  } else {
+    if (wide) tableUse(f, rows, stride, n, scores, contrib, rowOut, width, true, false);
+    else tableUse(f, rows, stride, n, scores, contrib, rowOut, width, false, false);
+  }
+}
+
+// tableBlock's copies: scores only, contributions only, or both.
+// @ts-ignore: decorator
+@inline function tableUse(
+  f: Forest, rows: usize, stride: usize, n: i32, scores: usize, contrib: usize, rowOut: usize, width: usize, wide: bool, sumF32: bool,
+): void {
+  if (contrib == 0) walkTable(f, rows, stride, n, wide, scores, sumF32, 0, 0, 0);
+  else if (scores == 0) walkTable(f, rows, stride, n, wide, 0, sumF32, contrib, rowOut, width);
+  else walkTable(f, rows, stride, n, wide, scores, sumF32, contrib, rowOut, width);
+}
+
+/**
  * The trees of the table layout (table.ts) for `n` rows at `rows`: per tree,
  * each row's tests give its leaf. With `scores` (not 0) the leaf's value is
  * added to the row's margin there, with the walk's `add`; with `contrib`
@@ -463,7 +489,7 @@ function sumRowByTrees(f: Forest, row: usize, out: usize, sumF32: bool): void {
  * by explain.ts (contributions, with or without the scores).
  */
 // @ts-ignore: decorator
-@inline export function walkTable(
+@inline function walkTable(
   f: Forest, rows: usize, stride: usize, n: i32, wide: bool, scores: usize, sumF32: bool, contrib: usize, rowOut: usize, width: usize,
 ): void {
   const S: usize = wide ? 7 : 3;
@@ -490,7 +516,7 @@ function sumRowByTrees(f: Forest, row: usize, out: usize, sumF32: bool): void {
     let row = rows;
     for (let r = 0; r < n; r++) {
       const p = wide
-        ? outcome(col, thr, row, true)
+        ? outcome7(col, thr, row)
         : <u32>(load<f64>(row + c0) > t0) | (<u32>(load<f64>(row + c1) > t1) << 1) | (<u32>(load<f64>(row + c2) > t2) << 2);
       const leaf = firstLeaf + <u32>load<u8>(table + <usize>p);
       if (scores != 0) add(score, load<f64>(leafValue + (<usize>leaf << 3)), weight, sumF32);

@@ -180,16 +180,14 @@ export function freeTable(f: Forest): void {
   f.tableSplits = 0;
 }
 
-// The outcome of one tree's tests for the row at `row` (`col`, `thr`: the
-// tree's tests): 3 or 7 tests, unrolled (`wide` is a constant where this is
-// inlined).
+// The outcome of a 7-test tree's tests for the row at `row` (`col`, `thr`:
+// the tree's tests), unrolled. (3-test trees have theirs written out in
+// walkTable, their columns and thresholds held in locals.)
 // @ts-ignore: decorator
-@inline export function outcome(col: usize, thr: usize, row: usize, wide: bool): u32 {
-  const lo = <u32>(load<f64>(row + <usize>load<u32>(col)) > load<f64>(thr))
+@inline export function outcome7(col: usize, thr: usize, row: usize): u32 {
+  return <u32>(load<f64>(row + <usize>load<u32>(col)) > load<f64>(thr))
     | (<u32>(load<f64>(row + <usize>load<u32>(col, 4)) > load<f64>(thr, 8)) << 1)
-    | (<u32>(load<f64>(row + <usize>load<u32>(col, 8)) > load<f64>(thr, 16)) << 2);
-  if (!wide) return lo;
-  return lo
+    | (<u32>(load<f64>(row + <usize>load<u32>(col, 8)) > load<f64>(thr, 16)) << 2)
     | (<u32>(load<f64>(row + <usize>load<u32>(col, 12)) > load<f64>(thr, 24)) << 3)
     | (<u32>(load<f64>(row + <usize>load<u32>(col, 16)) > load<f64>(thr, 32)) << 4)
     | (<u32>(load<f64>(row + <usize>load<u32>(col, 20)) > load<f64>(thr, 40)) << 5)
