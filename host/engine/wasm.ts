@@ -65,6 +65,8 @@ export interface ModelInfo {
   numTrees: number;
   /** The model compiled to its own module (load with `compile: true`), or null: the interpreter scores it. */
   compiled: CompiledSum | null;
+  /** Whether the module built the model's table layout (small trees): scoreExplain then finds each row's leaves once. */
+  table: boolean;
 }
 
 export interface LoadOptions {
@@ -106,6 +108,7 @@ export class GbtEngine {
       numOutputs: e.modelNumOutputs(h),
       numPredictions: e.modelNumPredictions(h),
       numTrees: e.modelNumTrees(h),
+      table: e.modelTableLayout(h) > 0,
       compiled: wantCompiled(blob, opts.compile) ? compileSum(blob, e.memory, { blockRows: opts.compiledBlockRows, selectNodes: opts.compiledSelectNodes }) : null,
     };
   }
@@ -164,7 +167,7 @@ export class GbtEngine {
    */
   scoreExplain(model: ModelInfo, rows: number): { scores: Float64Array; contributions: Float64Array } {
     const e = this.exports;
-    if (e.modelTableLayout(model.handle) > 0) {
+    if (model.table) {
       const s = e.scoreExplain(model.handle, rows);
       if (s < 0) throw new EngineError(s, statusMessage(s));
       const scores = this.view(1, e.outputPtr(), rows * model.numPredictions);
