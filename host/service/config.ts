@@ -106,6 +106,15 @@ export function serveConfig(flags: Partial<Record<Key, string>>, env: NodeJS.Pro
     }
     return x;
   };
+  const bool = (key: Key, fallback: boolean): boolean => {
+    const v = get(key);
+    if (v === undefined) return fallback;
+    if (v !== 'true' && v !== 'false') {
+      const s = SETTINGS.find((q) => q[1] === key)!;
+      throw new UsageError(`serve: ${s[0]} / --${key} must be true or false, got "${v}"`);
+    }
+    return v === 'true';
+  };
   const brokers = (get('kafka-brokers') ?? '').split(',').map((b) => b.trim()).filter(Boolean);
   const source = get('source') ?? (brokers.length > 0 ? 'kafka' : 'simulate');
   if (source !== 'simulate' && source !== 'kafka' && !source.startsWith('file:')) {
@@ -138,11 +147,15 @@ export function serveConfig(flags: Partial<Record<Key, string>>, env: NodeJS.Pro
     inventoryLeadTimeDays: num('inventory-lead-time', 7, (x) => x >= 0 && x <= 3650, 'days in [0, 3650]'),
     inventoryReorderPoint: num('inventory-reorder-point', 0, (x) => x >= 0, 'units >= 0'),
     inventoryRefitPeriods: num('inventory-refit-periods', 7, (x) => Number.isInteger(x) && x >= 1, 'a whole number >= 1'),
-    recs: recsSettings(get, num),
+    recs: recsSettings(get, num, bool),
   };
 }
 
-function recsSettings(get: (key: Key) => string | undefined, num: (key: Key, fallback: number, ok: (x: number) => boolean, want: string) => number): ServeConfig['recs'] {
+function recsSettings(
+  get: (key: Key) => string | undefined,
+  num: (key: Key, fallback: number, ok: (x: number) => boolean, want: string) => number,
+  bool: (key: Key, fallback: boolean) => boolean,
+): ServeConfig['recs'] {
   const weights = (get('recs-weights') ?? '1,2,4').split(',').map((w) => Number(w.trim()));
   if (weights.length !== 3 || weights.some((w) => !(w > 0 && w <= 1e6))) {
     throw new UsageError(`serve: RECS_WEIGHTS / --recs-weights must be three weights > 0 (view,cart,purchase), got "${get('recs-weights')}"`);
@@ -152,12 +165,6 @@ function recsSettings(get: (key: Key) => string | undefined, num: (key: Key, fal
   const exclude = get('recs-exclude') ?? 'seen';
   if (exclude !== 'seen' && exclude !== 'bought' && exclude !== 'none') throw new UsageError(`serve: RECS_EXCLUDE / --recs-exclude must be seen, bought or none, got "${exclude}"`);
   const whole = (lo: number, hi: number) => (x: number) => Number.isInteger(x) && x >= lo && x <= hi;
-  const bool = (key: Key, fallback: boolean) => {
-    const v = get(key);
-    if (v === undefined) return fallback;
-    if (v !== 'true' && v !== 'false') throw new UsageError(`serve: ${key.toUpperCase().replace(/-/g, '_')} / --${key} must be true or false, got "${v}"`);
-    return v === 'true';
-  };
   return {
     viewWeight: weights[0]!,
     cartWeight: weights[1]!,
