@@ -55,12 +55,10 @@ export function buildTable(f: Forest): void {
   const stack = heap.alloc(<usize>(MAX_TABLE_SPLITS * 2 + 2) << 2);
   let widest: u32 = 0;
   let numLeaves: u32 = 0;
-  let numCredits: u32 = 0;
   for (let t = 0; t < numTrees; t++) {
     let splits: u32 = 0;
-    let sp = 0;
     store<u32>(stack, load<u32>(f.treeRoot + (<usize>t << 2)));
-    sp = 1;
+    let sp = 1;
     while (sp > 0) {
       const n = load<u32>(stack + (<usize>(--sp) << 2));
       if (isLeaf(nodes, n)) {
@@ -77,9 +75,10 @@ export function buildTable(f: Forest): void {
     }
     widest = max(widest, splits);
   }
-  // Credits: one per step of each leaf's path, at most the tree's depth.
   const S: u32 = widest <= 3 ? 3 : MAX_TABLE_SPLITS;
-  numCredits = numLeaves * (S == 3 ? 3 : f.maxDepth);
+  // Credits: one per step of each leaf's path (at most the deepest tree's
+  // depth), exactly 3 a leaf on 3-test models.
+  const numCredits = numLeaves * (S == 3 ? 3 : f.maxDepth);
   const outcomes: u32 = 1 << S;
   f.tableSplits = <i32>S;
   f.tableCol = heap.alloc(<usize>numTrees * S << 2);
@@ -126,7 +125,6 @@ export function buildTable(f: Forest): void {
       store<u32>(stack + (<usize>(sp++) << 2), c + 1);
       store<u32>(stack + (<usize>(sp++) << 2), c);
     }
-    // Leaves in DFS order get their credits: walk to each by its own path.
     // The table: for every outcome, the leaf the walk reaches.
     const table = f.tableLeaf + <usize>t * outcomes;
     for (let p: u32 = 0; p < outcomes; p++) {
