@@ -1,6 +1,7 @@
 // The recommendations job on its own thread (RECS_WORKER, the default of
 // serve) pushes exactly the lists the in-thread stage pushes for the same
-// batches, in the same order, and hands the top items on; the pipeline
+// batches, in the same order (as their JSON text, which parses to the same
+// items), and hands the top items on; the pipeline
 // writes each batch's scores at once and its lists when the worker answers,
 // in batch order, and a dead worker fails the batches' writes (so nothing is
 // committed) instead of dropping their lists.
@@ -46,7 +47,12 @@ describe('the recommendations worker', () => {
       const b = empty();
       here.process(events, a);
       await there.process(events, b);
-      expect(b.recommendations).toEqual(a.recommendations);
+      // The worker's lists come as text (what Redis stores), parsed on demand.
+      const plain = b.recommendations.map((r) => {
+        expect(r.text).toEqual({ json: JSON.stringify(r.items), count: r.items.length });
+        return { ...(r.userId !== undefined && { userId: r.userId }), ...(r.itemId !== undefined && { itemId: r.itemId }), items: r.items };
+      });
+      expect(plain).toEqual(a.recommendations);
       lists += a.recommendations.length;
     }
     expect(lists).toBeGreaterThan(1000);

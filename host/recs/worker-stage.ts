@@ -6,16 +6,18 @@
 // in batch order, after the batch's scores (it is a deferred Stage); offsets
 // are still committed only after both are written. The kNN updates and the
 // users' lists, the job's cost, run beside the rest of the stream on another
-// core; the main thread keeps the copying.
+// core; the main thread keeps the copying. The lists arrive as their JSON
+// text (host/recs/worker.ts), which the Redis store writes as it is; their
+// items are parsed only if a sink reads them (the in-memory store).
 
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors.js';
 import { wasmModule } from '../engine/wasm.js';
 import { workerScript } from '../worker-script.js';
 import { interactionsOf, type RecsStageOptions } from './stage.js';
-import type { BatchMessage, ReplyMessage, WorkerData } from './worker.js';
+import type { BatchMessage, ListText, ReplyMessage, WorkerData } from './worker.js';
 import type { Stage } from '../service/pipeline.js';
-import type { BatchOutput, Recommendation } from '../service/types.js';
+import type { BatchOutput, Recommendation, RecommendationList } from '../service/types.js';
 import type { Event } from '../events/schema.js';
 
 export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'now'> {
@@ -82,7 +84,7 @@ export class RecsWorkerStage implements Stage {
     if (this.waiting.size === 0) this.worker.unref();
     if (m.topItems) this.onTopItems?.(m.topItems);
     if (m.error !== undefined) return w.reject(new EngineError(-12, `recommendations worker: ${m.error}`));
-    for (const r of m.recommendations!) w.out.recommendations.push(r);
+    for (const r of m.recommendations!) w.out.recommendations.push(new TextList(r));
     w.resolve();
   }
 
@@ -93,5 +95,23 @@ export class RecsWorkerStage implements Stage {
     }
     for (const w of this.waiting.values()) w.reject(this.failed);
     this.waiting.clear();
+  }
+}
+
+/** A list that came as text: parsed on first read of its items. */
+class TextList implements RecommendationList {
+  readonly userId?: string;
+  readonly itemId?: string;
+  readonly text: { json: string; count: number };
+  private parsed: Recommendation[] | undefined;
+
+  constructor(t: ListText) {
+    if (t.userId !== undefined) this.userId = t.userId;
+    if (t.itemId !== undefined) this.itemId = t.itemId;
+    this.text = { json: t.json, count: t.count };
+  }
+
+  get items(): Recommendation[] {
+    return (this.parsed ??= JSON.parse(this.text.json) as Recommendation[]);
   }
 }

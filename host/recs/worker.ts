@@ -1,12 +1,14 @@
 // The recommendations job's thread (host/recs/worker-stage.ts): its own
 // instance of the WASM core and a RecsStage; each message is one batch's
 // interactions, answered in order with the lists that batch pushed, and, at
-// most once a second, the most recommended items.
+// most once a second, the most recommended items. Each list goes back as its
+// JSON text, made here: the main thread then neither copies its objects out
+// of the message nor stringifies them for Redis.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { GbtEngine } from '../engine/wasm.js';
 import { RecsStage, type Interactions, type RecsStageOptions } from './stage.js';
-import type { BatchOutput, Recommendation } from '../service/types.js';
+import type { BatchOutput, Recommendation, RecommendationList } from '../service/types.js';
 
 export interface WorkerData {
   /** The compiled core (shared by the threads of a process). */
@@ -19,9 +21,17 @@ export interface BatchMessage {
   interactions: Interactions;
 }
 
+/** A pushed list as the worker sends it: the text of its items (RecommendationList.text). */
+export interface ListText {
+  userId?: string;
+  itemId?: string;
+  json: string;
+  count: number;
+}
+
 export interface ReplyMessage {
   seq: number;
-  recommendations?: BatchOutput['recommendations'];
+  recommendations?: ListText[];
   topItems?: Recommendation[];
   error?: string;
 }
@@ -46,10 +56,17 @@ port.on('message', (m: BatchMessage) => {
     port.postMessage({ seq: m.seq, error: (e as Error).message } satisfies ReplyMessage);
     return;
   }
-  const reply: ReplyMessage = { seq: m.seq, recommendations: out.recommendations };
+  const reply: ReplyMessage = { seq: m.seq, recommendations: out.recommendations.map(asText) };
   if (topItems !== undefined) {
     reply.topItems = topItems;
     topItems = undefined;
   }
   port.postMessage(reply);
 });
+
+function asText(r: RecommendationList): ListText {
+  const t: ListText = { json: JSON.stringify(r.items), count: r.items.length };
+  if (r.userId !== undefined) t.userId = r.userId;
+  if (r.itemId !== undefined) t.itemId = r.itemId;
+  return t;
+}

@@ -126,13 +126,27 @@ export interface ScoredOutput extends ScoreResult {
   features: ArrayLike<number>;
 }
 
+/** One user's recommendations or one item's similar items, as a batch pushes them. */
+export interface RecommendationList {
+  userId?: string;
+  itemId?: string;
+  /** Best first. */
+  readonly items: Recommendation[];
+  /**
+   * `JSON.stringify(items)` and `items.length`, when the producer made the
+   * text already (the recommendations worker does, off the main thread, and
+   * sends only the text); a sink that stores text (Redis) writes it as it is.
+   */
+  readonly text?: { json: string; count: number };
+}
+
 /** What one batch of the stream produced. */
 export interface BatchOutput {
   scores: ScoredOutput[];
   alerts: Alert[];
   deadLetters: DeadLetter[];
   /** Recommendation lists that changed (per user or per item). */
-  recommendations: { userId?: string; itemId?: string; items: Recommendation[] }[];
+  recommendations: RecommendationList[];
   /** Inventory states that changed. */
   inventory: InventoryState[];
   /** Label events (late fraud feedback), for the feature log to join on purchaseEventId. */

@@ -68,6 +68,30 @@ export interface LatestScore extends ScoreResult {
   ts: number;
 }
 
+/**
+ * A chunk of writes in one call: KEYS are the keys, ARGV each key's value and
+ * time to live in ms, in pairs. Each SET runs on its own (pcall), so one
+ * refused key does not stop the rest; answers [refused, the first refusal's
+ * message or '']. One call costs the client about a third of what the same
+ * SETs cost as a pipeline (ioredis makes an object, a promise and a reply per
+ * pipelined command; docs/BENCHMARKS.md, "Redis writes in one call").
+ */
+const SET_PX_SCRIPT = `
+local failed, first = 0, ''
+for i = 1, #KEYS do
+  local r = redis.pcall('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i])
+  if type(r) == 'table' and r.err then
+    failed = failed + 1
+    if first == '' then first = r.err end
+  end
+end
+return { failed, first }
+`;
+
+interface SetPxClient {
+  streamscoreSetPx(numKeys: number, ...keysThenArgs: string[]): Promise<[number, string]>;
+}
+
 interface Entry {
   key: string;
   value: string;
@@ -138,6 +162,8 @@ export class RedisStore implements Store, Sink {
       // Reconnect for ever, at most every 2 s.
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
     });
+    // EVALSHA, falling back to EVAL when Redis does not have the script yet.
+    this.client.defineCommand('streamscoreSetPx', { lua: SET_PX_SCRIPT });
     this.client.on('error', (e: Error) => (this.lastError = e.message));
     this.client.on('ready', () => {
       if (this.buffer.size > 0) this.kick(true);
@@ -210,9 +236,10 @@ export class RedisStore implements Store, Sink {
     const entries: Entry[] = [];
     for (const s of out.scores) entries.push(...this.scoreEntries(s, now));
     for (const r of out.recommendations) {
-      const items = r.items.slice(0, this.maxList);
-      if (r.userId !== undefined) entries.push(this.entry(this.key('recs:user:', r.userId), items, this.ttl.recs, now));
-      if (r.itemId !== undefined) entries.push(this.entry(this.key('recs:item:', r.itemId), items, this.ttl.recs, now));
+      // The worker's text as it is when the list fits; else capped here.
+      const json = r.text !== undefined && r.text.count <= this.maxList ? r.text.json : JSON.stringify(r.items.slice(0, this.maxList));
+      if (r.userId !== undefined) entries.push(this.textEntry(this.key('recs:user:', r.userId), json, this.ttl.recs, now));
+      if (r.itemId !== undefined) entries.push(this.textEntry(this.key('recs:item:', r.itemId), json, this.ttl.recs, now));
     }
     for (const i of out.inventory) entries.push(this.entry(this.key('inventory:', i.sku), i, this.ttl.inventory, now));
     return this.enqueue(entries);
@@ -268,7 +295,10 @@ export class RedisStore implements Store, Sink {
   }
 
   private entry(key: string, value: unknown, ttlMs: number, now: number): Entry {
-    const json = JSON.stringify(value);
+    return this.textEntry(key, JSON.stringify(value), ttlMs, now);
+  }
+
+  private textEntry(key: string, json: string, ttlMs: number, now: number): Entry {
     return { key, value: json, expiresAt: now + ttlMs, seq: 0, bytes: key.length + json.length };
   }
 
@@ -362,30 +392,37 @@ export class RedisStore implements Store, Sink {
     this.settle(true);
   }
 
-  /** Sends one chunk as one pipeline; throws if Redis did not take it (the chunk stays buffered). */
+  /**
+   * Sends one chunk as one call of SET_PX_SCRIPT (its SETs run in Redis one
+   * after the other, as a pipeline's would); throws if Redis did not take it
+   * (the chunk stays buffered).
+   */
   private async flush(chunk: Entry[]): Promise<void> {
     if (this.client.status !== 'ready') throw new Error(`connection ${this.client.status}`);
     const now = Date.now();
-    const pipeline = this.client.pipeline();
-    const sent: Entry[] = [];
+    const keys: string[] = [];
+    const args: string[] = [];
     for (const e of chunk) {
       const left = e.expiresAt - now;
       if (left <= 0) continue; // expired while buffered: nothing to write
-      pipeline.set(e.key, e.value, 'PX', left);
-      sent.push(e);
+      keys.push(e.key);
+      args.push(e.value, String(left));
     }
-    if (sent.length === 0) return;
-    const results = await pipeline.exec();
-    if (results === null) throw new Error('pipeline not executed');
-    for (let i = 0; i < results.length; i++) {
-      const error = results[i]![0];
-      if (error === null) continue;
-      // Redis answered with an error (out of memory, a read-only replica):
-      // retrying the same command would get the same answer, so it is dropped.
-      if (error.name !== 'ReplyError') throw error;
-      this.refused++;
-      this.instrumentation?.emit(INSTRUMENTATION.SINK_ERROR, { sink: 'redis', error });
+    if (keys.length === 0) return;
+    let failed: number;
+    let first: string;
+    try {
+      [failed, first] = await (this.client as unknown as SetPxClient).streamscoreSetPx(keys.length, ...keys, ...args);
+    } catch (e) {
+      if ((e as Error).name !== 'ReplyError') throw e;
+      // Redis refused the whole call (out of memory before it ran, say).
+      [failed, first] = [keys.length, (e as Error).message];
     }
+    if (failed === 0) return;
+    // Redis answered with an error (out of memory, a read-only replica):
+    // retrying the same command would get the same answer, so it is dropped.
+    this.refused += failed;
+    this.instrumentation?.emit(INSTRUMENTATION.SINK_ERROR, { sink: 'redis', error: new Error(`${failed} of ${keys.length} SETs refused: ${first}`) });
   }
 
   private fail(e: unknown): void {
