@@ -6,7 +6,12 @@
 // block). Writes are awaited one after the other, as the pipeline does.
 // Reports only: never fails on a time.
 //
-//   npm run bench:sinks    # BENCH_OUTPUTS (60000) scored outputs per run, BENCH_REPEAT (3) runs per row
+//   npm run bench:sinks    # BENCH_OUTPUTS (60000) scored outputs per run, BENCH_REPEAT (3) runs per row,
+//                          # BENCH_SINKS=kafka,redis (which sinks; both by default)
+//
+// The Redis part also compares the two ways of sending a flush's SETs: one
+// call of the store's script (what it does) and a pipeline of SETs (what it
+// did), by the CPU each costs this process and Redis per SET.
 //
 // Uses KAFKA_BROKERS / REDIS_URL when set, otherwise starts its own Kafka
 // 3.9.2 and redis-server as `npm test` does (test/services/).
@@ -22,7 +27,7 @@ import { Simulator } from '../host/sources/simulator.js';
 import { createKafkaClient } from '../host/kafka-client.js';
 import type { TopicMessages } from 'kafkajs';
 import { DEFAULT_OUTPUT_TOPICS, KafkaSink, createKafkaSink, type KafkaSinkOptions } from '../host/sinks/kafka-sink.js';
-import { createRedisStore } from '../host/sinks/redis-store.js';
+import { SET_PX_SCRIPT, createRedisStore } from '../host/sinks/redis-store.js';
 import type { BatchOutput, FraudAlert, ScoredOutput } from '../host/service/types.js';
 import { startKafka } from '../test/services/kafka.js';
 import { startRedis } from '../test/services/redis.js';
@@ -30,6 +35,7 @@ import { startRedis } from '../test/services/redis.js';
 const OUTPUTS = Number(process.env.BENCH_OUTPUTS ?? 60_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const BATCHES = [100, 1000];
+const SINKS = new Set((process.env.BENCH_SINKS ?? 'kafka,redis').split(',').map((x) => x.trim()));
 const MODEL = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'models', 'fraud-ecommerce.txt');
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -238,6 +244,62 @@ async function redisRows(url: string): Promise<string> {
   return table(['Redis store, batch', 'scored outputs/s (median)', 'range of runs', 'SETs/s', 'write p50 (ms)', 'write p99 (ms)'], rows);
 }
 
+/**
+ * A flush's 1,000 SETs of a 20-item recommendation list, sent as one call of
+ * the store's script and as a pipeline of SETs, alternately, 200 flushes
+ * each per run: the CPU per SET of this process (the client: serve's main
+ * thread) and of redis-server (INFO cpu), median of 3 runs.
+ */
+async function redisWriteWays(url: string): Promise<string> {
+  const raw = new Redis(url);
+  raw.defineCommand('benchSetPx', { lua: SET_PX_SCRIPT });
+  const list = JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ itemId: `item-${(i * 37) % 2000}`, score: Math.random() })));
+  const keys = (f: number) => Array.from({ length: 1000 }, (_, i) => `bench-ways:${process.pid}:user-${(f * 1000 + i) % 50_000}`);
+  const ways: Record<string, (k: string[]) => Promise<unknown>> = {
+    'one script call (the store)': (k) => (raw as unknown as { benchSetPx(n: number, ...a: string[]): Promise<unknown> }).benchSetPx(k.length, ...k, ...k.flatMap(() => [list, '3600000'])),
+    'a pipeline of SETs (before)': (k) => {
+      const p = raw.pipeline();
+      for (const key of k) p.set(key, list, 'PX', 3_600_000);
+      return p.exec();
+    },
+  };
+  const redisCpu = async () => {
+    const info = await raw.info('cpu');
+    return Number(/used_cpu_user:([\d.]+)/.exec(info)![1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)![1]);
+  };
+  const runs: Record<string, { client: number; server: number; wall: number }[]> = {};
+  for (let r = 0; r < 3; r++) {
+    for (const [name, send] of Object.entries(ways)) {
+      const flushes = 200;
+      const s0 = await redisCpu();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let f = 0; f < flushes; f++) await send(keys(f));
+      const c = process.cpuUsage(c0);
+      const wall = performance.now() - t0;
+      const s1 = await redisCpu();
+      const n = flushes * 1000;
+      (runs[name] ??= []).push({ client: (c.user + c.system) / n, server: ((s1 - s0) * 1e6) / n, wall: (wall * 1000) / n });
+    }
+  }
+  let cursor = '0';
+  do {
+    const [next, found] = await raw.scan(cursor, 'MATCH', `bench-ways:${process.pid}:*`, 'COUNT', 5000);
+    if (found.length > 0) await raw.unlink(...found);
+    cursor = next;
+  } while (cursor !== '0');
+  raw.disconnect();
+  const rows = Object.entries(runs).map(([name, rs]) => [
+    name,
+    fmt(median(rs.map((x) => x.client))),
+    fmt(median(rs.map((x) => x.server))),
+    fmt(median(rs.map((x) => x.client + x.server))),
+    fmt(median(rs.map((x) => x.wall))),
+  ]);
+  log('redis write ways done');
+  return table(['Redis flush of 1,000 SETs', 'client CPU µs a SET', 'redis-server CPU µs a SET', 'both', 'wall µs a SET'], rows);
+}
+
 /** Redis memory per scored purchase (its two keys), from INFO before and after 50,000 of them. */
 async function redisMemory(url: string): Promise<string> {
   const raw = new Redis(url);
@@ -268,10 +330,10 @@ async function redisMemory(url: string): Promise<string> {
 
 async function main(): Promise<void> {
   const envBrokers = process.env.KAFKA_BROKERS?.split(',').filter(Boolean);
-  const kafka = envBrokers?.length ? null : await startKafka(log);
-  const redis = process.env.REDIS_URL ? null : await startRedis(log);
-  const brokers = envBrokers?.length ? envBrokers : kafka!.brokers;
-  const url = process.env.REDIS_URL ?? redis!.url;
+  const kafka = envBrokers?.length || !SINKS.has('kafka') ? null : await startKafka(log);
+  const redis = process.env.REDIS_URL || !SINKS.has('redis') ? null : await startRedis(log);
+  const brokers = envBrokers?.length ? envBrokers : (kafka?.brokers ?? []);
+  const url = process.env.REDIS_URL ?? redis?.url ?? '';
   try {
     pool = scoredPool(20_000);
     const alerts = pool.filter((s) => s.decision !== 'allow').length;
@@ -280,14 +342,8 @@ async function main(): Promise<void> {
       `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; Kafka and Redis on the same machine over loopback. Load average at start: ${load}.`,
       `${OUTPUTS.toLocaleString('en-US')} scored outputs per run, ${REPEAT} runs per row; one write at a time. The outputs: ${pool.length.toLocaleString('en-US')} simulated purchases scored by the shipped fraud model (${(100 * alerts / pool.length).toFixed(1)}% review or block, so as many fraud alerts), cycled.`,
       '',
-      sizes(),
-      '',
-      await kafkaRows(brokers),
-      '',
-      await redisRows(url),
-      '',
-      await redisMemory(url),
-      '',
+      ...(SINKS.has('kafka') ? [sizes(), '', await kafkaRows(brokers), ''] : []),
+      ...(SINKS.has('redis') ? [await redisRows(url), '', await redisWriteWays(url), '', await redisMemory(url), ''] : []),
       `Load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
     ];
     process.stdout.write(out.join('\n') + '\n');

@@ -76,7 +76,7 @@ export interface LatestScore extends ScoreResult {
  * SETs cost as a pipeline (ioredis makes an object, a promise and a reply per
  * pipelined command; docs/BENCHMARKS.md, "Redis writes in one call").
  */
-const SET_PX_SCRIPT = `
+export const SET_PX_SCRIPT = `
 local failed, first = 0, ''
 for i = 1, #KEYS do
   local r = redis.pcall('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i])
