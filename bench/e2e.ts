@@ -74,13 +74,13 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { startKafka, KAFKA_VERSION, type KafkaService } from '../test/services/kafka.js';
 import { startRedis, type RedisService } from '../test/services/redis.js';
+import { startServe as startServeProcess } from '../test/helpers/serve-process.js';
 import { bucketQuantile, cpuSeconds, findPid, load1, machineCpu, parseMetrics, pct, summariseProfile, total, type ProfileSummary, type Sample } from './lib/e2e-measure.js';
 import type { Pause, RunMode, RunResult } from './lib/e2e-producer.js';
 import { buildGoLoadgen, loadgenKind, type Loadgen } from './lib/loadgen.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-const BIN = join(ROOT, 'dist', 'host', 'cli', 'main.js');
 const PRODUCER = join(HERE, 'lib', 'e2e-producer.js');
 
 const num = (name: string, d: number) => (process.env[name] === undefined ? d : Number(process.env[name]));
@@ -319,41 +319,10 @@ interface Serve {
   stop(): Promise<void>;
 }
 
+/** serve in service mode (test/helpers/serve-process.ts), with no Kafka, Redis, simulator or benchmark setting inherited. */
 async function startServe(env: Record<string, string>, nodeArgs: string[], base: number): Promise<Serve> {
-  const inherited = { ...process.env };
-  for (const k of Object.keys(inherited)) if (/^(KAFKA_|REDIS_|SIM_|SOURCE$|API_TOKEN$|FEATURE_LOG$|BENCH_)/.test(k)) delete inherited[k];
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--port', '0'], { cwd: ROOT, env: { ...inherited, CI: '1', ...env } });
-  let err = '';
-  child.stderr.on('data', (b: Buffer) => (err += b));
-  child.stdout.resume();
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
-    const check = () => {
-      const m = /listening on :(\d+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    child.stderr.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${err}`));
-    });
-  });
-  return {
-    child,
-    port,
-    base,
-    stderr: () => err,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await once(child, 'exit');
-      clearTimeout(timer);
-    },
-  };
+  const p = await startServeProcess([], env, { nodeArgs, cwd: ROOT, strip: /^(KAFKA_|REDIS_|SIM_|SOURCE$|API_TOKEN$|FEATURE_LOG$|BENCH_)/, startTimeoutMs: 60_000 });
+  return { child: p.child, port: p.port, base, stderr: p.log, stop: async () => void (await p.stop()) };
 }
 
 // --- sampling ---

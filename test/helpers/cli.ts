@@ -1,10 +1,13 @@
 // Runs the built `streamscore` binary as a user would, capturing its output.
 
 import { spawnSync, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+// This file runs from test/helpers (vitest) or, compiled for the benchmarks
+// (bench/e2e.ts uses serve-process.ts), from dist/test/helpers.
+const up = join(import.meta.dirname, '..', '..');
+export const ROOT = basename(up) === 'dist' ? dirname(up) : up;
 export const BIN = join(ROOT, 'dist', 'host', 'cli', 'main.js');
 
 export interface CliResult {

@@ -11,21 +11,41 @@ export interface ServeProcess {
   base: string;
   /** Everything written to stderr so far. */
   log(): string;
-  /** SIGTERM, then the exit code. */
+  /** SIGTERM (SIGKILL if it has not exited within killAfterMs), then the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts serve; embedded mode unless `env` names Kafka or Redis (the test run's own service addresses are not inherited). */
-export async function startServe(args: string[], env: Record<string, string> = {}): Promise<ServeProcess> {
+export interface ServeProcessOptions {
+  /** Node flags before the script (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  cwd?: string;
+  /** Inherited variables to leave out besides KAFKA_BROKERS and REDIS_URL (matched against the name). */
+  strip?: RegExp;
+  /** How long to wait for "listening on :PORT" (default 30 s). */
+  startTimeoutMs?: number;
+  /** How long stop() waits after SIGTERM before SIGKILL (default 20 s). */
+  killAfterMs?: number;
+}
+
+/**
+ * Starts serve; embedded mode unless `env` names Kafka or Redis (the test
+ * run's own service addresses are not inherited). Used by the tests and by
+ * the end-to-end benchmark (bench/e2e.ts).
+ */
+export async function startServe(args: string[], env: Record<string, string> = {}, o: ServeProcessOptions = {}): Promise<ServeProcess> {
   const inherited = { ...process.env };
   delete inherited.KAFKA_BROKERS;
   delete inherited.REDIS_URL;
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env: { ...inherited, CI: '1', ...env } });
+  if (o.strip) for (const k of Object.keys(inherited)) if (o.strip.test(k)) delete inherited[k];
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), BIN, 'serve', '--port', '0', ...args], {
+    env: { ...inherited, CI: '1', ...env },
+    ...(o.cwd !== undefined && { cwd: o.cwd }),
+  });
   let err = '';
   child.stderr.on('data', (b: Buffer) => (err += b));
   child.stdout.resume();
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), o.startTimeoutMs ?? 30_000);
     const check = () => {
       const m = /listening on :(\d+)/.exec(err);
       if (m) {
@@ -45,9 +65,11 @@ export async function startServe(args: string[], env: Record<string, string> = {
     base: `http://127.0.0.1:${port}`,
     log: () => err,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), o.killAfterMs ?? 20_000);
       const [code] = await once(child, 'exit');
+      clearTimeout(timer);
       return code as number | null;
     },
   };
