@@ -73,6 +73,12 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
   maxBytes?: number;
   /** Longest a fetch waits for new messages at the broker, in ms (default 1000): also how long stop() may wait for an idle fetch. */
   maxWaitTimeInMs?: number;
+  /**
+   * Least bytes a fetch waits for (default 1, kafkajs' own: answered as soon
+   * as anything is there). More makes the broker hold a fetch until that much
+   * arrived or maxWaitTimeInMs passed: fewer, larger batches at low rates.
+   */
+  minBytes?: number;
   /** Receives CONSUMER_LAG after each committed slice. */
   instrumentation?: Instrumentation;
 }
@@ -125,6 +131,7 @@ export class KafkaSource implements Source {
       maxBytesPerPartition: options.maxBytesPerPartition,
       maxBytes: options.maxBytes,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
+      minBytes: options.minBytes ?? 1,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       const partitions = Object.values(payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
@@ -296,7 +303,9 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
  * (streamscore), KAFKA_TOPIC_EVENTS (streamscore.events; several comma-separated),
  * KAFKA_FROM_BEGINNING (0), KAFKA_MAX_BATCH (2000), KAFKA_SLICES_IN_FLIGHT (2:
  * the next slice scored while the last one is written; 1 for one at a time),
- * KAFKA_LOG_LEVEL (warn).
+ * KAFKA_FETCH_PARTITION_KB, KAFKA_FETCH_MAX_KB (kafkajs' 1024, 10240),
+ * KAFKA_FETCH_MIN_KB (unset: a fetch is answered as soon as anything is there),
+ * KAFKA_FETCH_MAX_WAIT_MS (1000), KAFKA_LOG_LEVEL (warn).
  */
 export function kafkaSourceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSourceOptions | null {
   const client = kafkaClientOptionsFromEnv(env);
@@ -311,5 +320,7 @@ export function kafkaSourceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
     maxSlicesInFlight: envInt(env, 'KAFKA_SLICES_IN_FLIGHT', 2),
     ...(env.KAFKA_FETCH_PARTITION_KB ? { maxBytesPerPartition: envInt(env, 'KAFKA_FETCH_PARTITION_KB', 1024) * 1024 } : {}),
     ...(env.KAFKA_FETCH_MAX_KB ? { maxBytes: envInt(env, 'KAFKA_FETCH_MAX_KB', 10240) * 1024 } : {}),
+    ...(env.KAFKA_FETCH_MIN_KB ? { minBytes: envInt(env, 'KAFKA_FETCH_MIN_KB', 1) * 1024 } : {}),
+    ...(env.KAFKA_FETCH_MAX_WAIT_MS ? { maxWaitTimeInMs: envInt(env, 'KAFKA_FETCH_MAX_WAIT_MS', 1000) } : {}),
   };
 }
