@@ -18,7 +18,9 @@ import { GbtEngine, type ModelInfo } from '../host/engine/wasm.js';
 import { train } from '../host/train/train.js';
 import { checkParams } from '../host/train/params.js';
 import { modelText } from '../host/train/model.js';
-import { parseModel } from '../host/gbt/load.js';
+import { loadModel, parseModel } from '../host/gbt/load.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mulberry32 as rng } from '../host/train/split.js';
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 2000);
@@ -195,11 +197,19 @@ async function withModel(s: Stream, lines: string[]): Promise<void> {
     { file: 'bench', labelName: 'y', featureNames: [...warm.names], columns: warm.names.map((_, f) => Float64Array.from(rows, (x) => x[f]!)), labels, lines: new Int32Array(rows.length), numRows: rows.length },
     checkParams({ trees: 300, numLeaves: 31, validFraction: 0, earlyStoppingRounds: 0, minDataInLeaf: 5 }),
   );
-  const gbt = new GbtEngine();
-  // As serve loads the fraud model (host/service/fraud.ts): compiled when its trees are small enough.
-  const model: ModelInfo = gbt.load(parseModel(new TextEncoder().encode(modelText(result)), 'bench model').blob, { compile: 'auto' });
   const leaves = result.trees.reduce((n, t) => n + t.numLeaves, 0) / result.trees.length;
+  await scoreStream(s, lines, `Features + a ${result.trees.length}-tree model (mean ${leaves.toFixed(1)} leaves a tree)`, (gbt) =>
+    gbt.load(parseModel(new TextEncoder().encode(modelText(result)), 'bench model').blob, { compile: 'auto' }),
+  );
+  // The model serve ships (300 trees of 4 leaves: the table layout), on the same stream.
+  const shipped = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'models', 'fraud-ecommerce.txt');
+  await scoreStream(s, lines, 'Features + the shipped fraud model (models/fraud-ecommerce.txt: 300 trees of 4 leaves)', (gbt) => gbt.load(loadModel(shipped).blob, { compile: 'auto' }));
+}
 
+/** Features + scoring of every purchase row in place, the model loaded by `load` as serve loads it (compiled when its trees are small enough). */
+async function scoreStream(s: Stream, lines: string[], title: string, load: (gbt: GbtEngine) => ModelInfo): Promise<void> {
+  const gbt = new GbtEngine();
+  const model = load(gbt);
   const e = new FeatureEngine({ capacity: 1000, engine: gbt });
   e.loadIpRanges(ipTable());
   const step = (from: number, b: number): number => {
@@ -213,13 +223,13 @@ async function withModel(s: Stream, lines: string[]): Promise<void> {
   const t0 = performance.now();
   for (let from = 0; from < s.n; from += 1000) purchases += step(from, 1000);
   const ms = performance.now() - t0;
-  lines.push(`### Features + a ${result.trees.length}-tree model (mean ${leaves.toFixed(1)} leaves a tree)`);
+  lines.push(`### ${title}`);
   lines.push('');
   lines.push('| measure | value |');
   lines.push('| --- | --- |');
   lines.push(`| events/s, columns + featuresRun + score (batches of 1,000) | ${sig((s.n / ms) * 1000)} |`);
   lines.push(`| purchase events/s (purchases scored per second) | ${sig((purchases / ms) * 1000)} |`);
-  lines.push(`| scorer | ${model.compiled === null ? 'interpreter' : 'the model compiled to WASM (compile: auto, as serve)'} |`);
+  lines.push(`| scorer | ${model.compiled !== null ? 'the model compiled to WASM (compile: auto, as serve)' : model.table ? 'the table layout (as serve)' : 'the interpreter'} |`);
   lines.push(`| purchases in the stream | ${purchases.toLocaleString('en-US')} of ${s.n.toLocaleString('en-US')} events |`);
   lines.push('');
   let cursor = s.n;
@@ -231,6 +241,7 @@ async function withModel(s: Stream, lines: string[]): Promise<void> {
     });
   }
   await latencyTable(bench, lines);
+  lines.push('');
 }
 
 /** Runs the per-batch-size tasks and appends their latency table. */
