@@ -1,6 +1,6 @@
 // Sink throughput: how many scored outputs per second the Kafka sink
-// (every output topic, acks=-1, idempotent) and the Redis store (pipelined
-// SETs) write on this machine, per batch size, with each write's latency.
+// (every output topic, acks=-1, idempotent) and the Redis store (its SETs in
+// one script call a flush) write on this machine, per batch size, with each write's latency.
 // The outputs are real: simulated purchases scored by the shipped fraud
 // model (85 features, three reasons each, a fraud alert per review or
 // block). Writes are awaited one after the other, as the pipeline does.

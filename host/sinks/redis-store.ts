@@ -1,5 +1,6 @@
 // The service-mode store: what the API reads, kept in Redis (one ioredis
-// client, writes pipelined), answering exactly as the in-memory store does
+// client, writes batched: a flush of up to 1,000 keys is one round trip, one
+// call of SET_PX_SCRIPT), answering exactly as the in-memory store does
 // (host/sinks/memory-store.ts): same values, same lists capped at the
 // largest k, same time to live. Key layout: docs/REDIS.md.
 //
