@@ -13,6 +13,13 @@
 // items" counts how often items were in the lists pushed, decayed with a
 // one-minute half-life.
 //
+// Under load the user interval stretches (RefreshGovernor): when the stage
+// itself takes most of a core over a second, the interval doubles, up to
+// `userRefreshMaxMs`; once it takes less than a third, it halves back to
+// `userRefreshMs`. The lists then get staler, not the stream slower: the
+// cost of the job is mostly users' lists, and each user is pushed at most
+// once an interval.
+//
 // The intervals run on the stage's clock (`now`, the wall clock in serve).
 // Users pushed within the last interval are remembered in push order (a
 // FIFO of (user, time)), which is what finds the dirty users that are due
@@ -30,12 +37,50 @@ export interface RecsStageOptions extends RecsOptions {
   itemRefreshMs?: number;
   /** Least time between two pushes of one user's list (default 2 s; 0: every batch the user is in). */
   userRefreshMs?: number;
+  /** Longest the user interval is stretched to while the stage takes most of a core (default 30 s; userRefreshMs or less: never stretched). */
+  userRefreshMaxMs?: number;
   /** Most dirty users recomputed per batch once due (default 1024; the rest wait for the next batch, in order). */
   maxDuePerBatch?: number;
   /** Called at most once a second with the most recommended items (live stats' setTopItems). */
   onTopItems?: (items: Recommendation[]) => void;
   /** Wall clock (epoch ms), for tests. */
   now?: () => number;
+  /** Clock of the stage's own busy time (ms; default performance.now), for tests. */
+  busyClock?: () => number;
+}
+
+/**
+ * Picks the user interval from how busy the stage was: over each window of
+ * at least a second, a busy share above 0.85 doubles the interval (up to
+ * `max`), one below 1/3 halves it (down to `base`). Pure, so it is tested
+ * on its own.
+ */
+export class RefreshGovernor {
+  interval: number;
+  private windowStart = NaN;
+  private busy = 0;
+
+  constructor(
+    readonly base: number,
+    readonly max: number,
+  ) {
+    this.interval = base;
+  }
+
+  /** Adds `busyMs` of work done by `now` (ms); returns the interval to use from now on. */
+  observe(busyMs: number, now: number): number {
+    if (!(this.max > this.base) || !(this.base > 0)) return this.interval;
+    if (Number.isNaN(this.windowStart)) this.windowStart = now;
+    this.busy += busyMs;
+    const span = now - this.windowStart;
+    if (span < 1000) return this.interval;
+    const share = this.busy / span;
+    if (share > 0.85) this.interval = Math.min(this.max, this.interval * 2);
+    else if (share < 1 / 3) this.interval = Math.max(this.base, this.interval / 2);
+    this.windowStart = now;
+    this.busy = 0;
+    return this.interval;
+  }
 }
 
 /** A batch's interactions, one per (user, item): views, cart adds and each item of a purchase, in event order. */
@@ -82,7 +127,9 @@ export class RecsStage implements Stage {
   private readonly onTopItems?: (items: Recommendation[]) => void;
   private readonly now: () => number;
   private readonly itemPushed = new Map<string, number>();
-  private readonly userRefreshMs: number;
+  private userRefreshMs: number;
+  private readonly governor: RefreshGovernor;
+  private readonly busyClock: () => number;
   private readonly maxDuePerBatch: number;
   /** User -> wall time of their last push, for users pushed within the last interval (or due and not yet drained). */
   private readonly userPushed = new Map<string, number>();
@@ -102,6 +149,8 @@ export class RecsStage implements Stage {
     this.k = o.k ?? 20;
     this.itemRefreshMs = o.itemRefreshMs ?? 60_000;
     this.userRefreshMs = o.userRefreshMs ?? 2000;
+    this.governor = new RefreshGovernor(this.userRefreshMs, o.userRefreshMaxMs ?? 30_000);
+    this.busyClock = o.busyClock ?? (() => performance.now());
     this.maxDuePerBatch = o.maxDuePerBatch ?? 1024;
     this.onTopItems = o.onTopItems;
     this.now = o.now ?? Date.now;
@@ -116,6 +165,20 @@ export class RecsStage implements Stage {
 
   /** process() for a batch's interactions already taken out of its events (interactionsOf; the worker's way in). */
   processInteractions(b: Interactions, out: BatchOutput): void {
+    const started = this.busyClock();
+    try {
+      this.take(b, out);
+    } finally {
+      this.userRefreshMs = this.governor.observe(this.busyClock() - started, this.now());
+    }
+  }
+
+  /** The user interval in use now (ms): userRefreshMs, or more while the stage cannot keep up. */
+  get userRefreshIntervalMs(): number {
+    return this.userRefreshMs;
+  }
+
+  private take(b: Interactions, out: BatchOutput): void {
     const users = new Set<string>();
     const items = new Set<string>();
     for (let i = 0; i < b.users.length; i++) {

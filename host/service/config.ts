@@ -47,6 +47,8 @@ export interface ServeConfig {
     halfLifeMs: number;
     itemRefreshMs: number;
     userRefreshMs: number;
+    /** Longest the user interval stretches to while the job cannot keep up (host/recs/stage.ts). */
+    userRefreshMaxMs: number;
     /** Run the job on its own thread (host/recs/worker-stage.ts) instead of serve's main thread. */
     worker: boolean;
   };
@@ -85,6 +87,7 @@ export const SETTINGS = [
   ['RECS_HALF_LIFE_HOURS', 'recs-half-life', '0', 'half-life (hours) of co-occurrence counts (0: no decay)'],
   ['RECS_ITEM_REFRESH_SECONDS', 'recs-item-refresh', '60', 'least time between two pushes of one item\'s similar-items list'],
   ['RECS_USER_REFRESH_MS', 'recs-user-refresh-ms', '2000', 'least time (ms) between two pushes of one user\'s list; changes meanwhile are pushed once it has passed (0: every batch)'],
+  ['RECS_USER_REFRESH_MAX_MS', 'recs-user-refresh-max-ms', '30000', 'longest (ms) the user interval is stretched to while the recommendations job takes most of a core, so that lists get staler rather than the stream slower (RECS_USER_REFRESH_MS or less: never stretched)'],
   ['RECS_WORKER', 'recs-worker', 'true', 'run the recommendations job on its own thread (true) or on serve\'s main thread (false)'],
 ] as const;
 
@@ -178,6 +181,7 @@ function recsSettings(
     halfLifeMs: num('recs-half-life', 0, (x) => x >= 0 && x <= 1e9, 'hours >= 0') * 3_600_000,
     itemRefreshMs: num('recs-item-refresh', 60, (x) => x >= 0 && x <= 1e6, 'seconds >= 0') * 1000,
     userRefreshMs: num('recs-user-refresh-ms', 2000, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
+    userRefreshMaxMs: num('recs-user-refresh-max-ms', 30_000, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
     worker: bool('recs-worker', true),
   };
 }

@@ -1,0 +1,88 @@
+// While the recommendations stage takes most of a core, the per-user refresh
+// interval stretches (doubling each busy second, up to userRefreshMaxMs) and
+// shrinks back (halving each quiet second, down to userRefreshMs) once the
+// load is gone: lists get staler under load instead of the stream slower. The
+// governor is checked alone, then in the stage with injected clocks (the wall
+// clock and the stage's busy time), where a dirty user waits for the
+// stretched interval and is pushed once it has passed.
+
+import { describe, expect, it } from 'vitest';
+import { RecsStage, RefreshGovernor } from '../host/recs/stage.js';
+import type { BatchOutput, Event } from '../host/service/types.js';
+
+describe('RefreshGovernor', () => {
+  it('doubles on busy seconds up to the cap, halves on quiet ones down to the base', () => {
+    const g = new RefreshGovernor(2000, 30_000);
+    let t = 0;
+    const second = (busy: number) => g.observe(busy, (t += 1000));
+    g.observe(0, t); // opens the first window
+    expect([second(900), second(950), second(990), second(1000), second(900)]).toEqual([4000, 8000, 16_000, 30_000, 30_000]);
+    // Between a third and 0.85 busy: left as it is.
+    expect(second(500)).toBe(30_000);
+    expect([second(100), second(0), second(300), second(200), second(0)]).toEqual([15_000, 7500, 3750, 2000, 2000]);
+  });
+
+  it('waits for a whole second before it judges, summing the work inside it', () => {
+    const g = new RefreshGovernor(1000, 8000);
+    g.observe(0, 0);
+    for (let t = 100; t < 1000; t += 100) expect(g.observe(95, t)).toBe(1000);
+    expect(g.observe(95, 1000)).toBe(2000); // 950 ms of work in 1000 ms
+  });
+
+  it('never moves when stretching is off (max at or below the base) or the base is 0 (every batch)', () => {
+    for (const g of [new RefreshGovernor(2000, 2000), new RefreshGovernor(2000, 500), new RefreshGovernor(0, 30_000)]) {
+      g.observe(0, 0);
+      for (let t = 1000; t <= 5000; t += 1000) expect(g.observe(1000, t)).toBe(g.base);
+    }
+  });
+});
+
+const t0 = Date.UTC(2024, 5, 1);
+const empty = (): BatchOutput => ({ scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [] });
+let n = 0;
+const view = (userId: string, itemId: string, ts: number): Event => ({ eventId: `e${n++}`, type: 'view', ts, userId, itemId });
+const background: Event[] = [];
+for (let u = 0; u < 30; u++) for (let k = 0; k < 4; k++) background.push(view(`o${u}`, `i${(u + k * 3) % 12}`, t0 + u * 10 + k));
+
+describe('recommendations stage under load', () => {
+  it('a dirty user waits for the stretched interval, and the interval comes back when the load goes', () => {
+    let wall = 5_000_000;
+    let busy = 0;
+    let work = 950; // ms of "work" each batch reports, through the busy clock
+    let calls = 0;
+    // Each batch reads the busy clock twice: before and after its work.
+    const busyClock = () => (calls++ % 2 === 0 ? busy : (busy += work));
+    const stage = new RecsStage({ userRefreshMs: 2000, userRefreshMaxMs: 16_000, itemRefreshMs: 60_000, now: () => wall, busyClock });
+    const pushes = (events: Event[]) => {
+      const out = empty();
+      stage.process(events, out);
+      return out.recommendations.filter((r) => r.userId === 'u').length;
+    };
+
+    expect(pushes([...background, view('u', 'i0', t0 + 1000)])).toBe(1); // first push, at 5,000,000
+    wall += 1000;
+    expect(pushes([view('u', 'i1', t0 + 2000)])).toBe(0); // within the interval: dirty
+    expect(stage.userRefreshIntervalMs).toBe(4000); // a busy second
+    wall += 1000;
+    // 2,000 ms since u's push: due under the base interval, not under the stretched one.
+    expect(pushes([view('x', 'i2', t0 + 3000)])).toBe(0); // a new shopper: pushed at once, never dirty
+    expect(stage.pendingUsers).toBe(1);
+    // The load goes: quiet seconds bring the interval back, and u is pushed once it has passed.
+    work = 0;
+    let pushed = 0;
+    let at = 0;
+    for (let s = 0; s < 6 && pushed === 0; s++) {
+      wall += 1000;
+      pushed = pushes([view(`x${s}`, 'i3', t0 + 4000 + s)]);
+      at = wall;
+    }
+    expect(pushed).toBe(1);
+    expect(at - 5_000_000).toBeGreaterThanOrEqual(4000);
+    expect(stage.pendingUsers).toBe(0);
+    for (let s = 0; s < 4; s++) {
+      wall += 1000;
+      pushes([]);
+    }
+    expect(stage.userRefreshIntervalMs).toBe(2000);
+  });
+});
