@@ -6,15 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { RecsStage } from '../host/recs/stage.js';
 import type { BatchOutput, Event } from '../host/service/types.js';
-
-const t0 = Date.UTC(2024, 5, 1);
-const empty = (): BatchOutput => ({ scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [] });
-let n = 0;
-const view = (userId: string, itemId: string, ts: number): Event => ({ eventId: `e${n++}`, type: 'view', ts, userId, itemId });
+import { T0, backgroundViews, emptyOutput, view } from './helpers/recs-stage-events.js';
 
 /** Other shoppers' sessions, so that the items have neighbours. */
-const background: Event[] = [];
-for (let u = 0; u < 30; u++) for (let k = 0; k < 4; k++) background.push(view(`o${u}`, `i${(u + k * 3) % 12}`, t0 + u * 10 + k));
+const background = backgroundViews();
 
 describe('recommendations stage: per-user refresh interval', () => {
   it('a burst gives fewer pushes, and the last state is pushed after the interval', () => {
@@ -27,8 +22,8 @@ describe('recommendations stage: per-user refresh interval', () => {
     let everyPushes = 0;
     let lastEvery: BatchOutput | null = null;
     const both = (events: Event[]) => {
-      const a = empty();
-      const b = empty();
+      const a = emptyOutput();
+      const b = emptyOutput();
       limited.process(events, a);
       every.process(events, b);
       limitedPushes += pushesOf(a, 'u').length;
@@ -37,12 +32,12 @@ describe('recommendations stage: per-user refresh interval', () => {
       return a;
     };
 
-    both([...background, view('u', 'i0', t0 + 1000)]);
+    both([...background, view('u', 'i0', T0 + 1000)]);
     expect(limitedPushes).toBe(1);
     // A burst: one event a batch, 100 ms apart, all within the interval.
     for (let k = 1; k <= 6; k++) {
       wall += 100;
-      both([view('u', `i${k}`, t0 + 1000 + k)]);
+      both([view('u', `i${k}`, T0 + 1000 + k)]);
     }
     expect(everyPushes).toBe(7);
     expect(limitedPushes).toBe(1);
@@ -50,7 +45,7 @@ describe('recommendations stage: per-user refresh interval', () => {
 
     // The interval passes; the next batch has no event of u's (nor any interaction).
     wall += 500;
-    const later = both([{ eventId: 'x', type: 'signup', ts: t0 + 2000, userId: 'someone' }]);
+    const later = both([{ eventId: 'x', type: 'signup', ts: T0 + 2000, userId: 'someone' }]);
     expect(limitedPushes).toBe(2);
     expect(limited.pendingUsers).toBe(0);
     // What was pushed is u's last state: the list the every-batch stage pushed after u's last event.
@@ -61,7 +56,7 @@ describe('recommendations stage: per-user refresh interval', () => {
 
     // Clean and past the interval: the next event is pushed at once.
     wall += 1000;
-    const next = both([view('u', 'i7', t0 + 3000)]);
+    const next = both([view('u', 'i7', T0 + 3000)]);
     expect(pushesOf(next, 'u')).toHaveLength(1);
   });
 
@@ -70,8 +65,8 @@ describe('recommendations stage: per-user refresh interval', () => {
     const stage = new RecsStage({ userRefreshMs: 1000, now: () => wall });
     for (let b = 0; b < 50; b++) {
       wall += 100;
-      const out = empty();
-      stage.process([view(`b${b}`, 'i1', t0 + b), view(`b${b}`, 'i2', t0 + b)], out);
+      const out = emptyOutput();
+      stage.process([view(`b${b}`, 'i1', T0 + b), view(`b${b}`, 'i2', T0 + b)], out);
       expect(out.recommendations.filter((r) => r.userId).map((r) => r.userId)).toEqual([`b${b}`]);
     }
     expect(stage.pendingUsers).toBe(0);

@@ -8,7 +8,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { RecsStage, RefreshGovernor } from '../host/recs/stage.js';
-import type { BatchOutput, Event } from '../host/service/types.js';
+import type { Event } from '../host/service/types.js';
+import { T0, backgroundViews, emptyOutput, view } from './helpers/recs-stage-events.js';
 
 describe('RefreshGovernor', () => {
   it('doubles on busy seconds up to the cap, halves on quiet ones down to the base', () => {
@@ -37,12 +38,8 @@ describe('RefreshGovernor', () => {
   });
 });
 
-const t0 = Date.UTC(2024, 5, 1);
-const empty = (): BatchOutput => ({ scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [] });
-let n = 0;
-const view = (userId: string, itemId: string, ts: number): Event => ({ eventId: `e${n++}`, type: 'view', ts, userId, itemId });
-const background: Event[] = [];
-for (let u = 0; u < 30; u++) for (let k = 0; k < 4; k++) background.push(view(`o${u}`, `i${(u + k * 3) % 12}`, t0 + u * 10 + k));
+/** Other shoppers' sessions, so that the items have neighbours. */
+const background = backgroundViews();
 
 describe('recommendations stage under load', () => {
   it('a dirty user waits for the stretched interval, and the interval comes back when the load goes', () => {
@@ -54,18 +51,18 @@ describe('recommendations stage under load', () => {
     const busyClock = () => (calls++ % 2 === 0 ? busy : (busy += work));
     const stage = new RecsStage({ userRefreshMs: 2000, userRefreshMaxMs: 16_000, itemRefreshMs: 60_000, now: () => wall, busyClock });
     const pushes = (events: Event[]) => {
-      const out = empty();
+      const out = emptyOutput();
       stage.process(events, out);
       return out.recommendations.filter((r) => r.userId === 'u').length;
     };
 
-    expect(pushes([...background, view('u', 'i0', t0 + 1000)])).toBe(1); // first push, at 5,000,000
+    expect(pushes([...background, view('u', 'i0', T0 + 1000)])).toBe(1); // first push, at 5,000,000
     wall += 1000;
-    expect(pushes([view('u', 'i1', t0 + 2000)])).toBe(0); // within the interval: dirty
+    expect(pushes([view('u', 'i1', T0 + 2000)])).toBe(0); // within the interval: dirty
     expect(stage.userRefreshIntervalMs).toBe(4000); // a busy second
     wall += 1000;
     // 2,000 ms since u's push: due under the base interval, not under the stretched one.
-    expect(pushes([view('x', 'i2', t0 + 3000)])).toBe(0); // a new shopper: pushed at once, never dirty
+    expect(pushes([view('x', 'i2', T0 + 3000)])).toBe(0); // a new shopper: pushed at once, never dirty
     expect(stage.pendingUsers).toBe(1);
     // The load goes: quiet seconds bring the interval back, and u is pushed once it has passed.
     work = 0;
@@ -73,7 +70,7 @@ describe('recommendations stage under load', () => {
     let at = 0;
     for (let s = 0; s < 6 && pushed === 0; s++) {
       wall += 1000;
-      pushed = pushes([view(`x${s}`, 'i3', t0 + 4000 + s)]);
+      pushed = pushes([view(`x${s}`, 'i3', T0 + 4000 + s)]);
       at = wall;
     }
     expect(pushed).toBe(1);
