@@ -30,6 +30,13 @@ describe('RefreshGovernor', () => {
     expect(g.observe(95, 1000)).toBe(2000); // 950 ms of work in 1000 ms
   });
 
+  it('starts its window again when the clock goes back', () => {
+    const g = new RefreshGovernor(1000, 8000);
+    g.observe(0, 10_000);
+    g.observe(500, 5_000); // an hour-sized jump back would otherwise hold the window shut
+    expect(g.observe(450, 6_000)).toBe(2000); // 950 ms of work in the 1000 ms since 5,000
+  });
+
   it('never moves when stretching is off (max at or below the base) or the base is 0 (every batch)', () => {
     for (const g of [new RefreshGovernor(2000, 2000), new RefreshGovernor(2000, 500), new RefreshGovernor(0, 30_000)]) {
       g.observe(0, 0);

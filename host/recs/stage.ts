@@ -73,7 +73,12 @@ export class RefreshGovernor {
     if (Number.isNaN(this.windowStart)) this.windowStart = now;
     this.busy += busyMs;
     const span = now - this.windowStart;
-    if (span < 1000) return this.interval;
+    if (span < 0) {
+      // The wall clock went back: a new window, from now, with this work in it.
+      this.windowStart = now;
+      this.busy = busyMs;
+    }
+    if (!(span >= 1000)) return this.interval;
     const share = this.busy / span;
     if (share > 0.85) this.interval = Math.min(this.max, this.interval * 2);
     else if (share < 1 / 3) this.interval = Math.max(this.base, this.interval / 2);
