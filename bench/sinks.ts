@@ -244,6 +244,16 @@ async function redisRows(url: string): Promise<string> {
   return table(['Redis store, batch', 'scored outputs/s (median)', 'range of runs', 'SETs/s', 'write p50 (ms)', 'write p99 (ms)'], rows);
 }
 
+/** Deletes what the bench wrote: every key matching `pattern`. */
+async function unlinkMatching(raw: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await raw.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
+    if (keys.length > 0) await raw.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
 /**
  * A flush's 1,000 SETs of a 20-item recommendation list, sent as one call of
  * the store's script and as a pipeline of SETs, alternately, 200 flushes
@@ -282,12 +292,7 @@ async function redisWriteWays(url: string): Promise<string> {
       (runs[name] ??= []).push({ client: (c.user + c.system) / n, server: ((s1 - s0) * 1e6) / n, wall: (wall * 1000) / n });
     }
   }
-  let cursor = '0';
-  do {
-    const [next, found] = await raw.scan(cursor, 'MATCH', `bench-ways:${process.pid}:*`, 'COUNT', 5000);
-    if (found.length > 0) await raw.unlink(...found);
-    cursor = next;
-  } while (cursor !== '0');
+  await unlinkMatching(raw, `bench-ways:${process.pid}:*`);
   raw.disconnect();
   const rows = Object.entries(runs).map(([name, rs]) => [
     name,
@@ -317,13 +322,7 @@ async function redisMemory(url: string): Promise<string> {
   }
   const after = await used();
   await store.close();
-  // Clean up what the bench wrote.
-  let cursor = '0';
-  do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    if (keys.length > 0) await raw.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await unlinkMatching(raw, `${prefix}*`);
   raw.disconnect();
   return `Redis memory per scored purchase (two keys, three reasons, 1-hour TTL): ${fmt((after - before) / n)} bytes (used_memory over ${n.toLocaleString('en-US')} purchases).`;
 }

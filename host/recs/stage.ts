@@ -132,7 +132,7 @@ export class RecsStage implements Stage {
   private readonly onTopItems?: (items: Recommendation[]) => void;
   private readonly now: () => number;
   private readonly itemPushed = new Map<string, number>();
-  private userRefreshMs: number;
+  /** Owns the user interval: userRefreshMs, stretched under load. */
   private readonly governor: RefreshGovernor;
   private readonly busyClock: () => number;
   private readonly maxDuePerBatch: number;
@@ -153,8 +153,7 @@ export class RecsStage implements Stage {
     this.engine = new RecsEngine(o);
     this.k = o.k ?? 20;
     this.itemRefreshMs = o.itemRefreshMs ?? 60_000;
-    this.userRefreshMs = o.userRefreshMs ?? 2000;
-    this.governor = new RefreshGovernor(this.userRefreshMs, o.userRefreshMaxMs ?? 30_000);
+    this.governor = new RefreshGovernor(o.userRefreshMs ?? 2000, o.userRefreshMaxMs ?? 30_000);
     this.busyClock = o.busyClock ?? (() => performance.now());
     this.maxDuePerBatch = o.maxDuePerBatch ?? 1024;
     this.onTopItems = o.onTopItems;
@@ -174,13 +173,13 @@ export class RecsStage implements Stage {
     try {
       this.take(b, out);
     } finally {
-      this.userRefreshMs = this.governor.observe(this.busyClock() - started, this.now());
+      this.governor.observe(this.busyClock() - started, this.now());
     }
   }
 
   /** The user interval in use now (ms): userRefreshMs, or more while the stage cannot keep up. */
   get userRefreshIntervalMs(): number {
-    return this.userRefreshMs;
+    return this.governor.interval;
   }
 
   private take(b: Interactions, out: BatchOutput): void {
@@ -196,11 +195,11 @@ export class RecsStage implements Stage {
     const nowEvent = this.engine.stat('watermark');
     const wall = this.now();
     const weight = Math.pow(2, (wall - this.topLandmark) / TOP_HALF_LIFE_MS);
-    const every = !(this.userRefreshMs > 0);
+    const every = !(this.userRefreshIntervalMs > 0);
     for (const userId of users) {
       if (!every) {
         const last = this.userPushed.get(userId);
-        if (last !== undefined && wall - last < this.userRefreshMs) {
+        if (last !== undefined && wall - last < this.userRefreshIntervalMs) {
           this.dirty.add(userId);
           continue;
         }
@@ -240,7 +239,7 @@ export class RecsStage implements Stage {
       const id = list[r]!.itemId;
       this.top.set(id, (this.top.get(id) ?? 0) + weight);
     }
-    if (this.userRefreshMs > 0) {
+    if (this.userRefreshIntervalMs > 0) {
       this.dirty.delete(userId);
       this.userPushed.set(userId, wall);
       this.queueUsers.push(userId);
@@ -257,7 +256,7 @@ export class RecsStage implements Stage {
     let h = this.head;
     for (; h < end; h++) {
       const t = times[h]!;
-      if (wall - t < this.userRefreshMs) break;
+      if (wall - t < this.userRefreshIntervalMs) break;
       const userId = users[h]!;
       if (this.userPushed.get(userId) !== t) continue; // pushed again since: a later entry stands for it
       if (!this.dirty.has(userId)) {
