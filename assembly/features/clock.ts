@@ -53,11 +53,16 @@ export class Clock {
 /** UTC hour of day, 0..23. */
 // @ts-ignore: decorator
 @inline export function hourOfDay(ts: f64): f64 {
-  return ((Math.floor(ts / MS_1H) % 24) + 24) % 24;
+  if (ts != ts) return NaN;
+  // Integer remainders (f64 % is a software fmod in WASM); |ts| <= MAX_ABS_TS keeps the hour inside i32.
+  const h = <i32>Math.floor(ts / MS_1H) % 24;
+  return <f64>(h < 0 ? h + 24 : h);
 }
 
 /** UTC weekday, 0 = Monday .. 6 = Sunday (1970-01-01 was a Thursday). */
 // @ts-ignore: decorator
 @inline export function dayOfWeek(ts: f64): f64 {
-  return ((Math.floor(ts / MS_24H) + 3) % 7 + 7) % 7;
+  if (ts != ts) return NaN;
+  const d = (<i32>Math.floor(ts / MS_24H) + 3) % 7;
+  return <f64>(d < 0 ? d + 7 : d);
 }

@@ -6,7 +6,7 @@
 import { Ev } from "./columns";
 import { Clock, bucket5, bucketHour, since, hourOfDay, dayOfWeek } from "./clock";
 import { fingerprint, setCountSince } from "./sketch";
-import { ringCount, ringAmount, RING_5M, RING_1H } from "./window";
+import { ringSums, RingSums, RING_5M, RING_1H } from "./window";
 import {
   P_FIRST_SEEN, P_LAST_PURCHASE, P_PURCHASES, P_OTHERS, P_DISTINCT_A, P_DISTINCT_B, P_LAST_SEEN,
   U_DISTINCT_COUNTRIES, U_DISTINCT_PAYMENTS, U_AMOUNT_N, U_SIGNUP_DEVICE, U_SIGNUP_IP, U_SIGNUP_SEX,
@@ -49,6 +49,19 @@ import * as F from "./names";
   return r == 0 ? 0 : <f64>load<u32>(r + at);
 }
 
+// One pass over a window record's 5-minute ring: the 1h window (the purchase's
+// bucket and the 11 before it) and, as the near sums, its own 5-minute bucket.
+// @ts-ignore: decorator
+@inline function sums5m(W: usize, q5: i32): void {
+  ringSums(W, W_HEAD_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5);
+}
+
+// One pass over the hourly ring: the 24h window (the purchase's hour and the 23 before it).
+// @ts-ignore: decorator
+@inline function sums24h(W: usize, qh: i32): void {
+  ringSums(W, W_HEAD_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23);
+}
+
 /** Writes the row of the current event (a purchase) at `row`. Called once per purchase. */
 export function writeRow(row: usize): void {
   const ts = Ev.ts;
@@ -80,9 +93,21 @@ export function writeRow(row: usize): void {
 
   const geo = Ev.geo;
   const C = countryWindows.get(geo);
-  put(row, F.F_COUNTRY_PURCHASES_1H, geo == 0 ? NaN : C == 0 ? 0 : ringCount(C, W_HEAD_5M, W_PURCHASES_5M, RING_5M, q5 - 11));
-  put(row, F.F_COUNTRY_PURCHASES_24H, geo == 0 ? NaN : C == 0 ? 0 : ringCount(C, W_HEAD_1H, W_PURCHASES_1H, RING_1H, qh - 23));
-  put(row, F.F_COUNTRY_SIGNUPS_24H, geo == 0 ? NaN : C == 0 ? 0 : ringCount(C, W_HEAD_1H, W_OTHERS_1H, RING_1H, qh - 23));
+  if (geo == 0) {
+    put(row, F.F_COUNTRY_PURCHASES_1H, NaN);
+    put(row, F.F_COUNTRY_PURCHASES_24H, NaN);
+    put(row, F.F_COUNTRY_SIGNUPS_24H, NaN);
+  } else if (C == 0) {
+    put(row, F.F_COUNTRY_PURCHASES_1H, 0);
+    put(row, F.F_COUNTRY_PURCHASES_24H, 0);
+    put(row, F.F_COUNTRY_SIGNUPS_24H, 0);
+  } else {
+    sums5m(C, q5);
+    put(row, F.F_COUNTRY_PURCHASES_1H, RingSums.purchases);
+    sums24h(C, qh);
+    put(row, F.F_COUNTRY_PURCHASES_24H, RingSums.purchases);
+    put(row, F.F_COUNTRY_SIGNUPS_24H, RingSums.others);
+  }
 }
 
 function writeUser(row: usize, ts: f64, U: usize, q5: i32, qh: i32): void {
@@ -141,16 +166,22 @@ function writeUser(row: usize, ts: f64, U: usize, q5: i32, qh: i32): void {
 
   // Windows.
   const W = userWindows.get(user);
-  put(row, F.F_USER_PURCHASES_5M, W == 0 ? 0 : ringCount(W, W_HEAD_5M, W_PURCHASES_5M, RING_5M, q5));
-  put(row, F.F_USER_PURCHASES_1H, W == 0 ? 0 : ringCount(W, W_HEAD_5M, W_PURCHASES_5M, RING_5M, q5 - 11));
-  put(row, F.F_USER_PURCHASES_24H, W == 0 ? 0 : ringCount(W, W_HEAD_1H, W_PURCHASES_1H, RING_1H, qh - 23));
-  put(row, F.F_USER_AMOUNT_5M, W == 0 ? 0 : ringAmount(W, W_HEAD_5M, W_AMOUNT_5M, RING_5M, q5));
-  put(row, F.F_USER_AMOUNT_1H, W == 0 ? 0 : ringAmount(W, W_HEAD_5M, W_AMOUNT_5M, RING_5M, q5 - 11));
-  put(row, F.F_USER_AMOUNT_24H, W == 0 ? 0 : ringAmount(W, W_HEAD_1H, W_AMOUNT_1H, RING_1H, qh - 23));
-  put(row, F.F_USER_OTHER_EVENTS_1H, W == 0 ? 0 : ringCount(W, W_HEAD_5M, W_OTHERS_5M, RING_5M, q5 - 11));
-  put(row, F.F_USER_OTHER_EVENTS_24H, W == 0 ? 0 : ringCount(W, W_HEAD_1H, W_OTHERS_1H, RING_1H, qh - 23));
-  put(row, F.F_USER_DISTINCT_DEVICES_24H, W == 0 ? 0 : <f64>setCountSince(W + W_SET_A, qh - 23));
-  put(row, F.F_USER_DISTINCT_IPS_24H, W == 0 ? 0 : <f64>setCountSince(W + W_SET_B, qh - 23));
+  if (W == 0) {
+    for (let f = F.F_USER_PURCHASES_5M; f <= F.F_USER_DISTINCT_IPS_24H; f++) put(row, f, 0);
+    return;
+  }
+  sums5m(W, q5);
+  put(row, F.F_USER_PURCHASES_5M, RingSums.nearPurchases);
+  put(row, F.F_USER_PURCHASES_1H, RingSums.purchases);
+  put(row, F.F_USER_AMOUNT_5M, RingSums.nearAmount);
+  put(row, F.F_USER_AMOUNT_1H, RingSums.amount);
+  put(row, F.F_USER_OTHER_EVENTS_1H, RingSums.others);
+  sums24h(W, qh);
+  put(row, F.F_USER_PURCHASES_24H, RingSums.purchases);
+  put(row, F.F_USER_AMOUNT_24H, RingSums.amount);
+  put(row, F.F_USER_OTHER_EVENTS_24H, RingSums.others);
+  put(row, F.F_USER_DISTINCT_DEVICES_24H, <f64>setCountSince(W + W_SET_A, qh - 23));
+  put(row, F.F_USER_DISTINCT_IPS_24H, <f64>setCountSince(W + W_SET_B, qh - 23));
 }
 
 // Device and IP blocks share one layout and one order (catalog.ts, shared()).
@@ -171,13 +202,15 @@ function writeShared(row: usize, base: i32, ts: f64, id: u64, P: usize, W: usize
     for (let k = 7; k < 16; k++) store<f64>(r + (<usize>k << 3), 0);
     return;
   }
-  store<f64>(r, ringCount(W, W_HEAD_5M, W_PURCHASES_5M, RING_5M, q5), 56);
-  store<f64>(r, ringCount(W, W_HEAD_5M, W_PURCHASES_5M, RING_5M, q5 - 11), 64);
-  store<f64>(r, ringCount(W, W_HEAD_1H, W_PURCHASES_1H, RING_1H, qh - 23), 72);
-  store<f64>(r, ringCount(W, W_HEAD_5M, W_OTHERS_5M, RING_5M, q5), 80);
-  store<f64>(r, ringCount(W, W_HEAD_5M, W_OTHERS_5M, RING_5M, q5 - 11), 88);
-  store<f64>(r, ringCount(W, W_HEAD_1H, W_OTHERS_1H, RING_1H, qh - 23), 96);
-  store<f64>(r, ringAmount(W, W_HEAD_1H, W_AMOUNT_1H, RING_1H, qh - 23), 104);
+  sums5m(W, q5);
+  store<f64>(r, RingSums.nearPurchases, 56);
+  store<f64>(r, RingSums.purchases, 64);
+  store<f64>(r, RingSums.nearOthers, 80);
+  store<f64>(r, RingSums.others, 88);
+  sums24h(W, qh);
+  store<f64>(r, RingSums.purchases, 72);
+  store<f64>(r, RingSums.others, 96);
+  store<f64>(r, RingSums.amount, 104);
   store<f64>(r, <f64>setCountSince(W + W_SET_A, qh - 23), 112);
   store<f64>(r, <f64>setCountSince(W + W_SET_B, qh - 23), 120);
 }

@@ -6,7 +6,8 @@
 // window the 24 hourly buckets up to the event's; each ring keeps one bucket
 // more so that an event up to the allowed lateness (5 minutes at most)
 // behind the newest still finds its whole window. A query sums the buckets
-// from its start to the head: everything that arrived before it.
+// from its start to the head: everything that arrived before it; one pass
+// (ringSums) answers all of a row's queries on a ring.
 
 export const RING_5M: i32 = 13;
 export const RING_1H: i32 = 25;
@@ -47,22 +48,53 @@ export function ringAdd(rec: usize, headAt: usize, amountAt: usize, purchasesAt:
   }
 }
 
-/** Sum of a u16 count over buckets from..head. Called per feature. */
-export function ringCount(rec: usize, headAt: usize, countAt: usize, len: i32, from: i32): f64 {
-  const head = load<i32>(rec + headAt);
-  if (head == i32.MIN_VALUE) return 0;
-  let b = max<i32>(from, head - len + 1);
-  let n: i32 = 0;
-  for (; b <= head; b++) n += <i32>load<u16>(rec + countAt + (slotOf(b, len) << 1));
-  return <f64>n;
+// The sums of one pass over a ring (ringSums): purchases, other events and
+// amounts from two starts, the window's (`from`) and a later one (`near`).
+export class RingSums {
+  static purchases: f64 = 0;
+  static others: f64 = 0;
+  static amount: f64 = 0;
+  static nearPurchases: f64 = 0;
+  static nearOthers: f64 = 0;
+  static nearAmount: f64 = 0;
 }
 
-/** Sum of the amounts over buckets from..head, oldest first. Called per feature. */
-export function ringAmount(rec: usize, headAt: usize, amountAt: usize, len: i32, from: i32): f64 {
+/**
+ * Sums a ring's purchases, other events and amounts over buckets from..head
+ * and, in the same pass, over near..head (near >= from), into RingSums; each
+ * amount sum adds the same buckets in the same order as ringAmount, so the
+ * figures are those of the six separate queries, bit for bit. Called per
+ * feature row per ring.
+ */
+export function ringSums(rec: usize, headAt: usize, amountAt: usize, purchasesAt: usize, othersAt: usize, len: i32, from: i32, near: i32): void {
+  let p: i32 = 0, o: i32 = 0, np: i32 = 0, no: i32 = 0;
+  let a: f64 = 0, na: f64 = 0;
   const head = load<i32>(rec + headAt);
-  if (head == i32.MIN_VALUE) return 0;
-  let b = max<i32>(from, head - len + 1);
-  let sum: f64 = 0;
-  for (; b <= head; b++) sum += load<f64>(rec + amountAt + (slotOf(b, len) << 3));
-  return sum;
+  if (head != i32.MIN_VALUE) {
+    let b = max<i32>(from, head - len + 1);
+    if (b <= head) {
+      let s = slotOf(b, len);
+      const end = <usize>len;
+      for (; b <= head; b++) {
+        const cp = <i32>load<u16>(rec + purchasesAt + (s << 1));
+        const co = <i32>load<u16>(rec + othersAt + (s << 1));
+        const ca = load<f64>(rec + amountAt + (s << 3));
+        p += cp;
+        o += co;
+        a += ca;
+        if (b >= near) {
+          np += cp;
+          no += co;
+          na += ca;
+        }
+        if (++s == end) s = 0;
+      }
+    }
+  }
+  RingSums.purchases = <f64>p;
+  RingSums.others = <f64>o;
+  RingSums.amount = a;
+  RingSums.nearPurchases = <f64>np;
+  RingSums.nearOthers = <f64>no;
+  RingSums.nearAmount = na;
 }
