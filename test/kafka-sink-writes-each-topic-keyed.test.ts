@@ -67,7 +67,8 @@ test('every output lands on its topic with its key', async () => {
       got.set(topic, [...(got.get(topic) ?? []), { key: message.key?.toString() ?? null, partition, value: JSON.parse(message.value!.toString()) }]);
     },
   });
-  await until('all 12 messages', () => [...got.values()].reduce((n, l) => n + l.length, 0) >= 12);
+  // 4 scores, a fraud and a stock alert, 6 feature-log records (a header, four purchases, a label), a dead letter.
+  await until('all 13 messages', () => [...got.values()].reduce((n, l) => n + l.length, 0) >= 13);
 
   const scores = got.get(topics.scores!)!.sort((x, y) => String(x.value.eventId).localeCompare(String(y.value.eventId)));
   expect(scores.map((m) => m.key)).toEqual(['u1', 'u2', 'u1', 'u4']);

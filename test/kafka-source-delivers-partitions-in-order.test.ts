@@ -3,7 +3,8 @@
 // time, and commits a slice only after its onBatch resolved: while a slice is
 // being handled the group's committed offset never passes its first message.
 // At the end every partition is committed to its end and the last lag
-// reported is 0. readiness() is ok once the consumer is in its group.
+// reported is 0. readiness() is ok once the consumer is in its group. Each
+// slice names its partition as the stream it is from.
 
 import { expect, test } from 'vitest';
 import { createInstrumentation } from '../host/service/instrumentation.js';
@@ -46,11 +47,14 @@ test('every message once, each partition in order, committed only after onBatch 
   const earlyCommits: string[] = [];
   let inside = false;
   let checked = 0;
-  const running = source.run(async (messages) => {
+  const wrongStreams: string[] = [];
+  const running = source.run(async (messages, stream) => {
     if (inside) overlaps.push(messages[0]!.where);
     inside = true;
     try {
       const first = parseWhere(messages[0]!.where);
+      // The stream a slice is from is its partition (lateness is measured per stream).
+      if (stream !== `${topic}[${first.partition}]` || messages.some((m) => !m.where.startsWith(`${stream}@`))) wrongStreams.push(`${stream} for ${messages[0]!.where}`);
       for (const m of messages) received.push({ ...m, ...parseWhere(m.where) });
       // While this slice is in hand, its offsets must not be committed.
       if (checked++ < 8) {
@@ -74,6 +78,7 @@ test('every message once, each partition in order, committed only after onBatch 
   await running;
 
   expect(overlaps).toEqual([]);
+  expect(wrongStreams).toEqual([]);
   expect(earlyCommits).toEqual([]);
   expect(received).toHaveLength(MESSAGES);
   expect(checked).toBeGreaterThanOrEqual(8);

@@ -19,6 +19,11 @@ import { NUM_FEATURES, NAMES_HASH } from "./names";
 
 const ROW_BYTES: usize = <usize>NUM_FEATURES << 3;
 
+/** Lanes 1..MAX_LANES-1 keep a watermark each (a Kafka partition's); lane 0 is the process's. */
+export const MAX_LANES: i32 = 1024;
+const laneMarks = new StaticArray<f64>(MAX_LANES);
+for (let k = 0; k < MAX_LANES; k++) unchecked((laneMarks[k] = -Infinity));
+
 let out: usize = 0; // the default output buffer, capacity rows
 let badEvent: i32 = -1;
 
@@ -50,6 +55,7 @@ export function featuresConfigure(latenessMs: f64, profileTtlMs: f64): i32 {
 export function featuresReset(): void {
   clearAll();
   Clock.watermark = -Infinity;
+  for (let k = 0; k < MAX_LANES; k++) unchecked((laneMarks[k] = -Infinity));
   Clock.events = 0;
   Clock.late = 0;
   Clock.rows = 0;
@@ -81,21 +87,30 @@ export function featuresOutPtr(): usize {
  * written at `rowsAt` (row-major, featuresCount() f64 per row) before the
  * purchase updates the state. Returns the rows written (= the purchases), or a
  * negative status with nothing changed (featuresBadEvent says which event).
- * Called by the host once per batch.
+ * Lateness is measured from the watermark of `lane`: lane 0 is the newest
+ * event of any lane (the process's watermark, as for a single stream); lanes
+ * 1..MAX_LANES-1 each the newest event of their own (a Kafka partition's), so
+ * a partition read behind the others is not late. Every event moves the
+ * process's watermark, by which idle state expires. Called by the host once
+ * per batch.
  */
-export function featuresRun(n: i32, rowsAt: usize): i32 {
-  if (n < 0) return E_BAD_ARGUMENT;
+export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
+  if (n < 0 || <u32>lane >= <u32>MAX_LANES) return E_BAD_ARGUMENT;
   if (n > columnCapacity()) return E_NO_BATCH;
   const purchases = validate(n);
   if (purchases < 0) return purchases;
   if (purchases > 0 && (rowsAt == 0 || <u64>rowsAt + <u64>purchases * <u64>ROW_BYTES > (<u64>memory.size() << 16))) return E_BAD_OUTPUT;
   let row = rowsAt;
+  let mark = lane == 0 ? Clock.watermark : unchecked(laneMarks[lane]);
   for (let i = 0; i < n; i++) {
     decode(i);
     const ts = Ev.ts;
-    const late = ts < Clock.watermark - Clock.latenessMs;
+    const late = ts < (lane == 0 ? Clock.watermark : mark) - Clock.latenessMs;
     if (late) Clock.late++;
-    else if (ts > Clock.watermark) Clock.watermark = ts;
+    else {
+      if (ts > mark) mark = ts;
+      if (ts > Clock.watermark) Clock.watermark = ts;
+    }
     const k = rangeOf(Ev.ipNum);
     Ev.ipCountry = k >= 0 ? rangeCountry(k) : 0;
     Ev.geo = Ev.ipCountry != 0 ? Ev.ipCountry : Ev.country;
@@ -105,6 +120,7 @@ export function featuresRun(n: i32, rowsAt: usize): i32 {
     }
     if (!late) applyEvent();
   }
+  if (lane != 0) unchecked((laneMarks[lane] = mark));
   Clock.events += n;
   Clock.rows += purchases;
   sweepAll(<u32>(n << 1) + 8);
@@ -150,7 +166,9 @@ export function featuresBadEvent(): i32 {
  * 4 state bytes, 5 records evicted, 6 IP ranges; 100 + t live records and
  * 200 + t bytes of table t (0 users, 1 devices, 2 ips, 3-6 user/device/ip/
  * country windows, 7-11 user-device/user-ip/user-country/user-payment/
- * device-ip pairs). NaN for an unknown k. Called by metrics and tests.
+ * device-ip pairs); 1000 + l the watermark of lane l (1 <= l < MAX_LANES;
+ * -Infinity until it has an event). NaN for an unknown k. Called by metrics
+ * and tests.
  */
 export function featuresStat(k: i32): f64 {
   switch (k) {
@@ -164,6 +182,7 @@ export function featuresStat(k: i32): f64 {
   }
   if (k >= 100 && k < 100 + NUM_TABLES) return <f64>tableAt(k - 100).count;
   if (k >= 200 && k < 200 + NUM_TABLES) return tableAt(k - 200).bytes();
+  if (k > 1000 && k < 1000 + MAX_LANES) return unchecked(laneMarks[k - 1000]);
   return NaN;
 }
 

@@ -22,7 +22,7 @@ export interface FeatureExports {
   featuresReserve(events: number): number;
   featuresColumn(c: number): number;
   featuresOutPtr(): number;
-  featuresRun(n: number, rowsAt: number): number;
+  featuresRun(n: number, rowsAt: number, lane: number): number;
   featuresBadEvent(): number;
   featuresStat(k: number): number;
   ipRangesReserve(n: number): number;
@@ -44,8 +44,11 @@ export interface FeatureOptions {
   engine?: GbtEngine;
 }
 
-/** featuresStat keys. */
-export const STAT = { events: 0, late: 1, rows: 2, watermark: 3, stateBytes: 4, evictions: 5, ipRanges: 6 } as const;
+/** featuresStat keys (the watermark of lane l is `laneWatermark + l`). */
+export const STAT = { events: 0, late: 1, rows: 2, watermark: 3, stateBytes: 4, evictions: 5, ipRanges: 6, laneWatermark: 1000 } as const;
+
+/** Lanes with a watermark of their own (1..MAX_LANES-1; lane 0 is the process's). */
+export const MAX_LANES = 1024;
 export const TABLES = [
   'users', 'devices', 'ips', 'userWindows', 'deviceWindows', 'ipWindows', 'countryWindows',
   'userDevices', 'userIps', 'userCountries', 'userPayments', 'deviceIps',
@@ -57,6 +60,7 @@ export class FeatureEngine {
   readonly width: number;
   readonly capacity: number;
   private readonly batch: ColumnBatch;
+  private readonly lanes = new Map<string, number>();
 
   constructor(opts: FeatureOptions = {}) {
     this.exports = (opts.engine ?? new GbtEngine()).exports as unknown as FeatureExports;
@@ -78,12 +82,30 @@ export class FeatureEngine {
   }
 
   /**
+   * The lane of a named stream (a Kafka partition, "topic[2]"): its events'
+   * lateness is measured from the newest event of that stream only, not of
+   * every stream, so a partition read behind the others (a backlog) is not
+   * late. Numbered on first sight; past MAX_LANES - 1 streams, later ones
+   * share lanes (a shared lane's watermark is the newest of its streams).
+   */
+  lane(name: string): number {
+    let k = this.lanes.get(name);
+    if (k === undefined) {
+      k = 1 + (this.lanes.size % (MAX_LANES - 1));
+      this.lanes.set(name, k);
+    }
+    return k;
+  }
+
+  /**
    * Processes events 0..n-1 written through columns(): returns the number of
    * feature rows written (one per purchase) at `rowsAt` (default: the
-   * module's own buffer, read with rows()). Throws EngineError on bad data.
+   * module's own buffer, read with rows()). `lane` (from lane(), default 0:
+   * one stream) says whose watermark the events' lateness is measured from.
+   * Throws EngineError on bad data.
    */
-  run(n: number, rowsAt: number = this.exports.featuresOutPtr()): number {
-    const r = this.exports.featuresRun(n, rowsAt);
+  run(n: number, rowsAt: number = this.exports.featuresOutPtr(), lane = 0): number {
+    const r = this.exports.featuresRun(n, rowsAt, lane);
     if (r < 0) {
       const bad = this.exports.featuresBadEvent();
       throw new EngineError(r, `${featureStatusMessage(r)}${bad >= 0 ? ` (event ${bad} of the batch)` : ''}`);

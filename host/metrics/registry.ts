@@ -43,6 +43,11 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     labelNames: ['reason'],
     registers,
   });
+  const late = new Counter({
+    name: 'streamscore_events_late_total',
+    help: 'Events later than the allowed lateness behind their stream\'s newest event: scored with the state they find, not added to it.',
+    registers,
+  });
   const batchSize = new Histogram({ name: 'streamscore_batch_size', help: 'Events per batch handed to the engine.', buckets: BATCH_BUCKETS, registers });
   const latency = new Histogram({
     name: 'streamscore_event_to_score_seconds',
@@ -68,6 +73,7 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     instrumentation.on('events.out', (p) => eventsOut.inc({ type: p.type }, p.count)),
     instrumentation.on('event.invalid', (p) => invalid.inc({ reason: invalidReason(p.field) })),
     instrumentation.on('batch', (p) => batchSize.observe(p.size)),
+    instrumentation.on('events.late', (p) => late.inc(p.count)),
     instrumentation.on('scores.written', (p) => {
       for (let i = 0; i < p.eventTimestamps.length; i++) latency.observe(Math.max(0, p.writtenAt - p.eventTimestamps[i]!) / 1000);
     }),

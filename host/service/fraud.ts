@@ -7,7 +7,7 @@
 
 import { ModelError } from '../errors.js';
 import { GbtEngine, type ModelInfo } from '../engine/wasm.js';
-import { FeatureEngine } from '../features/engine.js';
+import { FeatureEngine, STAT } from '../features/engine.js';
 import type { IpRanges } from '../features/ip-country.js';
 import { loadModel, type LoadedModel } from '../gbt/load.js';
 import type { Event } from '../events/schema.js';
@@ -87,15 +87,23 @@ export class FraudScorer {
     return score >= this.opts.blockThreshold ? 'block' : score >= this.opts.reviewThreshold ? 'review' : 'allow';
   }
 
+  /** Events so far that came later than the allowed lateness (counted, scored, not added to the state). */
+  lateEvents(): number {
+    return this.features.stat(STAT.late);
+  }
+
   /**
    * Runs events through the features in order; scores every purchase.
    * Events that carry no fraud signal (sales, stock, labels) are skipped.
+   * `stream` names where they came from (a Kafka partition, "topic[2]"):
+   * their lateness is measured from that stream's newest event (FeatureEngine.lane).
    */
-  process(events: readonly Event[]): ScoredPurchase[] {
+  process(events: readonly Event[], stream?: string): ScoredPurchase[] {
     const out: ScoredPurchase[] = [];
     const width = this.features.width;
     const cap = this.opts.capacity;
     const purchases: Event[] = [];
+    const lane = stream === undefined ? 0 : this.features.lane(stream);
     for (let start = 0; start < events.length; ) {
       const cols = this.features.columns();
       purchases.length = 0;
@@ -109,7 +117,7 @@ export class FraudScorer {
       if (n === 0) break;
       // Rows go straight into the scorer's input buffer.
       const input = this.gbt.input(this.model, Math.max(purchases.length, 1));
-      const rows = this.features.run(n, input.byteOffset);
+      const rows = this.features.run(n, input.byteOffset, lane);
       if (rows === 0) continue;
       // A copy (the feature log reads it after the batch); the view is re-made
       // only if the run grew memory, which detaches it.

@@ -16,6 +16,8 @@ export const INSTRUMENTATION = {
   EVENT_INVALID: 'event.invalid',
   /** Size of one batch handed to the engine. Emitted by the pipeline once per batch. */
   BATCH: 'batch',
+  /** Events of a batch later than the allowed lateness (scored, not added to the feature state). Emitted by the pipeline. */
+  EVENTS_LATE: 'events.late',
   /** Scores written: event timestamps and the time their scores were written. Emitted by sinks once per write. */
   SCORES_WRITTEN: 'scores.written',
   /** Consumer lag of one partition, in messages. Emitted by the Kafka source after each fetch. */
@@ -38,6 +40,7 @@ export interface InstrumentationEvents {
   'events.out': { type: string; count: number };
   'event.invalid': { reason: string; field?: string };
   batch: { size: number };
+  'events.late': { count: number };
   /** eventTimestamps: epoch ms of each event (its `ts`); writtenAt: epoch ms of the write. */
   'scores.written': { eventTimestamps: ArrayLike<number>; writtenAt: number };
   'consumer.lag': { topic: string; partition: number; lag: number };

@@ -68,16 +68,18 @@ export class Pipeline implements Scoring {
    * when every sink has its outputs. Called by the source per batch; a source
    * may hand over the next batch before this one's promise resolved (the
    * Kafka source with maxSlicesInFlight > 1), since the sinks write in call order.
+   * `stream` names the stream the batch is from (a Kafka partition), so that
+   * its lateness is measured from its own newest event.
    */
-  handle(messages: readonly SourceMessage[]): Promise<void> {
+  handle(messages: readonly SourceMessage[], stream?: string): Promise<void> {
     try {
-      return this.take(messages);
+      return this.take(messages, stream);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  private take(messages: readonly SourceMessage[]): Promise<void> {
+  private take(messages: readonly SourceMessage[], stream: string | undefined): Promise<void> {
     const events: Event[] = [];
     const deadLetters: DeadLetter[] = [];
     const now = Date.now();
@@ -89,7 +91,7 @@ export class Pipeline implements Scoring {
         this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason: v.reason, field: v.field });
       }
     }
-    return this.process(events, deadLetters).write;
+    return this.process(events, deadLetters, stream).write;
   }
 
   /** Scores events from the API: one result or error per event, in order. */
@@ -140,12 +142,15 @@ export class Pipeline implements Scoring {
   }
 
   // Scores synchronously (the WASM state moves in event order), then writes.
-  private process(events: Event[], deadLetters: DeadLetter[]): { scored: ScoredPurchase[]; write: Promise<void> } {
+  private process(events: Event[], deadLetters: DeadLetter[], stream?: string): { scored: ScoredPurchase[]; write: Promise<void> } {
     const counts = new Map<string, number>();
     for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
     for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_IN, { type, count });
     if (events.length > 0) this.ins.emit(INSTRUMENTATION.BATCH, { size: events.length });
-    const scored = this.fraud.process(events);
+    const late = this.fraud.lateEvents();
+    const scored = this.fraud.process(events, stream);
+    const lateNow = this.fraud.lateEvents() - late;
+    if (lateNow > 0) this.ins.emit(INSTRUMENTATION.EVENTS_LATE, { count: lateNow });
     const alerts: Alert[] = [];
     for (const s of scored) {
       if (s.decision !== 'allow') {

@@ -100,8 +100,12 @@ export interface SourceMessage {
  */
 export interface Source {
   readonly name: string;
-  /** Runs until stop() or the end of the input. */
-  run(onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void>;
+  /**
+   * Runs until stop() or the end of the input. `stream` names the ordered
+   * stream a batch is from when there are several (the Kafka source: the
+   * partition, "topic[2]"); event-time lateness is measured per stream.
+   */
+  run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void>;
   /** Stops taking new batches; resolves once the current one is handled and committed. */
   stop(): Promise<void>;
 }

@@ -151,7 +151,7 @@ export class KafkaSource implements Source {
    * Joins the group and hands batches to onBatch until stop(). Called once by
    * `serve`. Rejects if the consumer stops on an error kafkajs does not retry.
    */
-  async run(onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void> {
+  async run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void> {
     if (this.stopping) return;
     const ended = new Promise<void>((resolve, reject) => (this.ended = { resolve, reject }));
     await this.consumer.connect();
@@ -181,9 +181,10 @@ export class KafkaSource implements Source {
     return this.stopping;
   }
 
-  private async eachBatch(p: EachBatchPayload, onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void> {
+  private async eachBatch(p: EachBatchPayload, onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void> {
     const { topic, partition, messages } = p.batch;
     const key = `${topic}|${partition}`;
+    const stream = `${topic}[${partition}]`;
     let st = this.partitions.get(key);
     if (st === undefined) this.partitions.set(key, (st = { chain: Promise.resolve(), open: [], writes: new Set(), after: null }));
     // Re-delivered after a failed write: the earlier writes settle first.
@@ -213,7 +214,8 @@ export class KafkaSource implements Source {
             where: `${topic}[${partition}]@${m.offset}`,
             key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
           }));
-          const written = onBatch(batch);
+          // The partition is the stream: its events' lateness is measured from its own newest event.
+          const written = onBatch(batch, stream);
           return detached ? { written } : written.then(() => ({ written }));
         });
         if (handed === null) break;

@@ -1,0 +1,68 @@
+// A backlog read through real Kafka: one partition's events are three hours
+// (of event time) ahead of the other's, as when a consumer group works
+// through an outage and the partitions' batches come one after the other.
+// Lateness is measured per partition, so no event is late, and every user's
+// purchases count the ones before it (streamscore_events_late_total stays 0).
+// With one watermark per process, the partition read second would be late.
+
+import { expect, test } from 'vitest';
+import { join } from 'node:path';
+import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
+import { FraudScorer } from '../host/service/fraud.js';
+import { Pipeline } from '../host/service/pipeline.js';
+import { createInstrumentation } from '../host/service/instrumentation.js';
+import { createMetrics } from '../host/metrics/registry.js';
+import { FEATURE_NAMES } from '../host/features/catalog.js';
+import type { ScoredOutput, Sink } from '../host/service/types.js';
+import { ROOT } from './helpers/cli.js';
+import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
+
+const topic = unique('backlog-apart');
+const groupId = unique('backlog-apart');
+const PER_PARTITION = 400;
+const USERS = 8;
+const T0 = Date.UTC(2024, 4, 1);
+const HOUR = 3_600_000;
+
+let source: KafkaSource | undefined;
+const admin = adminForFile(() => [source]);
+
+test('partitions hours apart in event time are each on time', async () => {
+  await createTopic(admin, topic, 2);
+  const producer = kafka().producer();
+  await producer.connect();
+  for (const partition of [0, 1]) {
+    const messages = Array.from({ length: PER_PARTITION }, (_, i) => {
+      const userId = `p${partition}-u${i % USERS}`;
+      const ts = T0 + (partition === 0 ? 3 * HOUR : 0) + i * 1000;
+      return { key: userId, value: JSON.stringify({ eventId: `p${partition}-${i}`, type: 'purchase', ts, userId, deviceId: `d-${userId}`, amount: 20 }), partition };
+    });
+    await producer.send({ topic, acks: -1, messages });
+  }
+  await producer.disconnect();
+
+  const instrumentation = createInstrumentation();
+  const metrics = createMetrics(instrumentation, { defaultMetrics: false });
+  const scores: ScoredOutput[] = [];
+  const capture: Sink = { name: 'capture', write: async (out) => void scores.push(...out.scores), readiness: () => ({ ok: true }), close: async () => {} };
+  const fraud = new FraudScorer(join(ROOT, 'models', 'fraud-ecommerce.txt'), { reviewThreshold: 0.5, blockThreshold: 0.9 });
+  const pipeline = new Pipeline({ fraud, sinks: [capture], instrumentation });
+  source = createKafkaSource({ brokers: brokers(), topics: [topic], groupId, fromBeginning: true, maxBatchMessages: 50, logLevel: 'error', instrumentation });
+  const running = source.run((batch, stream) => pipeline.handle(batch, stream));
+  await until(`${2 * PER_PARTITION} scores`, () => scores.length >= 2 * PER_PARTITION);
+  await source.stop();
+  await running;
+
+  expect(await metrics.registry.getSingleMetricAsString('streamscore_events_late_total')).toMatch(/streamscore_events_late_total 0$/m);
+  const total = FEATURE_NAMES.indexOf('user_purchases_total');
+  const seen = new Map<string, number>();
+  const wrong: string[] = [];
+  for (const s of scores) {
+    const before = seen.get(s.userId) ?? 0;
+    if (s.features[total] !== before) wrong.push(`${s.eventId}: ${s.features[total]} purchases before it, expected ${before}`);
+    seen.set(s.userId, before + 1);
+  }
+  expect(wrong).toEqual([]);
+  expect(seen.size).toBe(2 * USERS);
+  metrics.close();
+});
