@@ -51,15 +51,17 @@ import * as F from "./names";
 
 // One pass over a window record's 5-minute ring: the 1h window (the purchase's
 // bucket and the 11 before it) and, as the near sums, its own 5-minute bucket.
-// @ts-ignore: decorator
-@inline function sums5m(W: usize, q5: i32): void {
-  ringSums(W, W_HEAD_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5);
+// Only users' rows have amounts over the 5-minute ring.
+function sums5m(W: usize, q5: i32, amounts: bool): void {
+  if (amounts) ringSums(W, W_HEAD_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, true);
+  else ringSums(W, W_HEAD_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, false);
 }
 
-// One pass over the hourly ring: the 24h window (the purchase's hour and the 23 before it).
-// @ts-ignore: decorator
-@inline function sums24h(W: usize, qh: i32): void {
-  ringSums(W, W_HEAD_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23);
+// One pass over the hourly ring: the 24h window (the purchase's hour and the
+// 23 before it). Countries' rows have no amounts.
+function sums24h(W: usize, qh: i32, amounts: bool): void {
+  if (amounts) ringSums(W, W_HEAD_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, true);
+  else ringSums(W, W_HEAD_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, false);
 }
 
 /** Writes the row of the current event (a purchase) at `row`. Called once per purchase. */
@@ -102,9 +104,9 @@ export function writeRow(row: usize): void {
     put(row, F.F_COUNTRY_PURCHASES_24H, 0);
     put(row, F.F_COUNTRY_SIGNUPS_24H, 0);
   } else {
-    sums5m(C, q5);
+    sums5m(C, q5, false);
     put(row, F.F_COUNTRY_PURCHASES_1H, RingSums.purchases);
-    sums24h(C, qh);
+    sums24h(C, qh, false);
     put(row, F.F_COUNTRY_PURCHASES_24H, RingSums.purchases);
     put(row, F.F_COUNTRY_SIGNUPS_24H, RingSums.others);
   }
@@ -170,13 +172,13 @@ function writeUser(row: usize, ts: f64, U: usize, q5: i32, qh: i32): void {
     for (let f = F.F_USER_PURCHASES_5M; f <= F.F_USER_DISTINCT_IPS_24H; f++) put(row, f, 0);
     return;
   }
-  sums5m(W, q5);
+  sums5m(W, q5, true);
   put(row, F.F_USER_PURCHASES_5M, RingSums.nearPurchases);
   put(row, F.F_USER_PURCHASES_1H, RingSums.purchases);
   put(row, F.F_USER_AMOUNT_5M, RingSums.nearAmount);
   put(row, F.F_USER_AMOUNT_1H, RingSums.amount);
   put(row, F.F_USER_OTHER_EVENTS_1H, RingSums.others);
-  sums24h(W, qh);
+  sums24h(W, qh, true);
   put(row, F.F_USER_PURCHASES_24H, RingSums.purchases);
   put(row, F.F_USER_AMOUNT_24H, RingSums.amount);
   put(row, F.F_USER_OTHER_EVENTS_24H, RingSums.others);
@@ -202,12 +204,12 @@ function writeShared(row: usize, base: i32, ts: f64, id: u64, P: usize, W: usize
     for (let k = 7; k < 16; k++) store<f64>(r + (<usize>k << 3), 0);
     return;
   }
-  sums5m(W, q5);
+  sums5m(W, q5, false);
   store<f64>(r, RingSums.nearPurchases, 56);
   store<f64>(r, RingSums.purchases, 64);
   store<f64>(r, RingSums.nearOthers, 80);
   store<f64>(r, RingSums.others, 88);
-  sums24h(W, qh);
+  sums24h(W, qh, true);
   store<f64>(r, RingSums.purchases, 72);
   store<f64>(r, RingSums.others, 96);
   store<f64>(r, RingSums.amount, 104);

@@ -60,13 +60,14 @@ export class RingSums {
 }
 
 /**
- * Sums a ring's purchases, other events and amounts over buckets from..head
- * and, in the same pass, over near..head (near >= from), into RingSums; each
- * amount sum adds the same buckets in the same order as ringAmount, so the
- * figures are those of the six separate queries, bit for bit. Called per
- * feature row per ring.
+ * Sums a ring's purchases, other events and (if `amounts`) amounts over
+ * buckets from..head and, in the same pass, over near..head (near >= from),
+ * into RingSums; an amount sum adds its buckets oldest first from 0, as a
+ * query of its own would. Without `amounts` the amount line of the record is
+ * not read and the amounts are 0. Called per feature row per ring.
  */
-export function ringSums(rec: usize, headAt: usize, amountAt: usize, purchasesAt: usize, othersAt: usize, len: i32, from: i32, near: i32): void {
+// @ts-ignore: decorator
+@inline export function ringSums(rec: usize, headAt: usize, amountAt: usize, purchasesAt: usize, othersAt: usize, len: i32, from: i32, near: i32, amounts: bool): void {
   let p: i32 = 0, o: i32 = 0, np: i32 = 0, no: i32 = 0;
   let a: f64 = 0, na: f64 = 0;
   const head = load<i32>(rec + headAt);
@@ -78,7 +79,7 @@ export function ringSums(rec: usize, headAt: usize, amountAt: usize, purchasesAt
       for (; b <= head; b++) {
         const cp = <i32>load<u16>(rec + purchasesAt + (s << 1));
         const co = <i32>load<u16>(rec + othersAt + (s << 1));
-        const ca = load<f64>(rec + amountAt + (s << 3));
+        const ca = amounts ? load<f64>(rec + amountAt + (s << 3)) : 0;
         p += cp;
         o += co;
         a += ca;
