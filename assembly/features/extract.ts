@@ -12,7 +12,7 @@ import {
   U_DISTINCT_COUNTRIES, U_DISTINCT_PAYMENTS, U_AMOUNT_N, U_SIGNUP_DEVICE, U_SIGNUP_IP, U_SIGNUP_SEX,
   U_SIGNUP_SOURCE, U_SIGNUP_BROWSER, U_AMOUNT_MEAN, U_AMOUNT_M2, U_AMOUNT_MIN, U_AMOUNT_MAX,
   U_SIGNUP_TS, U_SIGNUP_AGE, PAIR_FIRST_SEEN, PAIR_PURCHASES,
-  W_HEAD_5M, W_HEAD_1H, W_AMOUNT_5M, W_AMOUNT_1H, W_PURCHASES_5M, W_OTHERS_5M, W_PURCHASES_1H, W_OTHERS_1H,
+  W_HEAD_5M, W_HEAD_1H, W_MASK_5M, W_MASK_1H, W_AMOUNT_5M, W_AMOUNT_1H, W_PURCHASES_5M, W_OTHERS_5M, W_PURCHASES_1H, W_OTHERS_1H,
   W_SET_A, W_SET_B, pairKey,
 } from "./entity";
 import {
@@ -53,15 +53,15 @@ import * as F from "./names";
 // bucket and the 11 before it) and, as the near sums, its own 5-minute bucket.
 // Only users' rows have amounts over the 5-minute ring.
 function sums5m(W: usize, q5: i32, amounts: bool): void {
-  if (amounts) ringSums(W, W_HEAD_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, true);
-  else ringSums(W, W_HEAD_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, false);
+  if (amounts) ringSums(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, true);
+  else ringSums(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, false);
 }
 
 // One pass over the hourly ring: the 24h window (the purchase's hour and the
 // 23 before it). Countries' rows have no amounts.
 function sums24h(W: usize, qh: i32, amounts: bool): void {
-  if (amounts) ringSums(W, W_HEAD_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, true);
-  else ringSums(W, W_HEAD_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, false);
+  if (amounts) ringSums(W, W_HEAD_1H, W_MASK_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, true);
+  else ringSums(W, W_HEAD_1H, W_MASK_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, false);
 }
 
 /** Writes the row of the current event (a purchase) at `row`. Called once per purchase. */

@@ -10,7 +10,7 @@ import {
   P_DISTINCT_A, P_DISTINCT_B, U_DISTINCT_COUNTRIES, U_DISTINCT_PAYMENTS, U_AMOUNT_N, U_AMOUNT_MEAN,
   U_AMOUNT_M2, U_AMOUNT_MIN, U_AMOUNT_MAX, U_SIGNUP_TS, U_SIGNUP_AGE, U_SIGNUP_DEVICE, U_SIGNUP_IP,
   U_SIGNUP_SEX, U_SIGNUP_SOURCE, U_SIGNUP_BROWSER, PAIR_FIRST_SEEN, PAIR_PURCHASES,
-  W_HEAD_5M, W_HEAD_1H, W_AMOUNT_5M, W_AMOUNT_1H, W_PURCHASES_5M, W_OTHERS_5M, W_PURCHASES_1H, W_OTHERS_1H,
+  W_HEAD_5M, W_HEAD_1H, W_MASK_5M, W_MASK_1H, W_AMOUNT_5M, W_AMOUNT_1H, W_PURCHASES_5M, W_OTHERS_5M, W_PURCHASES_1H, W_OTHERS_1H,
   W_SET_A, W_SET_B, initProfile, initUser, initPair, initWindow, touchProfile, bump, pairKey,
 } from "./entity";
 import { Table } from "./hashtable";
@@ -23,8 +23,8 @@ import {
 function window(t: Table, key: u64, ts: f64, purchase: bool, amount: f64): usize {
   const W = t.upsert(key, ts);
   if (t.fresh) initWindow(W);
-  ringAdd(W, W_HEAD_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, bucket5(ts), purchase, amount);
-  ringAdd(W, W_HEAD_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, bucketHour(ts), purchase, amount);
+  ringAdd(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, bucket5(ts), purchase, amount);
+  ringAdd(W, W_HEAD_1H, W_MASK_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, bucketHour(ts), purchase, amount);
   return W;
 }
 
