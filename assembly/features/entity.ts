@@ -37,24 +37,26 @@ export const PAIR_FIRST_SEEN: usize = 8; // f64
 export const PAIR_PURCHASES: usize = 16; // u32
 export const PAIR_BYTES: usize = 24;
 
-// Window record of a user, device, IP or country (608 bytes): a ring of 13
+// Window record of a device, IP or country (504 bytes): a ring of 13
 // five-minute buckets and a ring of 25 hourly buckets (window.ts), each with
-// a mask of the buckets that hold something, and two distinct sets
-// (sketch.ts).
+// a mask of the buckets that hold an event, and two distinct sets
+// (sketch.ts). A user's (608 bytes) has the five-minute amounts too, at the
+// end: only users' rows sum amounts over the 5-minute ring.
 export const W_LAST_SEEN: usize = 0; // f64
 export const W_HEAD_5M: usize = 8; // i32: newest 5-minute bucket held
 export const W_HEAD_1H: usize = 12; // i32: newest hourly bucket held
 export const W_MASK_5M: usize = 16; // u32: bit s set if slot s of the 5-minute ring holds an event
 export const W_MASK_1H: usize = 20; // u32: the same for the hourly ring
-export const W_AMOUNT_5M: usize = 24; // f64[13]
-export const W_AMOUNT_1H: usize = 128; // f64[25]
-export const W_PURCHASES_5M: usize = 328; // u16[13]
-export const W_OTHERS_5M: usize = 354; // u16[13]
-export const W_PURCHASES_1H: usize = 380; // u16[25]
-export const W_OTHERS_1H: usize = 430; // u16[25]
-export const W_SET_A: usize = 480; // users (device, ip) or devices (user)
+export const W_AMOUNT_1H: usize = 24; // f64[25]
+export const W_PURCHASES_5M: usize = 224; // u16[13]
+export const W_OTHERS_5M: usize = 250; // u16[13]
+export const W_PURCHASES_1H: usize = 276; // u16[25]
+export const W_OTHERS_1H: usize = 326; // u16[25]
+export const W_SET_A: usize = 376; // users (device, ip) or devices (user)
 export const W_SET_B: usize = W_SET_A + SET_BYTES; // ips (user, device) or devices (ip)
 export const WINDOW_BYTES: usize = W_SET_B + SET_BYTES;
+export const W_AMOUNT_5M: usize = WINDOW_BYTES; // f64[13], users only
+export const USER_WINDOW_BYTES: usize = W_AMOUNT_5M + 13 * 8;
 
 /** Initialises a new profile record (lastSeen is already set). */
 export function initProfile(r: usize, ts: f64): void {

@@ -3,13 +3,13 @@
 // first insert.
 
 import { Table } from "./hashtable";
-import { PROFILE_BYTES, USER_BYTES, PAIR_BYTES, WINDOW_BYTES } from "./entity";
+import { PROFILE_BYTES, USER_BYTES, PAIR_BYTES, WINDOW_BYTES, USER_WINDOW_BYTES } from "./entity";
 
 export const users = new Table(USER_BYTES, false);
 export const devices = new Table(PROFILE_BYTES, false);
 export const ips = new Table(PROFILE_BYTES, false);
 
-export const userWindows = new Table(WINDOW_BYTES, true);
+export const userWindows = new Table(USER_WINDOW_BYTES, true);
 export const deviceWindows = new Table(WINDOW_BYTES, true);
 export const ipWindows = new Table(WINDOW_BYTES, true);
 export const countryWindows = new Table(WINDOW_BYTES, true);

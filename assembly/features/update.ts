@@ -19,12 +19,13 @@ import {
   userDevices, userIps, userCountries, userPayments, deviceIps,
 } from "./state";
 
-// Counts the event into an entity's window record and returns it.
-function window(t: Table, key: u64, ts: f64, purchase: bool, amount: f64): usize {
+// Counts the event into an entity's window record and returns it; only a
+// user's record has amounts in its 5-minute ring (`user`).
+function window(t: Table, key: u64, ts: f64, purchase: bool, amount: f64, user: bool): usize {
   const W = t.upsert(key, ts);
   if (t.fresh) initWindow(W);
-  ringAdd(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, bucket5(ts), purchase, amount);
-  ringAdd(W, W_HEAD_1H, W_MASK_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, bucketHour(ts), purchase, amount);
+  ringAdd(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, bucket5(ts), purchase, amount, user);
+  ringAdd(W, W_HEAD_1H, W_MASK_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, bucketHour(ts), purchase, amount, true);
   return W;
 }
 
@@ -90,7 +91,7 @@ export function applyEvent(): void {
         store<u8>(U + U_SIGNUP_BROWSER, <u8>Ev.browser);
       }
     }
-    const W = window(userWindows, user, ts, purchase, amount);
+    const W = window(userWindows, user, ts, purchase, amount, true);
     if (device != 0) setAdd(W + W_SET_A, fingerprint(device), hour);
     if (ip != 0) setAdd(W + W_SET_B, fingerprint(ip), hour);
   }
@@ -98,7 +99,7 @@ export function applyEvent(): void {
   let D: usize = 0;
   if (device != 0) {
     D = profile(devices, device, ts, purchase);
-    const W = window(deviceWindows, device, ts, purchase, amount);
+    const W = window(deviceWindows, device, ts, purchase, amount, false);
     if (user != 0) setAdd(W + W_SET_A, fingerprint(user), hour);
     if (ip != 0) setAdd(W + W_SET_B, fingerprint(ip), hour);
   }
@@ -106,12 +107,12 @@ export function applyEvent(): void {
   let I: usize = 0;
   if (ip != 0) {
     I = profile(ips, ip, ts, purchase);
-    const W = window(ipWindows, ip, ts, purchase, amount);
+    const W = window(ipWindows, ip, ts, purchase, amount, false);
     if (user != 0) setAdd(W + W_SET_A, fingerprint(user), hour);
     if (device != 0) setAdd(W + W_SET_B, fingerprint(device), hour);
   }
 
-  if (geo != 0) window(countryWindows, geo, ts, purchase, amount);
+  if (geo != 0) window(countryWindows, geo, ts, purchase, amount, false);
 
   // Pairs: a new pair adds a distinct member to both sides.
   if (user != 0 && device != 0 && pair(userDevices, user, device, ts, purchase)) {

@@ -26,21 +26,21 @@ export const RING_1H: i32 = 25;
 // amounts are not negative).
 
 // @ts-ignore: decorator
-@inline function clearSlot(rec: usize, amountAt: usize, purchasesAt: usize, othersAt: usize, s: usize): void {
-  store<f64>(rec + amountAt + (s << 3), 0);
+@inline function clearSlot(rec: usize, amountAt: usize, purchasesAt: usize, othersAt: usize, s: usize, amounts: bool): void {
+  if (amounts) store<f64>(rec + amountAt + (s << 3), 0);
   store<u16>(rec + purchasesAt + (s << 1), 0);
   store<u16>(rec + othersAt + (s << 1), 0);
 }
 
-/** Counts an event into bucket b of a ring. Called per event per ring. */
-export function ringAdd(rec: usize, headAt: usize, maskAt: usize, amountAt: usize, purchasesAt: usize, othersAt: usize, len: i32, b: i32, purchase: bool, amount: f64): void {
+/** Counts an event into bucket b of a ring (its amount too if the ring has `amounts`). Called per event per ring. */
+export function ringAdd(rec: usize, headAt: usize, maskAt: usize, amountAt: usize, purchasesAt: usize, othersAt: usize, len: i32, b: i32, purchase: bool, amount: f64, amounts: bool): void {
   const head = load<i32>(rec + headAt);
   let mask = load<u32>(rec + maskAt);
   if (b > head) {
     if (<i64>b - <i64>head >= <i64>len) {
       // Every bucket leaves the ring.
       while (mask != 0) {
-        clearSlot(rec, amountAt, purchasesAt, othersAt, <usize>ctz(mask));
+        clearSlot(rec, amountAt, purchasesAt, othersAt, <usize>ctz(mask), amounts);
         mask &= mask - 1;
       }
     } else {
@@ -48,7 +48,7 @@ export function ringAdd(rec: usize, headAt: usize, maskAt: usize, amountAt: usiz
       let s = slotOf(head + 1, len);
       for (let k = head + 1; k <= b; k++) {
         if (mask & (<u32>1 << <u32>s)) {
-          clearSlot(rec, amountAt, purchasesAt, othersAt, s);
+          clearSlot(rec, amountAt, purchasesAt, othersAt, s, amounts);
           mask &= ~(<u32>1 << <u32>s);
         }
         if (++s == <usize>len) s = 0;
@@ -63,7 +63,7 @@ export function ringAdd(rec: usize, headAt: usize, maskAt: usize, amountAt: usiz
   const c = rec + (purchase ? purchasesAt : othersAt) + (s << 1);
   const n = load<u16>(c);
   if (n != 0xffff) store<u16>(c, n + 1);
-  if (purchase && amount == amount) {
+  if (amounts && purchase && amount == amount) {
     const a = rec + amountAt + (s << 3);
     store<f64>(a, load<f64>(a) + amount);
   }
