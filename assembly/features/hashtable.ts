@@ -1,8 +1,12 @@
 // An open-addressing hash table from a 64-bit key to a fixed-size record.
-// The index is linear-probed 16-byte slots (key u64, record number u32, pad);
-// records live in a separate pool with a free list, so a slot move or a
-// rehash never copies records. The home slot is the key's Fibonacci hash (the
-// top bits of key * 2^64/phi), so keys that are not well mixed, such as
+// The index is linear-probed 16-byte slots (key u64, record number u32, and
+// the minute of the record's lastSeen, i32); records live in a separate pool
+// with a free list, so a slot move or a rehash never copies records. Sweeps
+// judge a record by the minute in its slot (expired if the whole minute is
+// before the cutoff), so they walk the index without a miss into the pool a
+// slot; a record that expired within the cutoff's minute waits for a later
+// sweep, and reads judge by the record itself. The home slot is the key's
+// Fibonacci hash (the top bits of key * 2^64/phi), so keys that are not well mixed, such as
 // sequential numbers from an embedder, do not pile into one probe run; key 0
 // marks an empty slot. Every record starts with its lastSeen (f64): a record
 // older than the table's cutoff is expired, which reads treat as absent and
@@ -14,6 +18,19 @@ import { Clock } from "./clock";
 import { homeSlot, shiftBack } from "../slots";
 
 const MIN_SLOTS: u32 = 1024;
+const MS_MINUTE: f64 = 60_000;
+
+// The minute of a lastSeen, kept in its index slot (|ts| <= 1e14 fits i32).
+// @ts-ignore: decorator
+@inline function minuteOf(ts: f64): i32 {
+  return <i32>Math.floor(ts / MS_MINUTE);
+}
+
+// True if every time in the slot's minute is before `cut`: its record has surely expired.
+// @ts-ignore: decorator
+@inline function slotExpired(s: usize, cut: f64): bool {
+  return (<f64>load<i32>(s, 12) + 1) * MS_MINUTE <= cut;
+}
 const MIN_RECORDS: u32 = 256;
 const NONE: u32 = 0xffffffff;
 
@@ -88,9 +105,13 @@ export class Table {
         if (last < this.cutoff()) {
           memory.fill(r, 0, this.recordBytes);
           store<f64>(r, ts);
+          store<i32>(s, minuteOf(ts), 12);
           this.fresh = true;
         } else {
-          if (ts > last) store<f64>(r, ts);
+          if (ts > last) {
+            store<f64>(r, ts);
+            store<i32>(s, minuteOf(ts), 12);
+          }
           this.fresh = false;
         }
         return r;
@@ -103,6 +124,7 @@ export class Table {
         const ref = this.newRecord();
         store<u64>(s, key);
         store<u32>(s, ref, 8);
+        store<i32>(s, minuteOf(ts), 12);
         this.count++;
         const r = this.record(ref);
         memory.fill(r, 0, this.recordBytes);
@@ -121,7 +143,7 @@ export class Table {
     const mask = this.mask;
     for (let n: u32 = 0; n < slots && this.count > 0; n++) {
       const s = this.index + (<usize>this.cursor << 4);
-      if (load<u64>(s) != 0 && load<f64>(this.record(load<u32>(s, 8))) < cut) {
+      if (load<u64>(s) != 0 && slotExpired(s, cut)) {
         this.remove(this.cursor); // the slot may now hold a shifted entry: look again
       } else {
         this.cursor = (this.cursor + 1) & mask;
@@ -186,7 +208,7 @@ export class Table {
     const cut = this.cutoff();
     for (let i: u32 = 0; i < slots; ) {
       const s = this.index + (<usize>i << 4);
-      if (load<u64>(s) != 0 && load<f64>(this.record(load<u32>(s, 8))) < cut) this.remove(i);
+      if (load<u64>(s) != 0 && slotExpired(s, cut)) this.remove(i);
       else i++;
     }
     this.cursor = 0;
@@ -205,7 +227,7 @@ export class Table {
       while (load<u64>(this.index + (<usize>j << 4)) != 0) j = (j + 1) & this.mask;
       const d = this.index + (<usize>j << 4);
       store<u64>(d, k);
-      store<u32>(d, load<u32>(s, 8), 8);
+      store<u64>(d, load<u64>(s, 8), 8); // record number and minute
     }
     heap.free(old);
   }
