@@ -9,12 +9,12 @@ import { E_BAD_EVENT_TYPE, E_BAD_TIMESTAMP, E_BAD_AMOUNT, E_BAD_CODE, E_BAD_OUTP
 import { Clock, MAX_LATENESS_MS, MAX_ABS_TS } from "./clock";
 import {
   Ev, decode, reserveColumns, columnPtr, columnCapacity, NUM_COLUMNS, NUM_EVENT_TYPES, EV_PURCHASE,
-  COL_TYPE, COL_TS, COL_AMOUNT, COL_SOURCE, COL_BROWSER, COL_SEX,
+  COL_TYPE, COL_TS, COL_AMOUNT, COL_SOURCE, COL_BROWSER, COL_SEX, COL_USER, COL_DEVICE, COL_IP,
 } from "./columns";
 import { reserveRanges, loadRanges, rangeOf, rangeCountry, rangeCount } from "./ipcountry";
 import { writeRow } from "./extract";
 import { applyEvent } from "./update";
-import { clearAll, sweepAll, stateBytes, evictions, tableAt, NUM_TABLES } from "./state";
+import { clearAll, sweepAll, stateBytes, evictions, tableAt, NUM_TABLES, users, devices, ips, userWindows, deviceWindows, ipWindows } from "./state";
 import { NUM_FEATURES, NAMES_HASH } from "./names";
 
 const ROW_BYTES: usize = <usize>NUM_FEATURES << 3;
@@ -25,6 +25,19 @@ const laneMarks = new StaticArray<f64>(MAX_LANES);
 for (let k = 0; k < MAX_LANES; k++) unchecked((laneMarks[k] = -Infinity));
 
 let out: usize = 0; // the default output buffer, capacity rows
+let touched: f64 = 0; // what touchAhead read, kept so the loads stay
+
+// How many events ahead featuresRun touches an event's state.
+const AHEAD: i32 = 4;
+
+// Touches the user's, device's and IP's profile and window records of event j.
+function touchAhead(j: i32): void {
+  const j8 = <usize>j << 3;
+  const user = load<u64>(columnPtr(COL_USER) + j8);
+  const device = load<u64>(columnPtr(COL_DEVICE) + j8);
+  const ip = load<u64>(columnPtr(COL_IP) + j8);
+  touched += users.touch(user) + userWindows.touch(user) + devices.touch(device) + deviceWindows.touch(device) + ips.touch(ip) + ipWindows.touch(ip);
+}
 let badEvent: i32 = -1;
 
 /** Feature row width: the f64 values written per purchase. Called once at start-up. */
@@ -103,6 +116,7 @@ export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
   let row = rowsAt;
   let mark = lane == 0 ? Clock.watermark : unchecked(laneMarks[lane]);
   for (let i = 0; i < n; i++) {
+    if (i + AHEAD < n) touchAhead(i + AHEAD);
     decode(i);
     const ts = Ev.ts;
     const late = ts < (lane == 0 ? Clock.watermark : mark) - Clock.latenessMs;

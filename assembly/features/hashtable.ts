@@ -70,6 +70,18 @@ export class Table {
     return this.pool + <usize>ref * this.recordBytes;
   }
 
+  /**
+   * Loads `key`'s home slot and, if the key is there, its record's first
+   * line, so that the misses of an event a few ahead overlap the work on
+   * this one; returns what it read (for the caller to keep). Called per
+   * event per table, ahead of it.
+   */
+  touch(key: u64): f64 {
+    if (key == 0 || this.index == 0) return 0;
+    const s = this.index + (<usize>this.home(key) << 4);
+    return load<u64>(s) == key ? load<f64>(this.record(load<u32>(s, 8))) : 0;
+  }
+
   /** The live record of `key`, or 0 if absent or expired. Called per feature row. */
   get(key: u64): usize {
     if (key == 0 || this.index == 0) return 0;
