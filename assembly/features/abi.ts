@@ -25,6 +25,8 @@ const laneMarks = new StaticArray<f64>(MAX_LANES);
 for (let k = 0; k < MAX_LANES; k++) unchecked((laneMarks[k] = -Infinity));
 
 let out: usize = 0; // the default output buffer, capacity rows
+let badEvent: i32 = -1;
+
 let touched: f64 = 0; // what touchAhead read, kept so the loads stay
 
 // How many events ahead featuresRun touches an event's state.
@@ -38,7 +40,6 @@ function touchAhead(j: i32): void {
   const ip = load<u64>(columnPtr(COL_IP) + j8);
   touched += users.touch(user) + userWindows.touch(user) + devices.touch(device) + deviceWindows.touch(device) + ips.touch(ip) + ipWindows.touch(ip);
 }
-let badEvent: i32 = -1;
 
 /** Feature row width: the f64 values written per purchase. Called once at start-up. */
 export function featuresCount(): i32 {

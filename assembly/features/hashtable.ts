@@ -6,8 +6,9 @@
 // before the cutoff), so they walk the index without a miss into the pool a
 // slot; a record that expired within the cutoff's minute waits for a later
 // sweep, and reads judge by the record itself. The home slot is the key's
-// Fibonacci hash (the top bits of key * 2^64/phi), so keys that are not well mixed, such as
-// sequential numbers from an embedder, do not pile into one probe run; key 0
+// Fibonacci hash (the top bits of key * 2^64/phi), so keys that are not well
+// mixed, such as sequential numbers from an embedder, do not pile into one
+// probe run; key 0
 // marks an empty slot. Every record starts with its lastSeen (f64): a record
 // older than the table's cutoff is expired, which reads treat as absent and
 // writes reset in place; sweeps free expired records, and a table sweeps
@@ -18,6 +19,8 @@ import { Clock } from "./clock";
 import { homeSlot, shiftBack } from "../slots";
 
 const MIN_SLOTS: u32 = 1024;
+const MIN_RECORDS: u32 = 256;
+const NONE: u32 = 0xffffffff;
 const MS_MINUTE: f64 = 60_000;
 
 // The minute of a lastSeen, kept in its index slot (|ts| <= 1e14 fits i32).
@@ -31,8 +34,6 @@ const MS_MINUTE: f64 = 60_000;
 @inline function slotExpired(s: usize, cut: f64): bool {
   return (<f64>load<i32>(s, 12) + 1) * MS_MINUTE <= cut;
 }
-const MIN_RECORDS: u32 = 256;
-const NONE: u32 = 0xffffffff;
 
 export class Table {
   index: usize = 0;
