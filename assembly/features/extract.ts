@@ -51,7 +51,8 @@ import * as F from "./names";
 
 // One pass over a window record's 5-minute ring: the 1h window (the purchase's
 // bucket and the 11 before it) and, as the near sums, its own 5-minute bucket.
-// Only users' rows have amounts over the 5-minute ring.
+// Only users' records have 5-minute amounts (entity.ts: a device's, IP's or
+// country's record ends before W_AMOUNT_5M), so `amounts` is for users only.
 function sums5m(W: usize, q5: i32, amounts: bool): void {
   if (amounts) ringSums(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, true);
   else ringSums(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, false);
