@@ -54,15 +54,13 @@ import * as F from "./names";
 // Only users' records have 5-minute amounts (entity.ts: a device's, IP's or
 // country's record ends before W_AMOUNT_5M), so `amounts` is for users only.
 function sums5m(W: usize, q5: i32, amounts: bool): void {
-  if (amounts) ringSums(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, true);
-  else ringSums(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, false);
+  ringSums(W, W_HEAD_5M, W_MASK_5M, W_AMOUNT_5M, W_PURCHASES_5M, W_OTHERS_5M, RING_5M, q5 - 11, q5, amounts);
 }
 
 // One pass over the hourly ring: the 24h window (the purchase's hour and the
 // 23 before it). Countries' rows have no amounts.
 function sums24h(W: usize, qh: i32, amounts: bool): void {
-  if (amounts) ringSums(W, W_HEAD_1H, W_MASK_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, true);
-  else ringSums(W, W_HEAD_1H, W_MASK_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, false);
+  ringSums(W, W_HEAD_1H, W_MASK_1H, W_AMOUNT_1H, W_PURCHASES_1H, W_OTHERS_1H, RING_1H, qh - 23, qh - 23, amounts);
 }
 
 /** Writes the row of the current event (a purchase) at `row`. Called once per purchase. */
