@@ -6,18 +6,12 @@
 // stream through and counts late events in streamscore_events_late_total.
 
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { FeatureEngine, MAX_LANES, STAT } from '../host/features/engine.js';
+import { FeatureEngine, STAT } from '../host/features/engine.js';
 import { FEATURE_NAMES } from '../host/features/catalog.js';
 import type { FeatureInput } from '../host/features/columns.js';
 import { EngineError } from '../host/errors.js';
-import { FraudScorer } from '../host/service/fraud.js';
-import { Pipeline } from '../host/service/pipeline.js';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createMetrics } from '../host/metrics/registry.js';
-import type { ScoredOutput, Sink } from '../host/service/types.js';
-import { ROOT } from './helpers/cli.js';
 import { T0 } from './helpers/event-stream.js';
+import { capturedPipeline } from './helpers/captured-pipeline.js';
 
 const W = FEATURE_NAMES.length;
 const col = (name: string) => FEATURE_NAMES.indexOf(name);
@@ -69,32 +63,23 @@ describe('lateness per stream', () => {
   it('refuses a lane out of range', () => {
     const e = new FeatureEngine();
     e.columns().set(0, buy('x', 0));
-    expect(() => e.run(1, undefined, MAX_LANES)).toThrow(EngineError);
+    expect(e.maxLanes).toBe(1024);
+    expect(() => e.run(1, undefined, e.maxLanes)).toThrow(EngineError);
     expect(() => e.run(1, undefined, -1)).toThrow(EngineError);
     expect(e.stat(STAT.events)).toBe(0);
   });
 
-  it('past MAX_LANES - 1 streams, later ones share lanes', () => {
+  it('past maxLanes - 1 streams, later ones share lanes', () => {
     const e = new FeatureEngine();
-    const lanes = Array.from({ length: MAX_LANES + 1 }, (_, k) => e.lane(`t[${k}]`));
-    expect(new Set(lanes.slice(0, MAX_LANES - 1)).size).toBe(MAX_LANES - 1);
+    const lanes = Array.from({ length: e.maxLanes + 1 }, (_, k) => e.lane(`t[${k}]`));
+    expect(new Set(lanes.slice(0, e.maxLanes - 1)).size).toBe(e.maxLanes - 1);
     expect(Math.min(...lanes)).toBe(1);
-    expect(Math.max(...lanes)).toBe(MAX_LANES - 1);
+    expect(Math.max(...lanes)).toBe(e.maxLanes - 1);
   });
 });
 
 it('the pipeline measures each source stream on its own and counts late events', async () => {
-  const instrumentation = createInstrumentation();
-  const metrics = createMetrics(instrumentation, { defaultMetrics: false });
-  const scores: ScoredOutput[] = [];
-  const capture: Sink = {
-    name: 'capture',
-    write: async (out) => void scores.push(...out.scores),
-    readiness: () => ({ ok: true }),
-    close: async () => {},
-  };
-  const fraud = new FraudScorer(join(ROOT, 'models', 'fraud-ecommerce.txt'), { reviewThreshold: 0.5, blockThreshold: 0.9 });
-  const pipeline = new Pipeline({ fraud, sinks: [capture], instrumentation });
+  const { pipeline, scores, metrics } = capturedPipeline();
   const message = (userId: string, minute: number, n: number, stream: string) => ({
     value: JSON.stringify({ eventId: `${userId}-${n}`, type: 'purchase', ts: T0 + minute * MIN, userId, deviceId: `d-${userId}`, amount: 10 }),
     where: `${stream}@${n}`,

@@ -6,16 +6,10 @@
 // With one watermark per process, the partition read second would be late.
 
 import { expect, test } from 'vitest';
-import { join } from 'node:path';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import { FraudScorer } from '../host/service/fraud.js';
-import { Pipeline } from '../host/service/pipeline.js';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createMetrics } from '../host/metrics/registry.js';
 import { FEATURE_NAMES } from '../host/features/catalog.js';
-import type { ScoredOutput, Sink } from '../host/service/types.js';
-import { ROOT } from './helpers/cli.js';
 import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
+import { capturedPipeline } from './helpers/captured-pipeline.js';
 
 const topic = unique('backlog-apart');
 const groupId = unique('backlog-apart');
@@ -41,12 +35,7 @@ test('partitions hours apart in event time are each on time', async () => {
   }
   await producer.disconnect();
 
-  const instrumentation = createInstrumentation();
-  const metrics = createMetrics(instrumentation, { defaultMetrics: false });
-  const scores: ScoredOutput[] = [];
-  const capture: Sink = { name: 'capture', write: async (out) => void scores.push(...out.scores), readiness: () => ({ ok: true }), close: async () => {} };
-  const fraud = new FraudScorer(join(ROOT, 'models', 'fraud-ecommerce.txt'), { reviewThreshold: 0.5, blockThreshold: 0.9 });
-  const pipeline = new Pipeline({ fraud, sinks: [capture], instrumentation });
+  const { pipeline, scores, instrumentation, metrics } = capturedPipeline();
   source = createKafkaSource({ brokers: brokers(), topics: [topic], groupId, fromBeginning: true, maxBatchMessages: 50, logLevel: 'error', instrumentation });
   const running = source.run((batch, stream) => pipeline.handle(batch, stream));
   await until(`${2 * PER_PARTITION} scores`, () => scores.length >= 2 * PER_PARTITION);

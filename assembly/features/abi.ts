@@ -22,7 +22,12 @@ const ROW_BYTES: usize = <usize>NUM_FEATURES << 3;
 /** Lanes 1..MAX_LANES-1 keep a watermark each (a Kafka partition's); lane 0 is the process's. */
 export const MAX_LANES: i32 = 1024;
 const laneMarks = new StaticArray<f64>(MAX_LANES);
-for (let k = 0; k < MAX_LANES; k++) unchecked((laneMarks[k] = -Infinity));
+clearLanes();
+
+// Every lane back to "no event yet".
+function clearLanes(): void {
+  for (let k = 0; k < MAX_LANES; k++) unchecked((laneMarks[k] = -Infinity));
+}
 
 let out: usize = 0; // the default output buffer, capacity rows
 let badEvent: i32 = -1;
@@ -39,6 +44,11 @@ function touchAhead(j: i32): void {
   const device = load<u64>(columnPtr(COL_DEVICE) + j8);
   const ip = load<u64>(columnPtr(COL_IP) + j8);
   touched += users.touch(user) + userWindows.touch(user) + devices.touch(device) + deviceWindows.touch(device) + ips.touch(ip) + ipWindows.touch(ip);
+}
+
+/** Lanes featuresRun takes (0..featuresLanes()-1). Called once at start-up. */
+export function featuresLanes(): i32 {
+  return MAX_LANES;
 }
 
 /** Feature row width: the f64 values written per purchase. Called once at start-up. */
@@ -69,7 +79,7 @@ export function featuresConfigure(latenessMs: f64, profileTtlMs: f64): i32 {
 export function featuresReset(): void {
   clearAll();
   Clock.watermark = -Infinity;
-  for (let k = 0; k < MAX_LANES; k++) unchecked((laneMarks[k] = -Infinity));
+  clearLanes();
   Clock.events = 0;
   Clock.late = 0;
   Clock.rows = 0;
@@ -115,12 +125,13 @@ export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
   if (purchases < 0) return purchases;
   if (purchases > 0 && (rowsAt == 0 || <u64>rowsAt + <u64>purchases * <u64>ROW_BYTES > (<u64>memory.size() << 16))) return E_BAD_OUTPUT;
   let row = rowsAt;
+  // Lane 0's mark is the process's watermark: both move by the same rule below.
   let mark = lane == 0 ? Clock.watermark : unchecked(laneMarks[lane]);
   for (let i = 0; i < n; i++) {
     if (i + AHEAD < n) touchAhead(i + AHEAD);
     decode(i);
     const ts = Ev.ts;
-    const late = ts < (lane == 0 ? Clock.watermark : mark) - Clock.latenessMs;
+    const late = ts < mark - Clock.latenessMs;
     if (late) Clock.late++;
     else {
       if (ts > mark) mark = ts;

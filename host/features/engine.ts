@@ -17,6 +17,7 @@ export interface FeatureExports {
   featuresCount(): number;
   featuresNamesHash(): number;
   featuresNumColumns(): number;
+  featuresLanes(): number;
   featuresConfigure(latenessMs: number, profileTtlMs: number): number;
   featuresReset(): void;
   featuresReserve(events: number): number;
@@ -47,8 +48,6 @@ export interface FeatureOptions {
 /** featuresStat keys (the watermark of lane l is `laneWatermark + l`). */
 export const STAT = { events: 0, late: 1, rows: 2, watermark: 3, stateBytes: 4, evictions: 5, ipRanges: 6, laneWatermark: 1000 } as const;
 
-/** Lanes with a watermark of their own (1..MAX_LANES-1; lane 0 is the process's). */
-export const MAX_LANES = 1024;
 export const TABLES = [
   'users', 'devices', 'ips', 'userWindows', 'deviceWindows', 'ipWindows', 'countryWindows',
   'userDevices', 'userIps', 'userCountries', 'userPayments', 'deviceIps',
@@ -59,6 +58,8 @@ export class FeatureEngine {
   readonly names = FEATURE_NAMES;
   readonly width: number;
   readonly capacity: number;
+  /** Lanes the module takes (lane 0 is the process's; 1..maxLanes-1 each a stream's). */
+  readonly maxLanes: number;
   private readonly batch: ColumnBatch;
   private readonly lanes = new Map<string, number>();
 
@@ -71,6 +72,7 @@ export class FeatureEngine {
       throw new EngineError(-11, `the WASM module's ${this.width} features do not match host/features/catalog.ts (${FEATURE_NAMES.length}): run \`npm run gen:features && npm run build\``);
     }
     this.check(e.featuresConfigure(opts.latenessMs ?? DEFAULT_LATENESS_MS, opts.profileTtlMs ?? DEFAULT_PROFILE_TTL_MS));
+    this.maxLanes = e.featuresLanes();
     this.capacity = opts.capacity ?? 4096;
     this.check(e.featuresReserve(this.capacity));
     this.batch = new ColumnBatch(e, this.capacity);
@@ -85,13 +87,13 @@ export class FeatureEngine {
    * The lane of a named stream (a Kafka partition, "topic[2]"): its events'
    * lateness is measured from the newest event of that stream only, not of
    * every stream, so a partition read behind the others (a backlog) is not
-   * late. Numbered on first sight; past MAX_LANES - 1 streams, later ones
+   * late. Numbered on first sight; past maxLanes - 1 streams, later ones
    * share lanes (a shared lane's watermark is the newest of its streams).
    */
   lane(name: string): number {
     let k = this.lanes.get(name);
     if (k === undefined) {
-      k = 1 + (this.lanes.size % (MAX_LANES - 1));
+      k = 1 + (this.lanes.size % (this.maxLanes - 1));
       this.lanes.set(name, k);
     }
     return k;
