@@ -26,6 +26,27 @@ describe('event validation', () => {
     expect(ipv4ToNumber('256.1.1.1')).toBeUndefined();
   });
 
+  it('reads an IPv4 address as the dotted-quad pattern does, and nothing else', () => {
+    // The rule written as a pattern: four parts of 1 to 3 ASCII digits, each at most 255.
+    const byPattern = (ip: string): number | undefined => {
+      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+      if (!m || m.slice(1).some((p) => Number(p) > 255)) return undefined;
+      return m.slice(1).reduce((n, p) => n * 256 + Number(p), 0);
+    };
+    const fixed = ['0.0.0.0', '1.2.3.4', '001.002.003.004', '10.0.0.255', '192.168.1.1', '255.255.255.255', '255.255.255.256', '1.2.3', '1.2.3.4.5', '1..2.3', '.1.2.3', '1.2.3.', '1.2.3.4 ', ' 1.2.3.4', '1.2.3.0004', '1.2.3.a', '١.٢.٣.٤', '::1', '2001:db8::1', '', '.', '...', '999.1.1.1', '1.2.3.-4', '+1.2.3.4'];
+    // And random near-addresses: 3 to 5 parts of 0 to 4 digits, now and then a stray character.
+    let seed = 7;
+    const rand = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % k;
+    const part = () => Array.from({ length: rand(10) === 0 ? 4 * rand(2) : 1 + rand(3) }, () => '0123456789255'[rand(13)]).join('') + (rand(20) === 0 ? 'a: -'[rand(4)] : '');
+    const random = Array.from({ length: 20000 }, () => Array.from({ length: rand(4) === 0 ? 3 + 2 * rand(2) : 4 }, part).join('.'));
+    let valid = 0;
+    for (const ip of [...fixed, ...random]) {
+      expect(ipv4ToNumber(ip), ip).toBe(byPattern(ip));
+      if (byPattern(ip) !== undefined) valid++;
+    }
+    expect(valid).toBeGreaterThan(1000);
+  });
+
   it('names the field that is wrong', () => {
     const cases: [unknown, string][] = [
       [{ type: 'view', ts: 1, userId: 'u', itemId: 'i' }, 'eventId'],

@@ -13,7 +13,7 @@
 
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import type { Instrumentation } from '../service/instrumentation.js';
-import type { ScoreBatcher } from './score.js';
+import { resultsJson, type ScoreBatcher } from './score.js';
 import { CHALLENGE, type Authorize } from './auth.js';
 
 /** The topics a client may subscribe to. */
@@ -142,7 +142,7 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
         deps.batcher.submit(events, (answer) => {
           if (client.closed) return;
           if (answer instanceof Error) sendLater(ws, client, JSON.stringify({ op: 'error', id, code: 'internal', error: `scoring failed: ${answer.message}` }));
-          else sendLater(ws, client, `{"op":"scores","id":${JSON.stringify(id)},"results":${JSON.stringify(answer)}}`);
+          else sendLater(ws, client, `{"op":"scores","id":${JSON.stringify(id)},"results":${resultsJson(answer)}}`);
         });
         return;
       }
