@@ -11,7 +11,9 @@
 // (host/service/pipeline.ts: validation, the WASM features, the shipped
 // model, decisions and reasons, writes to the in-memory store). Two kinds of run each: closed loop (max
 // throughput) and open loop at a fixed rate (latency under that load).
-// Reports only: never fails on a time.
+// `npm run bench:ws` runs this process with the Node flag `serve` has
+// (--max-semi-space-size=32: npm start and the streamscore command), so the
+// server's garbage collection is serve's. Reports only: never fails on a time.
 //
 //   npm run bench:ws        # BENCH_SECONDS (default 10) per run, BENCH_REPEAT (3) runs per row,
 //                           # BENCH_CONNECTIONS (4), BENCH_PIPELINE (32 in flight per connection),
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
   const machine = `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, 1-min load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end (2 of it is this benchmark)`;
   process.stdout.write(`Machine: ${machine}\n`);
   process.stdout.write(
-    `Command: ${TARGET_ONLY ? 'BENCH_ONLY=target ' : ''}npm run bench:ws (BENCH_SECONDS=${SECONDS}, ${WARMUP} s warm-up, ${CONNECTIONS} connections, median of ${REPEAT} runs each; load generator: ${LOADGEN === 'go' ? 'Go, bench/loadgen (gorilla/websocket)' : 'Node, bench/ws-score-client.ts (ws)'})\n\n`,
+    `Command: ${TARGET_ONLY ? 'BENCH_ONLY=target ' : ''}npm run bench:ws (BENCH_SECONDS=${SECONDS}, ${WARMUP} s warm-up, ${CONNECTIONS} connections, median of ${REPEAT} runs each; server's Node flags: ${process.execArgv.join(' ') || 'none'}; load generator: ${LOADGEN === 'go' ? 'Go, bench/loadgen (gorilla/websocket)' : 'Node, bench/ws-score-client.ts (ws)'})\n\n`,
   );
   process.stdout.write(
     table(
