@@ -11,16 +11,18 @@ package main
 //   - each event's 13-digit ts is overwritten in place with the wall clock
 //     at the moment it is handed to the producer (Produce), so the latency
 //     measured from ts includes the producer's own buffering and request;
-//   - acks=1, no compression, no linger (a produce request goes out as soon
-//     as the previous one to the broker is answered: one request in flight
-//     per broker, so order is kept without idempotence), as the kafkajs one;
+//   - acks=1, no compression, no linger unless the driver asks for one
+//     (lingerMs; Java's producer lingers 5 ms by default since Kafka 4.0):
+//     a produce request goes out as soon as the previous one to the broker
+//     is answered (one request in flight per broker, so order is kept
+//     without idempotence), as the kafkajs one;
 //   - modes: rate (open loop, events fall due on start + k/rate), credit
 //     (as fast as it goes while the events sent stay under a bound the
 //     driver raises as serve processes them: a bounded backlog) and burst
 //     (a fixed credit, then stop).
 //
 // Protocol (one JSON object per line), driver -> here on stdin:
-//   {op:connect,brokers,topic} {op:load,file} {op:credit,allow}
+//   {op:connect,brokers,topic,lingerMs} {op:load,file} {op:credit,allow}
 //   {op:run,mode,rate,seconds} {op:close}
 // here -> driver on stdout: {op:ready} {op:connected} {op:loaded,pool,added,byType}
 //   {op:tick,sent,acked,queued,failed} {op:ran,...} {op:error,message}
@@ -242,6 +244,7 @@ func runKafka() error {
 			Mode    string   `json:"mode"`
 			Rate    float64  `json:"rate"`
 			Seconds float64  `json:"seconds"`
+			Linger  float64  `json:"lingerMs"`
 		}
 		if err := json.Unmarshal(in.Bytes(), &m); err != nil {
 			g.fail(err)
@@ -249,7 +252,7 @@ func runKafka() error {
 		}
 		switch m.Op {
 		case "connect":
-			if err := g.connect(m.Brokers, m.Topic); err != nil {
+			if err := g.connect(m.Brokers, m.Topic, m.Linger); err != nil {
 				g.fail(err)
 			} else {
 				g.send(map[string]any{"op": "connected"})
@@ -296,7 +299,7 @@ func runKafka() error {
 	return in.Err()
 }
 
-func (g *kafkaGen) connect(brokers []string, topic string) error {
+func (g *kafkaGen) connect(brokers []string, topic string, lingerMs float64) error {
 	g.topic = topic
 	c, err := kgo.NewClient(
 		kgo.SeedBrokers(brokers...),
@@ -306,7 +309,7 @@ func (g *kafkaGen) connect(brokers []string, topic string) error {
 		kgo.RequiredAcks(kgo.LeaderAck()),
 		kgo.DisableIdempotentWrite(),
 		kgo.MaxProduceRequestsInflightPerBroker(1),
-		kgo.ProducerLinger(0),
+		kgo.ProducerLinger(time.Duration(lingerMs*float64(time.Millisecond))),
 		kgo.ProducerBatchCompression(kgo.NoCompression()),
 		// The credit bound of the kafkajs generator: two requests of 2048 ahead per partition.
 		kgo.MaxBufferedRecords(4*2*2048),
