@@ -20,13 +20,14 @@ export function scoreStatus(results: (ScoreResult | ScoreError)[]): 200 | 422 {
 export type ScoreAnswer = (ScoreResult | ScoreError)[] | Error;
 
 // The answers' JSON, written out: the same text as JSON.stringify gives for
-// results of the pipeline's shape (keys in its order), in about 55% of the
-// time (JSON.stringify of the results was a fifth of the server's CPU at
-// 50,000 single-event requests/s; docs/BENCHMARKS.md, "WebSocket scoring
-// API"). Anything else (errors, another Scoring's objects) goes through
-// JSON.stringify.
+// results of the pipeline's shape (its keys, in its order). JSON.stringify
+// of the results was a fifth of the server's CPU at 50,000 single-event
+// requests/s; written out, an answer took 1.6-4.3 µs instead of 2.9-5.2
+// (alone on one core, with the UTF-8 copy uWS makes, which is most of what
+// is left; docs/BENCHMARKS.md, "WebSocket scoring API"). Anything else
+// (errors, another Scoring's objects) goes through JSON.stringify.
 
-/** Characters JSON.stringify would escape (or check: surrogates, lone ones are escaped). */
+/** Characters JSON.stringify escapes, and surrogates (a lone one is escaped; a string with any goes the slow way). */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const jsonString = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
 // JSON.stringify writes a finite number as String() does, and anything else as null.
