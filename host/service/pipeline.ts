@@ -117,11 +117,14 @@ export class Pipeline implements Scoring {
       }
     }
     const { scored, write } = this.process(events, deadLetters);
-    const byId = new Map(scored.map((s) => [s.eventId, s]));
     this.track(write);
+    // One score per purchase, in the purchases' order: the k-th purchase
+    // slot takes the k-th score (so two purchases that share an eventId
+    // each keep their own).
+    let k = 0;
     return slots.map((s) => {
       if (typeof s !== 'number') return s;
-      const p = byId.get(events[s]!.eventId)!;
+      const p = scored[k++]!;
       return { eventId: p.eventId, fraudScore: p.fraudScore, decision: p.decision, reasons: p.reasons };
     });
   }
