@@ -9,7 +9,7 @@ import { capturedPipeline } from './helpers/captured-pipeline.js';
 test('purchases that share an eventId each get their own score, as when sent one by one', () => {
   const ts = Date.UTC(2026, 0, 5, 3, 0, 0);
   const signup = { eventId: 's1', type: 'signup', ts: ts - 60_000, userId: 'u1', deviceId: 'd1', ip: '10.0.0.1', country: 'DE' };
-  // The same id; the second from a new device and country, ten times the amount, a second later.
+  // The same id; the second from a new device and country, a hundred times the amount, a second later.
   const events = [
     signup,
     { eventId: 'p', type: 'purchase', ts, userId: 'u1', amount: 20, deviceId: 'd1', ip: '10.0.0.1', country: 'DE', billingCountry: 'DE' },
