@@ -8,11 +8,11 @@
 // sweep, and reads judge by the record itself. The home slot is the key's
 // Fibonacci hash (the top bits of key * 2^64/phi), so keys that are not well
 // mixed, such as sequential numbers from an embedder, do not pile into one
-// probe run; key 0
-// marks an empty slot. Every record starts with its lastSeen (f64): a record
-// older than the table's cutoff is expired, which reads treat as absent and
-// writes reset in place; sweeps free expired records, and a table sweeps
-// itself fully before it grows, so it grows only with live entities.
+// probe run; key 0 marks an empty slot. Every record starts with its
+// lastSeen (f64): a record older than the table's cutoff is expired, which
+// reads treat as absent and writes reset in place; sweeps free expired
+// records, and a table sweeps itself fully before it grows, so it grows only
+// with live entities.
 // Deletion shifts the following probe run back (no tombstones).
 
 import { Clock } from "./clock";

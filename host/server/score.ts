@@ -39,19 +39,18 @@ function keysAre(o: object, a: string, b: string, c: string, d?: string): boolea
   return k.length === (d === undefined ? 3 : 4) && k[0] === a && k[1] === b && k[2] === c && k[3] === d;
 }
 
-function isPlainResult(r: ScoreResult | ScoreError): r is ScoreResult {
+// A result of the pipeline's shape written out, or null for anything else.
+function resultJson(r: ScoreResult | ScoreError): string | null {
   const o = r as ScoreResult;
-  return typeof o.eventId === 'string' && typeof o.fraudScore === 'number' && typeof o.decision === 'string' && Array.isArray(o.reasons) && keysAre(o, 'eventId', 'fraudScore', 'decision', 'reasons');
-}
-
-function reasonsJson(reasons: ScoreResult['reasons']): string | null {
-  let s = '[';
-  for (let i = 0; i < reasons.length; i++) {
-    const x = reasons[i]!;
+  if (typeof o.eventId !== 'string' || typeof o.fraudScore !== 'number' || typeof o.decision !== 'string' || !Array.isArray(o.reasons)) return null;
+  if (!keysAre(o, 'eventId', 'fraudScore', 'decision', 'reasons')) return null;
+  let reasons = '[';
+  for (let i = 0; i < o.reasons.length; i++) {
+    const x = o.reasons[i]!;
     if (typeof x.feature !== 'string' || typeof x.contribution !== 'number' || typeof x.text !== 'string' || !keysAre(x, 'feature', 'contribution', 'text')) return null;
-    s += `${i === 0 ? '' : ','}{"feature":${jsonString(x.feature)},"contribution":${jsonNumber(x.contribution)},"text":${jsonString(x.text)}}`;
+    reasons += `${i === 0 ? '' : ','}{"feature":${jsonString(x.feature)},"contribution":${jsonNumber(x.contribution)},"text":${jsonString(x.text)}}`;
   }
-  return s + ']';
+  return `{"eventId":${jsonString(o.eventId)},"fraudScore":${jsonNumber(o.fraudScore)},"decision":${jsonString(o.decision)},"reasons":${reasons}]}`;
 }
 
 /** The JSON of a scoring answer's results: JSON.stringify(results), faster for the pipeline's results. */
@@ -59,11 +58,7 @@ export function resultsJson(results: readonly (ScoreResult | ScoreError)[]): str
   let s = '[';
   for (let i = 0; i < results.length; i++) {
     const r = results[i]!;
-    const reasons = isPlainResult(r) ? reasonsJson(r.reasons) : null;
-    const one =
-      reasons === null
-        ? JSON.stringify(r)
-        : `{"eventId":${jsonString((r as ScoreResult).eventId)},"fraudScore":${jsonNumber((r as ScoreResult).fraudScore)},"decision":${jsonString((r as ScoreResult).decision)},"reasons":${reasons}}`;
+    const one = resultJson(r) ?? JSON.stringify(r);
     s += i === 0 ? one : `,${one}`;
   }
   return s + ']';

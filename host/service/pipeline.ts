@@ -97,7 +97,8 @@ export class Pipeline implements Scoring {
   /** Scores events from the API: one result or error per event, in order. */
   score(values: unknown[]): (ScoreResult | ScoreError)[] {
     const events: Event[] = [];
-    const slots: (ScoreResult | ScoreError | number)[] = [];
+    // null: a purchase's place, filled with the next purchase score.
+    const slots: (ScoreResult | ScoreError | null)[] = [];
     const deadLetters: DeadLetter[] = [];
     for (const value of values) {
       const v = validateEvent(value);
@@ -112,7 +113,7 @@ export class Pipeline implements Scoring {
         slots.push({ eventId: v.event.eventId, fraudScore: 0, decision: 'allow', reasons: [] });
         events.push(v.event);
       } else {
-        slots.push(events.length);
+        slots.push(null);
         events.push(v.event);
       }
     }
@@ -123,7 +124,7 @@ export class Pipeline implements Scoring {
     // each keep their own).
     let k = 0;
     return slots.map((s) => {
-      if (typeof s !== 'number') return s;
+      if (s !== null) return s;
       const p = scored[k++]!;
       return { eventId: p.eventId, fraudScore: p.fraudScore, decision: p.decision, reasons: p.reasons };
     });

@@ -211,7 +211,7 @@ export class KafkaSource implements Source {
           if (!p.isRunning() || p.isStale() || interrupted || this.stopRequested || this.partitions.get(key) !== state) return null;
           const batch: SourceMessage[] = slice.map((m) => ({
             value: m.value === null ? '' : m.value.toString('utf8'),
-            where: `${topic}[${partition}]@${m.offset}`,
+            where: `${stream}@${m.offset}`,
             key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
           }));
           // The partition is the stream: its events' lateness is measured from its own newest event.
