@@ -1,14 +1,23 @@
-// The scoring answers' written-out JSON (host/server/score.ts resultsJson) is
-// the very text JSON.stringify gives: for the real pipeline's results on a
+// The scoring answers' written-out JSON (host/server/score.ts writeResults,
+// UTF-8 into a reusable buffer) is byte for byte what
+// Buffer.from(JSON.stringify(results)) gives: for the real pipeline's results on a
 // simulated stream (scores, reasons, per-event errors), and for the results a
 // client can make awkward (ids that need escaping, lone surrogates, numbers
 // JSON has no word for, objects of another shape).
 
 import { expect, test } from 'vitest';
-import { resultsJson } from '../host/server/score.js';
+import { JsonBytes, writeResults } from '../host/server/score.js';
 import { Simulator } from '../host/sources/simulator.js';
 import type { ScoreError, ScoreResult } from '../host/service/types.js';
 import { capturedPipeline } from './helpers/captured-pipeline.js';
+
+// The bytes written, as latin1 (one character a byte: a byte-exact comparison with a readable diff).
+function written(results: readonly (ScoreResult | ScoreError)[], w = new JsonBytes()): string {
+  const at = w.pos;
+  writeResults(w, results);
+  return Buffer.from(w.since(at)).toString('latin1');
+}
+const stringified = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('latin1');
 
 test('the pipeline results of 20,000 simulated events (with bad ones among them) serialise exactly as JSON.stringify does', () => {
   const { pipeline } = capturedPipeline();
@@ -24,12 +33,12 @@ test('the pipeline results of 20,000 simulated events (with bad ones among them)
       if ('error' in r) errors++;
       else reasons += r.reasons.length;
     }
-    expect(resultsJson(results)).toBe(JSON.stringify(results));
-    for (let i = 0; i < results.length; i += 97) expect(resultsJson(results.slice(i, i + 1))).toBe(JSON.stringify(results.slice(i, i + 1)));
+    expect(written(results)).toBe(stringified(results));
+    for (let i = 0; i < results.length; i += 97) expect(written(results.slice(i, i + 1))).toBe(stringified(results.slice(i, i + 1)));
   }
   expect(reasons).toBeGreaterThan(1000);
   expect(errors).toBe(120);
-  expect(resultsJson([])).toBe('[]');
+  expect(written([])).toBe('[]');
 });
 
 test('ids and texts that need escaping, odd numbers and other shapes give JSON.stringify\'s text too', () => {
@@ -50,6 +59,24 @@ test('ids and texts that need escaping, odd numbers and other shapes give JSON.s
   results.push({ eventId: 'x', fraudScore: 0.5, decision: 'allow', reasons: [{ feature: 'f', contribution: 1, text: 't', more: true }] } as unknown as ScoreResult);
   results.push({ eventId: 'x', fraudScore: 0.5, decision: 'allow', reasons: [{ text: 't', feature: 'f', contribution: 1 }] } as unknown as ScoreResult);
   results.push({ eventId: 'x', fraudScore: '0.5', decision: 'allow', reasons: [] } as unknown as ScoreResult);
-  for (const r of results) expect(resultsJson([r]), JSON.stringify(r)).toBe(JSON.stringify([r]));
-  expect(resultsJson(results)).toBe(JSON.stringify(results));
+  for (const r of results) expect(written([r]), JSON.stringify(r)).toBe(stringified([r]));
+  expect(written(results)).toBe(stringified(results));
+});
+
+test('answers written one after another in one buffer keep their bytes when it grows, until it is reset', () => {
+  const w = new JsonBytes();
+  const big = (n: number): ScoreResult[] =>
+    Array.from({ length: n }, (_, i) => ({ eventId: `e-${n}-${i}`, fraudScore: i / n, decision: 'allow', reasons: [{ feature: 'f', contribution: i, text: 'x'.repeat(200) }] }));
+  // Three answers of 20, 300 and 1,000 results: the buffer (64 KiB at first) grows twice.
+  const answers = [big(20), big(300), big(1000)];
+  const views = answers.map((a) => {
+    const at = w.pos;
+    writeResults(w, a);
+    return w.since(at);
+  });
+  expect(w.pos).toBeGreaterThan(1 << 17);
+  answers.forEach((a, i) => expect(Buffer.from(views[i]!).toString('latin1')).toBe(stringified(a)));
+  w.reset();
+  expect(w.pos).toBe(0);
+  expect(written(answers[0]!, w)).toBe(stringified(answers[0]));
 });

@@ -8,7 +8,7 @@ import type { Instrumentation } from '../service/instrumentation.js';
 import type { Readiness, Recommendation, Store } from '../service/types.js';
 import { CHALLENGE, type Authorize } from './auth.js';
 import { readBody, Reply } from './respond.js';
-import { resultsJson, scoreStatus, type ScoreBatcher } from './score.js';
+import { writeResults, scoreStatus, type ScoreBatcher } from './score.js';
 import { StreamscoreError } from '../errors.js';
 
 export interface HttpDeps {
@@ -141,7 +141,12 @@ export function registerHttp(app: TemplatedApp, deps: HttpDeps): void {
     // the late answer and drops it if the client went away.
     deps.batcher.submit(events, (answer) => {
       if (answer instanceof Error) reply.error(500, 'internal', `scoring failed: ${answer.message}`);
-      else reply.send(scoreStatus(answer), resultsJson(answer));
+      else {
+        const w = deps.batcher.answers;
+        const at = w.pos;
+        writeResults(w, answer);
+        reply.send(scoreStatus(answer), w.since(at));
+      }
     });
   };
 

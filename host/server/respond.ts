@@ -55,7 +55,7 @@ export class Reply {
   }
 
   /** Writes the whole response; closeConnection for a request whose body was not read (413). */
-  send(status: number, body: string, contentType = JSON_TYPE, headers?: Record<string, string>, closeConnection = false): void {
+  send(status: number, body: string | Uint8Array, contentType = JSON_TYPE, headers?: Record<string, string>, closeConnection = false): void {
     if (!this.open) return;
     this.done = true;
     this.res.cork(() => {

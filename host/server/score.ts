@@ -19,49 +19,140 @@ export function scoreStatus(results: (ScoreResult | ScoreError)[]): 200 | 422 {
 
 export type ScoreAnswer = (ScoreResult | ScoreError)[] | Error;
 
-// The answers' JSON, written out: the same text as JSON.stringify gives for
-// results of the pipeline's shape (its keys, in its order). JSON.stringify
-// of the results was a fifth of the server's CPU at 50,000 single-event
-// requests/s; written out, an answer took 1.6-4.3 µs instead of 2.9-5.2
-// (alone on one core, with the UTF-8 copy uWS makes, which is most of what
-// is left; docs/BENCHMARKS.md, "WebSocket scoring API"). Anything else
-// (errors, another Scoring's objects) goes through JSON.stringify.
+// The answers' JSON, written out as UTF-8 bytes: the same bytes as
+// Buffer.from(JSON.stringify(results)) for results of the pipeline's shape
+// (its keys, in its order). JSON.stringify of the results was a fifth of the
+// server's CPU at 50,000 single-event requests/s; then the written-out text's
+// pieces (and their flattening when sent) were a third of what the server
+// allocated, and each young-generation collection is a pause that every
+// request waiting sees (docs/BENCHMARKS.md, "WebSocket scoring API"). So the
+// answers are written into one reusable buffer, not built as strings.
+// Anything else (errors, another Scoring's objects) goes through
+// JSON.stringify.
 
-/** Characters JSON.stringify escapes, and surrogates (a lone one is escaped; a string with any goes the slow way). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-const jsonString = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
-// JSON.stringify writes a finite number as String() does, and anything else as null.
-const jsonNumber = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
+/**
+ * JSON written as UTF-8 into one reusable buffer. The batcher owns one and
+ * resets it at the start of each turn's flush; a view from `since` stays
+ * valid until then, which is long enough: the answers of a turn are written
+ * out (uWS copies them) before the next turn.
+ */
+export class JsonBytes {
+  private buf = Buffer.allocUnsafeSlow(1 << 16);
+  /** Where the next byte goes. */
+  pos = 0;
 
-/** Whether `o` has exactly these own keys, in this order (JSON.stringify's order is the keys'). */
-function keysAre(o: object, a: string, b: string, c: string, d?: string): boolean {
-  const k = Object.keys(o);
-  return k.length === (d === undefined ? 3 : 4) && k[0] === a && k[1] === b && k[2] === c && k[3] === d;
+  /** Starts over (views handed out before are no longer valid), shrinking a buffer that one big turn grew. */
+  reset(): void {
+    this.pos = 0;
+    if (this.buf.length > 1 << 22) this.buf = Buffer.allocUnsafeSlow(1 << 16);
+  }
+
+  /** The bytes written since `at`. */
+  since(at: number): Uint8Array {
+    return this.buf.subarray(at, this.pos);
+  }
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafeSlow(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    // Views handed out keep the old buffer alive.
+    this.buf = next;
+  }
+
+  /** Text known to be ASCII that needs no escaping (the answers' own punctuation and keys). */
+  ascii(s: string): void {
+    this.room(s.length);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** Any text, as UTF-8 (JSON that is already written, such as JSON.stringify's). */
+  utf8(s: string): void {
+    this.room(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** A JSON string: JSON.stringify(s)'s bytes. */
+  str(s: string): void {
+    const at = this.pos;
+    this.room(s.length + 2);
+    const b = this.buf;
+    let p = at;
+    b[p++] = 34;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      // Escapes, and anything past ASCII (UTF-8, lone surrogates): JSON.stringify's way.
+      if (c < 0x20 || c === 34 || c === 92 || c > 0x7f) {
+        this.pos = at;
+        return this.utf8(JSON.stringify(s));
+      }
+      b[p++] = c;
+    }
+    b[p++] = 34;
+    this.pos = p;
+  }
+
+  /** A JSON number: JSON.stringify writes a finite one as String() does, and anything else as null. */
+  num(x: number): void {
+    this.ascii(Number.isFinite(x) ? String(x) : 'null');
+  }
 }
 
-// A result of the pipeline's shape written out, or null for anything else.
-function resultJson(r: ScoreResult | ScoreError): string | null {
+/** Whether `o`'s enumerable keys are exactly these, in this order (JSON.stringify's order is the keys'); no array made. */
+function keysAre(o: object, a: string, b: string, c: string, d?: string): boolean {
+  const want = d === undefined ? 3 : 4;
+  let n = 0;
+  for (const k in o) {
+    if (n >= want || k !== (n === 0 ? a : n === 1 ? b : n === 2 ? c : d)) return false;
+    n++;
+  }
+  return n === want;
+}
+
+// A result of the pipeline's shape written out; false (and nothing kept) for anything else.
+function writeResult(w: JsonBytes, r: ScoreResult | ScoreError): boolean {
   const o = r as ScoreResult;
-  if (typeof o.eventId !== 'string' || typeof o.fraudScore !== 'number' || typeof o.decision !== 'string' || !Array.isArray(o.reasons)) return null;
-  if (!keysAre(o, 'eventId', 'fraudScore', 'decision', 'reasons')) return null;
-  let reasons = '[';
+  if (typeof o.eventId !== 'string' || typeof o.fraudScore !== 'number' || typeof o.decision !== 'string' || !Array.isArray(o.reasons)) return false;
+  if (!keysAre(o, 'eventId', 'fraudScore', 'decision', 'reasons')) return false;
   for (let i = 0; i < o.reasons.length; i++) {
     const x = o.reasons[i]!;
-    if (typeof x.feature !== 'string' || typeof x.contribution !== 'number' || typeof x.text !== 'string' || !keysAre(x, 'feature', 'contribution', 'text')) return null;
-    reasons += `${i === 0 ? '' : ','}{"feature":${jsonString(x.feature)},"contribution":${jsonNumber(x.contribution)},"text":${jsonString(x.text)}}`;
+    if (typeof x.feature !== 'string' || typeof x.contribution !== 'number' || typeof x.text !== 'string' || !keysAre(x, 'feature', 'contribution', 'text')) return false;
   }
-  return `{"eventId":${jsonString(o.eventId)},"fraudScore":${jsonNumber(o.fraudScore)},"decision":${jsonString(o.decision)},"reasons":${reasons}]}`;
+  w.ascii('{"eventId":');
+  w.str(o.eventId);
+  w.ascii(',"fraudScore":');
+  w.num(o.fraudScore);
+  w.ascii(',"decision":');
+  w.str(o.decision);
+  w.ascii(',"reasons":[');
+  for (let i = 0; i < o.reasons.length; i++) {
+    const x = o.reasons[i]!;
+    w.ascii(i === 0 ? '{"feature":' : ',{"feature":');
+    w.str(x.feature);
+    w.ascii(',"contribution":');
+    w.num(x.contribution);
+    w.ascii(',"text":');
+    w.str(x.text);
+    w.ascii('}');
+  }
+  w.ascii(']}');
+  return true;
 }
 
-/** The JSON of a scoring answer's results: JSON.stringify(results), faster for the pipeline's results. */
-export function resultsJson(results: readonly (ScoreResult | ScoreError)[]): string {
-  let s = '[';
+/** Writes a scoring answer's results: Buffer.from(JSON.stringify(results))'s bytes, faster for the pipeline's results. */
+export function writeResults(w: JsonBytes, results: readonly (ScoreResult | ScoreError)[]): void {
+  w.ascii('[');
   for (let i = 0; i < results.length; i++) {
+    if (i > 0) w.ascii(',');
     const r = results[i]!;
-    const one = resultJson(r) ?? JSON.stringify(r);
-    s += i === 0 ? one : `,${one}`;
+    if (!writeResult(w, r)) w.utf8(JSON.stringify(r));
   }
-  return s + ']';
+  w.ascii(']');
 }
 
 interface Request {
@@ -84,6 +175,8 @@ interface Request {
 export class ScoreBatcher {
   private pending: Request[] = [];
   private scheduled = false;
+  /** Where the answers of the current turn are written (valid until the next turn's flush). */
+  readonly answers = new JsonBytes();
 
   constructor(
     private readonly scoring: Scoring,
@@ -116,6 +209,7 @@ export class ScoreBatcher {
 
   private readonly flush = (): void => {
     this.scheduled = false;
+    this.answers.reset();
     const requests = this.pending;
     this.pending = [];
     for (let i = 0; i < requests.length; ) {

@@ -13,7 +13,7 @@
 
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import type { Instrumentation } from '../service/instrumentation.js';
-import { resultsJson, type ScoreBatcher } from './score.js';
+import { writeResults, type ScoreBatcher } from './score.js';
 import { CHALLENGE, type Authorize } from './auth.js';
 
 /** The topics a client may subscribe to. */
@@ -65,7 +65,7 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
   };
 
   /** Sends unless the client is too far behind, in which case it is dropped. */
-  const sendNow = (ws: WebSocket<Client>, text: string): void => {
+  const sendNow = (ws: WebSocket<Client>, text: string | Uint8Array): void => {
     if (ws.getUserData().closed) return;
     if (ws.getBufferedAmount() > limit) return drop(ws);
     if (ws.send(text) === 2) drop(ws);
@@ -76,7 +76,8 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
   // batcher is done: one corked write per connection a turn, not one per
   // answer.
   // (A closed WebSocket may not be touched: its Client says whether it is.)
-  let outbox = new Map<WebSocket<Client>, { client: Client; texts: string[] }>();
+  // A text may be a view of the batcher's answers buffer: it is sent before the next turn's flush reuses it.
+  let outbox = new Map<WebSocket<Client>, { client: Client; texts: (string | Uint8Array)[] }>();
   const flushOutbox = (): void => {
     const boxes = outbox;
     outbox = new Map();
@@ -87,7 +88,7 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
       });
     }
   };
-  const sendLater = (ws: WebSocket<Client>, client: Client, text: string): void => {
+  const sendLater = (ws: WebSocket<Client>, client: Client, text: string | Uint8Array): void => {
     if (client.closed) return;
     if (outbox.size === 0) queueMicrotask(flushOutbox);
     const box = outbox.get(ws);
@@ -142,7 +143,16 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
         deps.batcher.submit(events, (answer) => {
           if (client.closed) return;
           if (answer instanceof Error) sendLater(ws, client, JSON.stringify({ op: 'error', id, code: 'internal', error: `scoring failed: ${answer.message}` }));
-          else sendLater(ws, client, `{"op":"scores","id":${JSON.stringify(id)},"results":${resultsJson(answer)}}`);
+          else {
+            const w = deps.batcher.answers;
+            const at = w.pos;
+            w.ascii('{"op":"scores","id":');
+            w.utf8(JSON.stringify(id));
+            w.ascii(',"results":');
+            writeResults(w, answer);
+            w.ascii('}');
+            sendLater(ws, client, w.since(at));
+          }
         });
         return;
       }
