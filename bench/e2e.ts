@@ -91,7 +91,7 @@ const WARMUP = num('BENCH_WARMUP_SECONDS', 5);
 const LEVELS = (process.env.BENCH_LEVELS ?? '0.25,0.5,0.9').split(',').filter((x) => x.trim() !== '').map(Number);
 /** Extra environment for serve, "K=V,K=V" (e.g. KAFKA_SLICES_IN_FLIGHT=1 to compare): serve gets no KAFKA_ or REDIS_ variable otherwise. */
 /** Node flags for serve (BENCH_SERVE_NODE_ARGS, space-separated): by default the ones `npm start` and the streamscore command give it (README). */
-const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '--max-semi-space-size=32').split(/\s+/).filter(Boolean);
+const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '--max-semi-space-size=64 --min-semi-space-size=64 --initial-old-space-size=256').split(/\s+/).filter(Boolean);
 const SERVE_ENV: Record<string, string> = Object.fromEntries(
   (process.env.BENCH_SERVE_ENV ?? '').split(',').filter((x) => x.includes('=')).map((x) => [x.slice(0, x.indexOf('=')).trim(), x.slice(x.indexOf('=') + 1).trim()]),
 );

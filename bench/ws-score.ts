@@ -11,9 +11,10 @@
 // (host/service/pipeline.ts: validation, the WASM features, the shipped
 // model, decisions and reasons, writes to the in-memory store). Two kinds of run each: closed loop (max
 // throughput) and open loop at a fixed rate (latency under that load).
-// `npm run bench:ws` runs this process with the Node flag `serve` has
-// (--max-semi-space-size=32: npm start and the streamscore command), so the
-// server's garbage collection is serve's. Reports only: never fails on a time.
+// `npm run bench:ws` runs this process with the Node flags `serve` has
+// (--max-semi-space-size=64 --min-semi-space-size=64
+// --initial-old-space-size=256: npm start and the streamscore command), so
+// the server's garbage collection is serve's. Reports only: never fails on a time.
 //
 //   npm run bench:ws        # BENCH_SECONDS (default 10) per run, BENCH_REPEAT (3) runs per row,
 //                           # BENCH_CONNECTIONS (4), BENCH_PIPELINE (32 in flight per connection),
@@ -21,6 +22,8 @@
 //                           # BENCH_RATE (50000: the fixed rate of the 1-event open-loop runs),
 //                           # BENCH_SCORING=stand-in,constant,pipeline (which servers; all by default),
 //                           # BENCH_LOADGEN=go|node (the load generator; go by default)
+//                           # BENCH_WS_DUMP=FILE (the Go generator writes each measured request's due time and
+//                           # latency there, the last run's; scripts/bench/latency-episodes.py reads it)
 
 import { execFile } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';

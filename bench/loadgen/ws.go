@@ -14,12 +14,18 @@ package main
 //	        OS thread of its own, sends what is due, then naps NAP µs
 //	        (BENCH_WS_NAP_US, default 100, as the Node client's) with nanosleep.
 //
+// BENCH_WS_DUMP=FILE writes every measured request as a line "due latency"
+// (µs since the start, µs; the last run's, when the benchmark repeats), for
+// scripts/bench/latency-episodes.py: when the slow requests come, and how
+// they bunch.
+//
 // Answers come in order on a connection, so each connection keeps a FIFO of
 // its requests' due times. One answer in 1000 is parsed in full (op
 // "scores", one result per event); the others are checked by their first
 // bytes.
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -41,6 +47,28 @@ var napMicros = func() int {
 	}
 	return 100
 }()
+
+// dumpPath is BENCH_WS_DUMP: where to write every measured request's due time and latency.
+var dumpPath = os.Getenv("BENCH_WS_DUMP")
+
+// dumpLatencies writes "due latency" lines (µs since the start, µs), connection by connection.
+func dumpLatencies(path string, cs []*wsConn) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	b := bufio.NewWriter(f)
+	for _, w := range cs {
+		for i := range w.lat {
+			fmt.Fprintf(b, "%d %.0f\n", w.dues[i]/1000, w.lat[i])
+		}
+	}
+	if err := b.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
 
 type wsResult struct {
 	Mode              string             `json:"mode"`
@@ -64,6 +92,7 @@ type wsConn struct {
 	c       *websocket.Conn
 	due     chan int64 // due times (ns since start) of the requests in flight, in order
 	lat     []float64  // µs, measured window only
+	dues    []int64    // ns since the start, with lat (BENCH_WS_DUMP)
 	wmu     sync.Mutex
 	buf     []byte
 	nextID  *atomic.Int64
@@ -175,6 +204,9 @@ func runWS(args []string) error {
 				}
 				if measuring.Load() {
 					w.lat = append(w.lat, float64(now-due)/1e3)
+					if dumpPath != "" {
+						w.dues = append(w.dues, due)
+					}
 					measured.Add(1)
 				}
 				if mode == "closed" && !done.Load() {
@@ -234,6 +266,11 @@ func runWS(args []string) error {
 		_ = w.c.UnderlyingConn().Close()
 	}
 	wg.Wait()
+	if dumpPath != "" {
+		if err := dumpLatencies(dumpPath, cs); err != nil {
+			return fmt.Errorf("BENCH_WS_DUMP: %w", err)
+		}
+	}
 	sortFloats(all)
 	r3 := func(v float64) float64 { return float64(int64(v+0.5)) / 1000 } // µs -> ms, 3 decimals
 	var mx float64

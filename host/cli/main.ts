@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=64 --min-semi-space-size=64 --initial-old-space-size=256
 // The `streamscore` command line: one subcommand per job.
 
 import { parseArgs } from 'node:util';
