@@ -216,6 +216,13 @@ export class KafkaSource implements Source {
           }));
           // The partition is the stream: its events' lateness is measured from its own newest event.
           const written = onBatch(batch, stream);
+          // Tracked at once, in the same turn as the call: a redelivery that
+          // starts before this loop resumes (a failed link's catch) must wait
+          // for this write too, or more than maxSlicesInFlight slices would be
+          // unwritten at once.
+          state.writes.add(written);
+          const forget = () => state.writes.delete(written);
+          written.then(forget, forget);
           return detached ? { written } : written.then(() => ({ written }));
         });
         if (handed === null) break;
@@ -224,9 +231,6 @@ export class KafkaSource implements Source {
         const next = (BigInt(last) + 1n).toString();
         const { written } = handed;
         writes.push(written);
-        state.writes.add(written);
-        const forget = () => state.writes.delete(written);
-        written.then(forget, forget);
         // Detached: kafkajs fetches on from here while the write is under way
         // (with autoCommit off it never commits a resolved offset itself).
         if (detached) p.resolveOffset(last);
