@@ -103,26 +103,23 @@ export class JsonBytes {
   }
 }
 
-/** Whether `o`'s enumerable keys are exactly these, in this order (JSON.stringify's order is the keys'); no array made. */
-function keysAre(o: object, a: string, b: string, c: string, d?: string): boolean {
-  const want = d === undefined ? 3 : 4;
+// JSON.stringify writes an object's keys in their order: the pipeline's shapes.
+const RESULT_KEYS = ['eventId', 'fraudScore', 'decision', 'reasons'];
+const REASON_KEYS = ['feature', 'contribution', 'text'];
+
+/** Whether `o`'s enumerable keys are exactly `keys`, in that order; no array made. */
+function keysAre(o: object, keys: readonly string[]): boolean {
   let n = 0;
-  for (const k in o) {
-    if (n >= want || k !== (n === 0 ? a : n === 1 ? b : n === 2 ? c : d)) return false;
-    n++;
-  }
-  return n === want;
+  for (const k in o) if (k !== keys[n++]) return false;
+  return n === keys.length;
 }
 
-// A result of the pipeline's shape written out; false (and nothing kept) for anything else.
+// A result of the pipeline's shape written out, or false (with some of it
+// written: the caller takes it back) for anything else.
 function writeResult(w: JsonBytes, r: ScoreResult | ScoreError): boolean {
   const o = r as ScoreResult;
   if (typeof o.eventId !== 'string' || typeof o.fraudScore !== 'number' || typeof o.decision !== 'string' || !Array.isArray(o.reasons)) return false;
-  if (!keysAre(o, 'eventId', 'fraudScore', 'decision', 'reasons')) return false;
-  for (let i = 0; i < o.reasons.length; i++) {
-    const x = o.reasons[i]!;
-    if (typeof x.feature !== 'string' || typeof x.contribution !== 'number' || typeof x.text !== 'string' || !keysAre(x, 'feature', 'contribution', 'text')) return false;
-  }
+  if (!keysAre(o, RESULT_KEYS)) return false;
   w.ascii('{"eventId":');
   w.str(o.eventId);
   w.ascii(',"fraudScore":');
@@ -132,6 +129,7 @@ function writeResult(w: JsonBytes, r: ScoreResult | ScoreError): boolean {
   w.ascii(',"reasons":[');
   for (let i = 0; i < o.reasons.length; i++) {
     const x = o.reasons[i]!;
+    if (typeof x.feature !== 'string' || typeof x.contribution !== 'number' || typeof x.text !== 'string' || !keysAre(x, REASON_KEYS)) return false;
     w.ascii(i === 0 ? '{"feature":' : ',{"feature":');
     w.str(x.feature);
     w.ascii(',"contribution":');
@@ -150,7 +148,11 @@ export function writeResults(w: JsonBytes, results: readonly (ScoreResult | Scor
   for (let i = 0; i < results.length; i++) {
     if (i > 0) w.ascii(',');
     const r = results[i]!;
-    if (!writeResult(w, r)) w.utf8(JSON.stringify(r));
+    const at = w.pos;
+    if (!writeResult(w, r)) {
+      w.pos = at;
+      w.utf8(JSON.stringify(r));
+    }
   }
   w.ascii(']');
 }
