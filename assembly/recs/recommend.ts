@@ -139,11 +139,17 @@ export function recommendUser(key: u64, k: i32, now: f64): i32 {
         store<f64>(sp, before + w * s);
       }
     }
+    // Most candidates fall below the k-th best so far: that test is made
+    // here, so only the ones that enter the top k pay for the call.
+    let kth: f64 = -Infinity;
     for (let m: u32 = 0; m < touched; m++) {
       const j = load<u32>(Items.touched + (<usize>m << 2));
       const sp = Items.score + (<usize>j << 3);
-      n = insertTopFrom(0, n, k, j, load<f64>(sp));
+      const s = load<f64>(sp);
       store<f64>(sp, 0);
+      if (s <= kth) continue;
+      n = insertTopFrom(0, n, k, j, s);
+      if (n == k) kth = load<f64>(Out.scores + (<usize>(k - 1) << 3));
     }
   }
   for (let m = 0; m < n; m++) markItem(load<u32>(Out.ptr + (<usize>m << 3)), epoch);
