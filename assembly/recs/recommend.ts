@@ -71,9 +71,17 @@ function fillPopular(n: i32, k: i32, epoch: u32): i32 {
 }
 
 // Inserts (j, s) into the sorted run [start, n) of capacity cap (ties: lower item first); returns the new end.
-function insertTopFrom(start: i32, n: i32, cap: i32, j: u32, s: f64): i32 {
+// Inlined: most candidates fall at or below a full run's last, and only the
+// ones that enter it pay for the call that shifts the run.
+// @ts-ignore: decorator
+@inline function insertTopFrom(start: i32, n: i32, cap: i32, j: u32, s: f64): i32 {
   const end = start + cap;
   if (n == end && s <= load<f64>(Out.scores + (<usize>(end - 1) << 3))) return n;
+  return shiftInto(start, n, end, j, s);
+}
+
+// insertTopFrom's insertion proper: (j, s) belongs in the run [start, n) of end `end`.
+function shiftInto(start: i32, n: i32, end: i32, j: u32, s: f64): i32 {
   let p = n < end ? n : end - 1;
   while (p > start) {
     const prev = load<f64>(Out.scores + (<usize>(p - 1) << 3));
@@ -139,17 +147,11 @@ export function recommendUser(key: u64, k: i32, now: f64): i32 {
         store<f64>(sp, before + w * s);
       }
     }
-    // Most candidates fall below the k-th best so far: that test is made
-    // here, so only the ones that enter the top k pay for the call.
-    let kth: f64 = -Infinity;
     for (let m: u32 = 0; m < touched; m++) {
       const j = load<u32>(Items.touched + (<usize>m << 2));
       const sp = Items.score + (<usize>j << 3);
-      const s = load<f64>(sp);
+      n = insertTopFrom(0, n, k, j, load<f64>(sp));
       store<f64>(sp, 0);
-      if (s <= kth) continue;
-      n = insertTopFrom(0, n, k, j, s);
-      if (n == k) kth = load<f64>(Out.scores + (<usize>(k - 1) << 3));
     }
   }
   for (let m = 0; m < n; m++) markItem(load<u32>(Out.ptr + (<usize>m << 3)), epoch);
