@@ -6,12 +6,14 @@ import { serveConfig } from '../host/service/config.js';
 
 describe('RECS_* settings', () => {
   it('default to the documented values and follow the environment', () => {
-    expect(serveConfig({}, {}).recs).toMatchObject({ viewWeight: 1, cartWeight: 2, purchaseWeight: 4, sessionGapMs: 1_800_000, neighbours: 100, maxPairs: 4_000_000, maxHistory: 100, similarity: 'cosine', exclude: 'seen', halfLifeMs: 0, itemRefreshMs: 60_000, userRefreshMs: 2000, worker: true });
+    expect(serveConfig({}, {}).recs).toMatchObject({ viewWeight: 1, cartWeight: 2, purchaseWeight: 4, sessionGapMs: 1_800_000, neighbours: 100, maxPairs: 4_000_000, maxHistory: 100, similarity: 'cosine', exclude: 'seen', halfLifeMs: 0, itemRefreshMs: 60_000, userRefreshMs: 2000, worker: true, workerNice: 10 });
     const c = serveConfig({ 'recs-neighbours': '20' }, { RECS_WEIGHTS: '1,1,3', RECS_SESSION_GAP_MINUTES: '10', RECS_EXCLUDE: 'bought', RECS_NEIGHBOURS: '50' }).recs;
     expect(c).toMatchObject({ viewWeight: 1, cartWeight: 1, purchaseWeight: 3, sessionGapMs: 600_000, exclude: 'bought', neighbours: 20 });
     expect(serveConfig({}, { RECS_USER_REFRESH_MS: '0' }).recs.userRefreshMs).toBe(0);
     expect(serveConfig({}, { RECS_WORKER: 'false' }).recs.worker).toBe(false);
     expect(serveConfig({ 'recs-worker': 'false' }, {}).recs.worker).toBe(false);
+    expect(serveConfig({}, { RECS_WORKER_NICE: '0' }).recs.workerNice).toBe(0);
+    expect(serveConfig({ 'recs-worker-nice': '19' }, { RECS_WORKER_NICE: '3' }).recs.workerNice).toBe(19);
   });
 
   it('rejects bad values by name', () => {
@@ -21,5 +23,6 @@ describe('RECS_* settings', () => {
     expect(() => serveConfig({}, { RECS_EXCLUDE: 'all' })).toThrow(/RECS_EXCLUDE/);
     expect(() => serveConfig({}, { RECS_USER_REFRESH_MS: '-1' })).toThrow(/RECS_USER_REFRESH_MS \/ --recs-user-refresh-ms/);
     expect(() => serveConfig({}, { RECS_WORKER: 'yes' })).toThrow(/RECS_WORKER \/ --recs-worker must be true or false/);
+    for (const bad of ['20', '-1', '2.5', 'low']) expect(() => serveConfig({}, { RECS_WORKER_NICE: bad })).toThrow(/RECS_WORKER_NICE \/ --recs-worker-nice/);
   });
 });

@@ -9,6 +9,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 import { ROOT } from './helpers/cli.js';
 import { Simulator } from '../host/sources/simulator.js';
 import { RecsStage } from '../host/recs/stage.js';
@@ -27,6 +28,26 @@ function batches(n: number, size: number): Event[][] {
   for (let i = 0; i < n; i++) out.push(sim.next(size) as Event[]);
   return out;
 }
+
+/** The nice value of each of this process's threads (Linux: /proc/self/task/TID/stat, field 19). */
+function threadNices(): number[] {
+  const out: number[] = [];
+  for (const tid of readdirSync('/proc/self/task')) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    // The name, in parentheses, may hold spaces: the fields start after the last ')'.
+    out.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return out;
+}
+const niceOfThisThread = (): number => {
+  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+};
 
 const started: RecsWorkerStage[] = [];
 afterAll(async () => {
@@ -102,6 +123,21 @@ describe('the recommendations worker', () => {
 
     await stage.stop();
     await expect(pipeline.handle(batches(1, 10)[0]!.map((e) => ({ value: JSON.stringify(e), where: 'test' })))).rejects.toThrow(/recommendations worker/);
+  });
+
+  it.runIf(process.platform === 'linux')('runs at its own nice value (RECS_WORKER_NICE), leaving the calling thread as it was', async () => {
+    const before = niceOfThisThread();
+    const at7 = () => threadNices().filter((n) => n === 7).length;
+    expect(at7()).toBe(0);
+    const stage = await RecsWorkerStage.start({ nice: 7 });
+    expect(at7()).toBe(1);
+    expect(niceOfThisThread()).toBe(before);
+    // It still works at that priority.
+    const out = empty();
+    await stage.process(batches(1, 400)[0]!, out);
+    expect(out.recommendations.length).toBeGreaterThan(0);
+    await stage.stop();
+    expect(at7()).toBe(0);
   });
 
   it('says once that its worker died, and fails every batch after', async () => {

@@ -23,6 +23,13 @@ import type { Event } from '../events/schema.js';
 export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'now'> {
   /** Called once if the worker fails (it then fails every batch): `serve` stops on it. */
   onFailure?: (e: Error) => void;
+  /**
+   * The worker thread's nice value (RECS_WORKER_NICE), 0 to 19: on Linux a
+   * thread has its own, so only the job yields the cores to the scores' path
+   * when both want one. Elsewhere (the call would renice the whole process)
+   * it is not applied.
+   */
+  nice?: number;
 }
 
 interface Waiting {
@@ -50,8 +57,8 @@ export class RecsWorkerStage implements Stage {
 
   /** Starts the worker; resolves once its engine is configured, rejects on bad settings. Called once by `serve`. */
   static async start(o: RecsWorkerOptions = {}): Promise<RecsWorkerStage> {
-    const { onTopItems, onFailure, ...options } = o;
-    const worker = new Worker(workerScript(import.meta.url, 'host/recs/worker.js'), { workerData: { module: wasmModule(), options } satisfies WorkerData });
+    const { onTopItems, onFailure, nice = 0, ...options } = o;
+    const worker = new Worker(workerScript(import.meta.url, 'host/recs/worker.js'), { workerData: { module: wasmModule(), options, nice } satisfies WorkerData });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (m: ReplyMessage) => (m.error === undefined ? resolve() : reject(new EngineError(-12, `recommendations worker: ${m.error}`))));
       worker.once('error', reject);

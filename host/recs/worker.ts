@@ -5,6 +5,7 @@
 // JSON text, made here: the main thread then neither copies its objects out
 // of the message nor stringifies them for Redis.
 
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GbtEngine } from '../engine/wasm.js';
 import { RecsStage, type Interactions, type RecsStageOptions } from './stage.js';
@@ -14,6 +15,8 @@ export interface WorkerData {
   /** The compiled core (shared by the threads of a process). */
   module: WebAssembly.Module;
   options: RecsStageOptions;
+  /** This thread's nice value (RecsWorkerOptions.nice): set on Linux only, where it is the thread's own. */
+  nice: number;
 }
 
 export interface BatchMessage {
@@ -41,6 +44,8 @@ let topItems: Recommendation[] | undefined;
 let stage: RecsStage;
 try {
   const d = workerData as WorkerData;
+  // setpriority(PRIO_PROCESS, 0) is the calling thread's on Linux (the process's elsewhere).
+  if (d.nice !== 0 && process.platform === 'linux') setPriority(0, d.nice);
   stage = new RecsStage({ ...d.options, engine: new GbtEngine(d.module), onTopItems: (items) => (topItems = items) });
   port.postMessage({ seq: -1 } satisfies ReplyMessage);
 } catch (e) {

@@ -88,12 +88,13 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   if (jobs.has('inventory')) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
   if (jobs.has('recs')) {
     // On its own thread by default (RECS_WORKER): the job costs as much as the rest of the stream.
-    const { worker, ...recs } = config.recs;
+    const { worker, workerNice, ...recs } = config.recs;
     const options = { ...recs, onTopItems: (items: Recommendation[]) => live.setTopItems(items) };
     stages.push(
       worker
         ? await RecsWorkerStage.start({
             ...options,
+            nice: workerNice,
             onFailure: (e) => {
               log(`streamscore: ${e.message}; no batch can be written past it: stopping`);
               failJobs(e);
