@@ -454,6 +454,8 @@ interface WindowStats {
   cpu: { serve: number; kafka: number; redis: number; generator: number; machineBusy: number; other: number };
   load: { start: number; end: number };
   histogram: { p50: number; p99: number; count: number; p50Bucket: [number, number]; p99Bucket: [number, number] };
+  /** streamscore_recommendations_delay_seconds: a batch's hand-off to the recommendations thread -> its lists written (ms; NaN without the worker). */
+  lists: { p50: number; p99: number; count: number };
   batchMean: number;
   batchesPerSecond: number;
   /** serve's event-loop delay (prom-client, per 1 s scrape): mean of the p99s, and the largest max. */
@@ -475,6 +477,8 @@ function windowStats(s: Sampler, from: number, to: number): WindowStats {
   const cores = (k: keyof Tick['cpu']) => (b.cpu[k] - a.cpu[k]) / dt;
   const h50 = bucketQuantile(a.metrics, b.metrics, 'streamscore_event_to_score_seconds', 0.5);
   const h99 = bucketQuantile(a.metrics, b.metrics, 'streamscore_event_to_score_seconds', 0.99);
+  const l50 = bucketQuantile(a.metrics, b.metrics, 'streamscore_recommendations_delay_seconds', 0.5);
+  const l99 = bucketQuantile(a.metrics, b.metrics, 'streamscore_recommendations_delay_seconds', 0.99);
   // Least-squares slope of the lag over the window.
   const xs = inside.map((t) => (t.at - a.at) / 1000);
   const ys = inside.map((t) => t.lag);
@@ -496,6 +500,7 @@ function windowStats(s: Sampler, from: number, to: number): WindowStats {
     },
     load: { start: a.load1, end: b.load1 },
     histogram: { p50: h50.value * 1000, p99: h99.value * 1000, count: h50.count, p50Bucket: [h50.bucket[0] * 1000, h50.bucket[1] * 1000], p99Bucket: [h99.bucket[0] * 1000, h99.bucket[1] * 1000] },
+    lists: { p50: l50.value * 1000, p99: l99.value * 1000, count: l50.count },
     batchMean: d('streamscore_batch_size_sum') / Math.max(1, d('streamscore_batch_size_count')),
     batchesPerSecond: d('streamscore_batch_size_count') / dt,
     eventLoop: {
@@ -810,7 +815,7 @@ async function main(): Promise<void> {
       const p: Phase = { name, level, mode, rate, start, end, windowStart: start + WARMUP * 1000, windowEnd: end, ran, drained };
       phases.push(p);
       const w = windowStats(sampler!, p.windowStart, p.windowEnd);
-      log(`${name}: offered ${int(ran.sent / ran.seconds)}/s, processed ${int(w.processedPerSecond)}/s, lag ${int(w.lag.start)} -> ${int(w.lag.end)} (slope ${int(w.lag.growthPerSecond)}/s), serve ${f2(w.cpu.serve)} cores, hist p50 ${ms(w.histogram.p50)} p99 ${ms(w.histogram.p99)} ms, load ${w.load.start} -> ${w.load.end}${drained ? '' : ' (NOT drained)'}`);
+      log(`${name}: offered ${int(ran.sent / ran.seconds)}/s, processed ${int(w.processedPerSecond)}/s, lag ${int(w.lag.start)} -> ${int(w.lag.end)} (slope ${int(w.lag.growthPerSecond)}/s), serve ${f2(w.cpu.serve)} cores, hist p50 ${ms(w.histogram.p50)} p99 ${ms(w.histogram.p99)} ms, lists p50 ${ms(w.lists.p50)} p99 ${ms(w.lists.p99)} ms, load ${w.load.start} -> ${w.load.end}${drained ? '' : ' (NOT drained)'}`);
       return { p, w };
     };
 
@@ -1003,7 +1008,7 @@ function renderReport(r: Result): string {
   ));
   lines.push('');
   lines.push(table(
-    ['load', 'scores in window', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'p99.9 (ms)', 'max (ms)', 'histogram p50 / p99 (ms, interpolated)', 'event -> scored p50 / p99', 'scored -> appended p50 / p99'],
+    ['load', 'scores in window', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'p99.9 (ms)', 'max (ms)', 'histogram p50 / p99 (ms, interpolated)', 'event -> scored p50 / p99', 'scored -> appended p50 / p99', 'batch -> its lists written p50 / p99 (histogram)'],
     r.rows.map(({ p, w, lat }) => [
       p.name === 'max' ? 'max (latency = the backlog by design)' : label(p),
       int(lat.n),
@@ -1015,6 +1020,7 @@ function renderReport(r: Result): string {
       `${ms(w.histogram.p50)} / ${ms(w.histogram.p99)}`,
       `${ms(lat.toScored.p50)} / ${ms(lat.toScored.p99)}`,
       `${ms(lat.toAppended.p50)} / ${ms(lat.toAppended.p99)}`,
+      w.lists.count > 0 ? `${ms(w.lists.p50)} / ${ms(w.lists.p99)}` : '-',
     ]),
   ));
   lines.push('');

@@ -25,6 +25,7 @@ test('instrumentation events become metrics with conventional names and units', 
   i.emit('batch', { size: 100 });
   const now = Date.now();
   i.emit('scores.written', { eventTimestamps: [now - 3, now - 40, now - 2000], writtenAt: now });
+  i.emit('lists.written', { seconds: 0.03 });
   i.emit('consumer.lag', { topic: 'events', partition: 2, lag: 42 });
   i.emit('sink.error', { sink: 'redis', error: new Error('ECONNRESET') });
   i.emit('model.loaded', { model: 'fraud', version: 'v1' });
@@ -47,6 +48,9 @@ test('instrumentation events become metrics with conventional names and units', 
   expect(value(text, 'streamscore_event_to_score_seconds_bucket{le="0.005"}')).toBe(1);
   expect(value(text, 'streamscore_event_to_score_seconds_bucket{le="0.05"}')).toBe(2);
   expect(value(text, 'streamscore_event_to_score_seconds_sum')).toBeCloseTo(2.043, 6);
+  expect(value(text, 'streamscore_recommendations_delay_seconds_count')).toBe(1);
+  expect(value(text, 'streamscore_recommendations_delay_seconds_bucket{le="0.025"}')).toBe(0);
+  expect(value(text, 'streamscore_recommendations_delay_seconds_bucket{le="0.05"}')).toBe(1);
   expect(value(text, 'streamscore_consumer_lag{topic="events",partition="2"}')).toBe(42);
   expect(value(text, 'streamscore_sink_errors_total{sink="redis"}')).toBe(1);
   // A replaced model version stops being reported.

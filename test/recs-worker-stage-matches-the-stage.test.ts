@@ -107,11 +107,15 @@ describe('the recommendations worker', () => {
       readiness: () => ({ ok: true }),
       close: async () => {},
     };
+    const instrumentation = createInstrumentation();
+    // Each batch's lists say how long after its hand-off they were written.
+    const delays: number[] = [];
+    instrumentation.on('lists.written', (p) => delays.push(p.seconds));
     const pipeline = new Pipeline({
       fraud: new FraudScorer(MODEL, { reviewThreshold: 0.5, blockThreshold: 0.9 }),
       stages: [slow, stage],
       sinks: [sink],
-      instrumentation: createInstrumentation(),
+      instrumentation,
     });
     const writes = batches(20, 300).map((events) => pipeline.handle(events.map((e) => ({ value: JSON.stringify(e), where: 'test' }))));
     // The scores are written at once, the lists when both deferred stages answered, in batch order.
@@ -120,6 +124,10 @@ describe('the recommendations worker', () => {
     await Promise.all(writes);
     expect(late.map((w) => w.tag)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(late.every((w) => w.lists > 0)).toBe(true);
+    expect(delays).toHaveLength(20);
+    expect(delays.every((d) => d >= 0 && d < 60)).toBe(true);
+    // The slow stage holds each batch up to 20 ms, and the last batch waits for all before it.
+    expect(Math.max(...delays)).toBeGreaterThan(0.005);
 
     await stage.stop();
     await expect(pipeline.handle(batches(1, 10)[0]!.map((e) => ({ value: JSON.stringify(e), where: 'test' })))).rejects.toThrow(/recommendations worker/);

@@ -55,6 +55,12 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     buckets: LATENCY_BUCKETS,
     registers,
   });
+  const listsDelay = new Histogram({
+    name: 'streamscore_recommendations_delay_seconds',
+    help: 'Time from a batch being handed to the recommendations job on its own thread (RECS_WORKER) to the batch\'s lists being written, in seconds.',
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
   const lag = new Gauge({ name: 'streamscore_consumer_lag', help: 'Kafka consumer lag in messages, by topic and partition.', labelNames: ['topic', 'partition'], registers });
   const sinkErrors = new Counter({ name: 'streamscore_sink_errors_total', help: 'Failed sink operations, by sink (redis, kafka, deadletter).', labelNames: ['sink'], registers });
   const modelInfo = new Gauge({ name: 'streamscore_model_info', help: 'The loaded model and its version (always 1).', labelNames: ['model', 'version'], registers });
@@ -77,6 +83,7 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     instrumentation.on('scores.written', (p) => {
       for (let i = 0; i < p.eventTimestamps.length; i++) latency.observe(Math.max(0, p.writtenAt - p.eventTimestamps[i]!) / 1000);
     }),
+    instrumentation.on('lists.written', (p) => listsDelay.observe(p.seconds)),
     instrumentation.on('consumer.lag', (p) => lag.set({ topic: p.topic, partition: String(p.partition) }, p.lag)),
     instrumentation.on('sink.error', (p) => sinkErrors.inc({ sink: p.sink })),
     instrumentation.on('model.loaded', (p) => {

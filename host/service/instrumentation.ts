@@ -20,6 +20,8 @@ export const INSTRUMENTATION = {
   EVENTS_LATE: 'events.late',
   /** Scores written: event timestamps and the time their scores were written. Emitted by sinks once per write. */
   SCORES_WRITTEN: 'scores.written',
+  /** A batch's recommendation lists written (they come from the job's own thread, after the scores). Emitted by the pipeline once per such batch. */
+  LISTS_WRITTEN: 'lists.written',
   /** Consumer lag of one partition, in messages. Emitted by the Kafka source after each fetch. */
   CONSUMER_LAG: 'consumer.lag',
   /** A failed write or read of a sink (redis, kafka, deadletter). Emitted by sinks. */
@@ -43,6 +45,8 @@ export interface InstrumentationEvents {
   'events.late': { count: number };
   /** eventTimestamps: epoch ms of each event (its `ts`); writtenAt: epoch ms of the write. */
   'scores.written': { eventTimestamps: ArrayLike<number>; writtenAt: number };
+  /** seconds: from the batch's hand-off to the stages to its deferred outputs (the lists) written. */
+  'lists.written': { seconds: number };
   'consumer.lag': { topic: string; partition: number; lag: number };
   'sink.error': { sink: string; error: unknown };
   'model.loaded': { model: string; version: string };

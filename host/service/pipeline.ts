@@ -182,8 +182,11 @@ export class Pipeline implements Scoring {
       // The deferred outputs go to the sinks in batch order: each batch's
       // wait for its answers also waits for every earlier batch's (the gate).
       const late = deferred;
+      const handedAt = performance.now();
       this.gate = Promise.all([this.gate, ...answers]).then(() => {});
-      const lateWrite = this.gate.then(() => Promise.all(this.sinks.map((s) => s.write(late))));
+      const lateWrite = this.gate
+        .then(() => Promise.all(this.sinks.map((s) => s.write(late))))
+        .then(() => this.ins.emit(INSTRUMENTATION.LISTS_WRITTEN, { seconds: (performance.now() - handedAt) / 1000 }));
       write = Promise.all([write, lateWrite]).then(() => {});
     }
     // The batch is done (the source may commit) once both are written.
