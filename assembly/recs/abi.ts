@@ -7,7 +7,7 @@
 import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
 import { E_BAD_INTERACTION, E_BAD_TIMESTAMP, E_BAD_ITEM, E_BAD_USER } from "./status";
 import { Cfg, NUM_PARAMS, MAX_K, applyParams, P_VIEW_WEIGHT, P_CART_WEIGHT, P_PURCHASE_WEIGHT, P_SESSION_GAP_MS, P_NEIGHBOURS, P_MAX_PAIRS, P_SIMILARITY, P_SHRINK, P_HALF_LIFE_MS, P_MAX_HISTORY, P_EXCLUDE, P_SESSION_BOOST, P_HISTORY_HALF_LIFE_MS, P_USER_TTL_MS, P_CROSS_SESSION_WEIGHT, P_POPULARITY_HALF_LIFE_MS, P_PROFILE_ITEMS } from "./config";
-import { Items, item, reserveItems, clearItems } from "./items";
+import { Items, item, listEntry, revEntry, reserveItems, clearItems } from "./items";
 import { Pairs, clearPairs, pairCount, pairKey, pairSlots, findPair, slotPos, IN_LOW, IN_HIGH } from "./pairs";
 import { Now, simOf } from "./neighbours";
 import { clearPopular } from "./popular";
@@ -211,22 +211,34 @@ function dangling(): f64 {
   let bad: f64 = 0;
   for (let i: u32 = 0; i < Items.capacity; i++) {
     const r = item(i);
-    const p = <usize>load<u32>(r, 16);
     const len = load<u32>(r, 20);
     for (let n: u32 = 0; n < len; n++) {
-      const j = load<u32>(p + (<usize>n << 3));
+      const e = listEntry(r, n);
+      const j = load<u32>(e);
       const s = findPair(pairKey(i, j));
       const bit = i < j ? IN_LOW : IN_HIGH;
       if (s == 0 || (load<u32>(s, 12) & bit) == 0 || slotPos(load<u32>(s, 12), bit) != n) bad++;
+      // Its mirror: entry revPos of j's reverse list is (i, n, the same count).
+      const q = load<u32>(e, 8);
+      const rj = item(j);
+      if (q >= load<u32>(rj, 44)) bad++;
+      else {
+        const m = revEntry(rj, q);
+        if (load<u32>(m) != i || load<u32>(m, 4) != n || load<u32>(m, 8) != load<u32>(e, 4)) bad++;
+      }
     }
-    // Reverse entries: (j, pos) says this item is entry pos of j's list.
-    const rev = <usize>load<u32>(r, 40);
+    // Reverse entries: (j, pos, count) says this item is entry pos of j's list, with that count.
     const revLen = load<u32>(r, 44);
     for (let q: u32 = 0; q < revLen; q++) {
-      const j = load<u32>(rev + (<usize>q << 3));
-      const pos = load<u32>(rev + (<usize>q << 3), 4);
+      const m = revEntry(r, q);
+      const j = load<u32>(m);
+      const pos = load<u32>(m, 4);
       const rj = item(j);
-      if (pos >= load<u32>(rj, 20) || load<u32>(<usize>load<u32>(rj, 16) + (<usize>pos << 3)) != i) bad++;
+      if (pos >= load<u32>(rj, 20)) bad++;
+      else {
+        const e = listEntry(rj, pos);
+        if (load<u32>(e) != i || load<u32>(e, 8) != q || load<u32>(e, 4) != load<u32>(m, 8)) bad++;
+      }
     }
   }
   return bad;

@@ -2,12 +2,15 @@
 // A record is 64 bytes:
 //   0 norm f64     sum over users of weight^2 (forward-decayed)
 //   8 pop f64      interaction weight (popularity decay)
-//  16 list u32     neighbour list: entries (item u32, count f32), at most K
+//  16 list u32     neighbour list: entries (item u32, count f32, position u32
+//                  of the entry's mirror in that item's reverse list), at most K
 //  20 len u32, 24 cap u32
 //  28 minPos i32   where the weakest neighbour was at the last scan (-1: unknown)
 //  32 minSim f64   its similarity then
 //  40 rev u32      reverse list: the items whose neighbour list holds this one,
-//                  entries (item u32, position u32 of this one in that item's list)
+//                  entries (item u32, position u32 of this one in that item's
+//                  list, the count f32 of that list entry, mirrored: a user's
+//                  scoring reads it here, in sequence, not from the list)
 //  44 revLen u32, 48 revCap u32
 //  52 rejects u32  candidates turned away since the last scan
 //  56 inPopular u32 (1: in the popular list), 60 unused
@@ -56,8 +59,8 @@ export function reserveItems(n: u32): bool {
 export function clearItems(): void {
   for (let i: u32 = 0; i < Items.capacity; i++) {
     const r = item(i);
-    drop(<usize>load<u32>(r, 16), <usize>load<u32>(r, 24) << 3);
-    drop(<usize>load<u32>(r, 40), <usize>load<u32>(r, 48) << 3);
+    drop(<usize>load<u32>(r, 16), <usize>load<u32>(r, 24) * LIST_ENTRY);
+    drop(<usize>load<u32>(r, 40), <usize>load<u32>(r, 48) * REV_ENTRY);
   }
   const cap = <usize>Items.capacity;
   drop(Items.recs, cap * ITEM_BYTES);
@@ -71,38 +74,83 @@ export function clearItems(): void {
   Items.capacity = 0;
 }
 
-/** Appends (j, c) to item x's neighbour list, growing it (up to k entries). */
-export function listAppend(x: usize, j: u32, c: f32, k: u32): void {
-  let len = load<u32>(x, 20);
-  let cap = load<u32>(x, 24);
-  if (len == cap) {
-    const next = min(k, max<u32>(4, cap << 1));
-    store<u32>(x, <u32>regrow(<usize>load<u32>(x, 16), <usize>cap << 3, <usize>next << 3), 16);
-    store<u32>(x, next, 24);
-  }
-  const e = <usize>load<u32>(x, 16) + (<usize>len << 3);
+/** Bytes of a neighbour-list entry: item u32, count f32, position u32 of its mirror in that item's reverse list. */
+export const LIST_ENTRY: usize = 12;
+/** Bytes of a reverse-list entry: item j u32, position u32 of this item in j's list, the count f32 (the list entry's, mirrored). */
+export const REV_ENTRY: usize = 12;
+
+/** Entry n of the neighbour list of item record x. */
+// @ts-ignore: decorator
+@inline export function listEntry(x: usize, n: u32): usize {
+  return <usize>load<u32>(x, 16) + <usize>n * LIST_ENTRY;
+}
+
+/** Entry q of the reverse list of item record x. */
+// @ts-ignore: decorator
+@inline export function revEntry(x: usize, q: u32): usize {
+  return <usize>load<u32>(x, 40) + <usize>q * REV_ENTRY;
+}
+
+/**
+ * Sets the count of entry n of item record x's list, and its mirror in the
+ * reverse list of the entry's item (what recommendUser reads).
+ */
+// @ts-ignore: decorator
+@inline export function setListCount(x: usize, n: u32, c: f32): void {
+  const e = listEntry(x, n);
+  store<f32>(e, c, 4);
+  store<f32>(revEntry(item(load<u32>(e)), load<u32>(e, 8)), c, 8);
+}
+
+/** Writes entry n of item xi's list as (j, c) and mirrors it in j's reverse list. n is at most the list's length. */
+function link(xi: u32, n: u32, j: u32, c: f32): void {
+  const x = item(xi);
+  const e = listEntry(x, n);
   store<u32>(e, j);
   store<f32>(e, c, 4);
+  store<u32>(e, revAdd(item(j), xi, n, c), 8);
+}
+
+/** Appends (j, c) to item xi's neighbour list, growing it (up to k entries), with its reverse entry. */
+export function listAppend(xi: u32, j: u32, c: f32, k: u32): void {
+  const x = item(xi);
+  const len = load<u32>(x, 20);
+  const cap = load<u32>(x, 24);
+  if (len == cap) {
+    const next = min(k, max<u32>(4, cap << 1));
+    store<u32>(x, <u32>regrow(<usize>load<u32>(x, 16), <usize>cap * LIST_ENTRY, <usize>next * LIST_ENTRY), 16);
+    store<u32>(x, next, 24);
+  }
+  link(xi, len, j, c);
   store<u32>(x, len + 1, 20);
+}
+
+/** Replaces entry n of item xi's list by (j, c): the old item's reverse entry goes, j's comes. */
+export function listReplace(xi: u32, n: u32, j: u32, c: f32): void {
+  const e = listEntry(item(xi), n);
+  revRemoveAt(item(load<u32>(e)), load<u32>(e, 8));
+  link(xi, n, j, c);
 }
 
 /** Index of j in item x's neighbour list, or -1. */
 export function listFind(x: usize, j: u32): i32 {
-  const p = <usize>load<u32>(x, 16);
   const len = load<u32>(x, 20);
-  for (let n: u32 = 0; n < len; n++) if (load<u32>(p + (<usize>n << 3)) == j) return <i32>n;
+  for (let n: u32 = 0; n < len; n++) if (load<u32>(listEntry(x, n)) == j) return <i32>n;
   return -1;
 }
 
-/** Removes entry n of item xi's neighbour list (the last one takes its place; its reverse entry and pair slot follow it). */
+/** Removes entry n of item xi's neighbour list and its reverse entry (the last one takes its place; its reverse entry and pair slot follow it). */
 export function listRemoveAt(xi: u32, n: u32): void {
   const x = item(xi);
-  const p = <usize>load<u32>(x, 16);
+  const e = listEntry(x, n);
+  revRemoveAt(item(load<u32>(e)), load<u32>(e, 8));
   const last = load<u32>(x, 20) - 1;
   if (n != last) {
-    const moved = load<u32>(p + (<usize>last << 3));
-    store<u64>(p + (<usize>n << 3), load<u64>(p + (<usize>last << 3)));
-    revSetPos(item(moved), xi, n);
+    const l = listEntry(x, last);
+    const moved = load<u32>(l);
+    store<u64>(e, load<u64>(l));
+    store<u32>(e, load<u32>(l, 8), 8);
+    store<u32>(revEntry(item(moved), load<u32>(e, 8)), n, 4);
     const s = findPair(pairKey(xi, moved));
     if (s != 0) setSlotPos(s, xi < moved ? IN_LOW : IN_HIGH, n);
   }
@@ -110,43 +158,43 @@ export function listRemoveAt(xi: u32, n: u32): void {
   store<i32>(x, -1, 28);
 }
 
-/** Adds (j, pos) to item x's reverse list: x is at position pos of j's neighbour list. */
-export function revAdd(x: usize, j: u32, pos: u32): void {
-  let len = load<u32>(x, 44);
-  let cap = load<u32>(x, 48);
+/** Adds (j, pos, c) to item record x's reverse list: x is at position pos of j's neighbour list, count c. Returns the entry's index. */
+function revAdd(x: usize, j: u32, pos: u32, c: f32): u32 {
+  const len = load<u32>(x, 44);
+  const cap = load<u32>(x, 48);
   if (len == cap) {
     const next = max<u32>(4, cap << 1);
-    store<u32>(x, <u32>regrow(<usize>load<u32>(x, 40), <usize>cap << 3, <usize>next << 3), 40);
+    store<u32>(x, <u32>regrow(<usize>load<u32>(x, 40), <usize>cap * REV_ENTRY, <usize>next * REV_ENTRY), 40);
     store<u32>(x, next, 48);
   }
-  const e = <usize>load<u32>(x, 40) + (<usize>len << 3);
+  const e = revEntry(x, len);
   store<u32>(e, j);
   store<u32>(e, pos, 4);
+  store<f32>(e, c, 8);
   store<u32>(x, len + 1, 44);
+  return len;
 }
 
-/** Sets the position recorded with j in item x's reverse list. */
-function revSetPos(x: usize, j: u32, pos: u32): void {
-  const p = <usize>load<u32>(x, 40);
-  const len = load<u32>(x, 44);
-  for (let n: u32 = 0; n < len; n++) {
-    const e = p + (<usize>n << 3);
-    if (load<u32>(e) == j) {
-      store<u32>(e, pos, 4);
-      return;
-    }
+/** Removes entry q of item record x's reverse list (the last one takes its place, and its list entry learns where). */
+function revRemoveAt(x: usize, q: u32): void {
+  const last = load<u32>(x, 44) - 1;
+  if (q != last) {
+    const e = revEntry(x, q);
+    const l = revEntry(x, last);
+    const j = load<u32>(l);
+    store<u64>(e, load<u64>(l));
+    store<f32>(e, load<f32>(l, 8), 8);
+    store<u32>(listEntry(item(j), load<u32>(e, 4)), q, 8);
   }
+  store<u32>(x, last, 44);
 }
 
-/** Removes j from item x's reverse list. */
+/** Removes j from item record x's reverse list, if it is there (for a list entry that is not: a state the checks would call dangling). */
 export function revRemove(x: usize, j: u32): void {
-  const p = <usize>load<u32>(x, 40);
   const len = load<u32>(x, 44);
-  for (let n: u32 = 0; n < len; n++) {
-    const e = p + (<usize>n << 3);
-    if (load<u32>(e) == j) {
-      store<u64>(e, load<u64>(p + (<usize>(len - 1) << 3)));
-      store<u32>(x, len - 1, 44);
+  for (let q: u32 = 0; q < len; q++) {
+    if (load<u32>(revEntry(x, q)) == j) {
+      revRemoveAt(x, q);
       return;
     }
   }

@@ -7,11 +7,12 @@
 // weaken as their norms grow (the cache may be too high, never too low for
 // long). Every list entry is mirrored in the other item's reverse list,
 // with its position in the list (kept when entries move), which is what
-// recommendation scoring walks (recommend.ts): the pair's count is then
-// one load from the list entry, no pair-table probe.
+// recommendation scoring walks (recommend.ts), and every count written to a
+// list entry is written to its mirror in the reverse entry too, so that
+// scoring reads the count in sequence with the item, no other load.
 
 import { Cfg, SIM_JACCARD } from "./config";
-import { item, listAppend, revAdd, revRemove } from "./items";
+import { item, listAppend, listEntry, listReplace, setListCount } from "./items";
 import { findPair, pairKey, slotPos, setSlotPos, IN_LOW, IN_HIGH } from "./pairs";
 
 const REFRESH: u32 = 8;
@@ -40,10 +41,9 @@ export class Now {
 export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
   const x = item(xi);
   const flags = load<u32>(slot, 12);
-  const p = <usize>load<u32>(x, 16);
   if (flags & bit) {
     const n = slotPos(flags, bit);
-    store<f32>(p + (<usize>n << 3), c, 4);
+    setListCount(x, n, c);
     if (<i32>n == load<i32>(x, 28)) store<i32>(x, -1, 28);
     return;
   }
@@ -52,9 +52,8 @@ export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
   if (!(s > 0)) return;
   const len = load<u32>(x, 20);
   if (len < Cfg.neighbours) {
-    listAppend(x, yi, c, Cfg.neighbours);
+    listAppend(xi, yi, c, Cfg.neighbours);
     setSlotPos(slot, bit, len);
-    revAdd(item(yi), xi, len);
     const mp = load<i32>(x, 28);
     if (len == 0 || (mp >= 0 && s < load<f64>(x, 32))) {
       store<i32>(x, <i32>len, 28);
@@ -74,7 +73,7 @@ export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
   let second = Infinity;
   let secondN: i32 = -1;
   for (let n: u32 = 0; n < len; n++) {
-    const e = p + (<usize>n << 3);
+    const e = listEntry(x, n);
     const sj = simOf(nx, load<f64>(item(load<u32>(e))), <f64>load<f32>(e, 4));
     if (sj < minS) {
       second = minS;
@@ -92,15 +91,11 @@ export function offer(xi: u32, yi: u32, c: f32, slot: usize, bit: u32): void {
     store<f64>(x, minS, 32);
     return;
   }
-  const e = p + (<usize>minN << 3);
-  const old = load<u32>(e);
+  const old = load<u32>(listEntry(x, <u32>minN));
   const os = findPair(pairKey(xi, old));
   if (os != 0) store<u32>(os, load<u32>(os, 12) & ~(xi < old ? IN_LOW : IN_HIGH), 12);
-  revRemove(item(old), xi);
-  store<u32>(e, yi);
-  store<f32>(e, c, 4);
+  listReplace(xi, <u32>minN, yi, c);
   setSlotPos(slot, bit, <u32>minN);
-  revAdd(item(yi), xi, <u32>minN);
   if (s <= second) {
     store<i32>(x, minN, 28);
     store<f64>(x, s, 32);

@@ -51,12 +51,12 @@ function unlist(key: u64, flags: u32): void {
     const x = item(lo);
     const n = listFind(x, hi);
     if (n >= 0) listRemoveAt(lo, <u32>n);
-    revRemove(item(hi), lo);
+    else revRemove(item(hi), lo);
   }
   if (flags & IN_HIGH) {
     const x = item(hi);
     const n = listFind(x, lo);
     if (n >= 0) listRemoveAt(hi, <u32>n);
-    revRemove(item(lo), hi);
+    else revRemove(item(lo), hi);
   }
 }

@@ -10,7 +10,7 @@
 // Output: (item u32, score f32) pairs at the output buffer.
 
 import { Cfg, EXCLUDE_SEEN, EXCLUDE_BOUGHT, MAX_K } from "./config";
-import { Items, item } from "./items";
+import { Items, item, listEntry, REV_ENTRY } from "./items";
 import { simOf } from "./neighbours";
 import { Popular } from "./popular";
 import { findUser, ENTRY_BYTES, ITEM_MASK } from "./users";
@@ -128,15 +128,13 @@ export function recommendUser(key: u64, k: i32, now: f64): i32 {
       const r = item(i);
       const ni = load<f64>(r);
       const rev = <usize>load<u32>(r, 40);
-      const revLen = load<u32>(r, 44);
-      for (let q: u32 = 0; q < revLen; q++) {
-        const re = rev + (<usize>q << 3);
+      const revEnd = rev + <usize>load<u32>(r, 44) * REV_ENTRY;
+      for (let re = rev; re < revEnd; re += REV_ENTRY) {
         const j = load<u32>(re);
         if (marked(j, epoch)) continue;
-        // The pair's count, from j's list entry for i (the same f32 as the pair table's).
-        const rj = item(j);
-        const c = load<f32>(<usize>load<u32>(rj, 16) + (<usize>load<u32>(re, 4) << 3), 4);
-        const s = simOf(load<f64>(rj), ni, <f64>c);
+        // The pair's count, mirrored from j's list entry for i (the same f32 as the pair table's).
+        const c = load<f32>(re, 8);
+        const s = simOf(load<f64>(item(j)), ni, <f64>c);
         if (!(s > 0)) continue;
         const sp = Items.score + (<usize>j << 3);
         const before = load<f64>(sp);
@@ -167,10 +165,9 @@ export function similarItems(i: u32, k: i32): i32 {
     markItem(i, epoch);
     const r = item(i);
     const ni = load<f64>(r);
-    const p = <usize>load<u32>(r, 16);
     const len = load<u32>(r, 20);
     for (let m: u32 = 0; m < len; m++) {
-      const e = p + (<usize>m << 3);
+      const e = listEntry(r, m);
       const j = load<u32>(e);
       const s = simOf(ni, load<f64>(item(j)), <f64>load<f32>(e, 4));
       if (s > 0) n = insertTopFrom(0, n, k, j, s);

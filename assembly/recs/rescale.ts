@@ -2,7 +2,7 @@
 // clock is multiplied by 2^-halvings at once. Rare: once per 40 half-lives
 // for co-occurrence, 500 for popularity.
 
-import { Items, item } from "./items";
+import { Items, item, listEntry, setListCount } from "./items";
 import { pairSlots, slotAt } from "./pairs";
 import { coDecay, popDecay } from "./decay";
 
@@ -17,12 +17,8 @@ export function rescaleCo(halvings: f64): void {
   for (let i: u32 = 0; i < Items.capacity; i++) {
     const r = item(i);
     store<f64>(r, load<f64>(r) * f);
-    const p = <usize>load<u32>(r, 16);
     const len = load<u32>(r, 20);
-    for (let n: u32 = 0; n < len; n++) {
-      const e = p + (<usize>n << 3);
-      store<f32>(e, <f32>(<f64>load<f32>(e, 4) * f), 4);
-    }
+    for (let n: u32 = 0; n < len; n++) setListCount(r, n, <f32>(<f64>load<f32>(listEntry(r, n), 4) * f));
     store<i32>(r, -1, 28);
   }
   coDecay.moved(halvings);
