@@ -7,7 +7,7 @@
 // stretched interval and is pushed once it has passed.
 
 import { describe, expect, it } from 'vitest';
-import { RecsStage, RefreshGovernor } from '../host/recs/stage.js';
+import { RecsStage, RefreshGovernor, interactionsOf } from '../host/recs/stage.js';
 import type { Event } from '../host/service/types.js';
 import { T0, backgroundViews, emptyOutput, view } from './helpers/recs-stage-events.js';
 
@@ -35,6 +35,36 @@ describe('RefreshGovernor', () => {
     g.observe(0, 10_000);
     g.observe(500, 5_000); // an hour-sized jump back would otherwise hold the window shut
     expect(g.observe(450, 6_000)).toBe(2000); // 950 ms of work in the 1000 ms since 5,000
+  });
+
+  it('doubles when a second\'s batches waited longer than maxWait on average, even with the stage itself idle', () => {
+    const g = new RefreshGovernor(2000, 30_000, 50);
+    let t = 0;
+    g.observe(0, t);
+    // Ten batches a second, 10 ms of work each (a tenth busy), waiting 60 ms each in the queue.
+    const second = (waitMs: number) => {
+      let interval = g.interval;
+      for (let i = 0; i < 10; i++) interval = g.observe(10, (t += 100), waitMs);
+      return interval;
+    };
+    expect([second(60), second(80), second(200)]).toEqual([4000, 8000, 16_000]);
+    // Between a quarter of maxWait and maxWait: left as it is, even though the stage is quiet.
+    expect(second(30)).toBe(16_000);
+    expect(second(12.5)).toBe(16_000);
+    // Under a quarter (and quiet): halves back.
+    expect([second(12), second(0), second(5)]).toEqual([8000, 4000, 2000]);
+    // The mean, not the worst: one batch of ten waiting 400 ms is a mean of 40.
+    let interval = 0;
+    for (let i = 0; i < 10; i++) interval = g.observe(10, (t += 100), i === 0 ? 400 : 0);
+    expect(interval).toBe(2000);
+  });
+
+  it('watches only the busy share when maxWait is 0', () => {
+    const g = new RefreshGovernor(2000, 30_000, 0);
+    g.observe(0, 0);
+    expect(g.observe(100, 1000, 10_000)).toBe(2000);
+    expect(g.observe(900, 2000, 10_000)).toBe(4000);
+    expect(g.observe(0, 3000, 10_000)).toBe(2000);
   });
 
   it('never moves when stretching is off (max at or below the base) or the base is 0 (every batch)', () => {
@@ -88,5 +118,30 @@ describe('recommendations stage under load', () => {
       pushes([]);
     }
     expect(stage.userRefreshIntervalMs).toBe(2000);
+  });
+
+  it('the wait of its batches stretches the interval too (the worker\'s queue), with the stage itself barely busy', () => {
+    let wall = 5_000_000;
+    let busy = 0;
+    let calls = 0;
+    const busyClock = () => (calls++ % 2 === 0 ? busy : (busy += 5));
+    const stage = new RecsStage({ userRefreshMs: 2000, userRefreshMaxMs: 16_000, maxWaitMs: 50, itemRefreshMs: 60_000, now: () => wall, busyClock });
+    const batch = (waitMs: number) => {
+      const out = emptyOutput();
+      stage.processInteractions(interactionsOf([view('u', 'i0', T0 + wall - 5_000_000)]), out, waitMs);
+      wall += 250;
+    };
+    batch(0);
+    for (let i = 0; i < 4; i++) batch(120); // a second of batches that waited 120 ms each
+    expect(stage.userRefreshIntervalMs).toBe(4000);
+    for (let i = 0; i < 4; i++) batch(0);
+    expect(stage.userRefreshIntervalMs).toBe(2000);
+    // The same waits with the watch off: nothing moves.
+    const off = new RecsStage({ userRefreshMs: 2000, userRefreshMaxMs: 16_000, maxWaitMs: 0, now: () => wall, busyClock });
+    for (let i = 0; i < 8; i++) {
+      off.processInteractions(interactionsOf([view('u', 'i0', T0)]), emptyOutput(), 120);
+      wall += 250;
+    }
+    expect(off.userRefreshIntervalMs).toBe(2000);
   });
 });

@@ -14,11 +14,13 @@
 // one-minute half-life.
 //
 // Under load the user interval stretches (RefreshGovernor): when the stage
-// itself takes most of a core over a second, the interval doubles, up to
-// `userRefreshMaxMs`; once it takes less than a third, it halves back to
-// `userRefreshMs`. The lists then get staler, not the stream slower: the
-// cost of the job is mostly users' lists, and each user is pushed at most
-// once an interval.
+// itself takes most of a core over a second, or its batches waited for it
+// longer than `maxWaitMs` on average (on its own thread, behind the batches
+// before them or behind other work on the cores), the interval doubles, up
+// to `userRefreshMaxMs`; once it takes less than a third and its batches
+// barely wait, it halves back to `userRefreshMs`. The lists then get
+// staler, not the stream slower: the cost of the job is mostly users' lists,
+// and each user is pushed at most once an interval.
 //
 // The intervals run on the stage's clock (`now`, the wall clock in serve).
 // Users pushed within the last interval are remembered in push order (a
@@ -39,6 +41,13 @@ export interface RecsStageOptions extends RecsOptions {
   userRefreshMs?: number;
   /** Longest the user interval is stretched to while the stage takes most of a core (default 30 s; userRefreshMs or less: never stretched). */
   userRefreshMaxMs?: number;
+  /**
+   * Longest mean wait (ms) of a second's batches between their hand-off and
+   * the start of their processing before the interval stretches (default 50;
+   * 0: the wait is not watched). Only a stage on its own thread has a wait
+   * (processInteractions' `waitMs`): the stream's batches queue for it there.
+   */
+  maxWaitMs?: number;
   /** Most dirty users recomputed per batch once due (default 1024; the rest wait for the next batch, in order). */
   maxDuePerBatch?: number;
   /** Called at most once a second with the most recommended items (live stats' setTopItems). */
@@ -50,40 +59,52 @@ export interface RecsStageOptions extends RecsOptions {
 }
 
 /**
- * Picks the user interval from how busy the stage was: over each window of
- * at least a second, a busy share above 0.85 doubles the interval (up to
- * `max`), one below 1/3 halves it (down to `base`). Pure, so it is tested
- * on its own.
+ * Picks the user interval from how busy the stage was and how long its
+ * batches waited for it: over each window of at least a second, a busy share
+ * above 0.85 or a mean wait above `maxWait` ms doubles the interval (up to
+ * `max`); a share below 1/3 with a mean wait under a quarter of `maxWait`
+ * halves it (down to `base`). Pure, so it is tested on its own.
  */
 export class RefreshGovernor {
   interval: number;
   private windowStart = NaN;
   private busy = 0;
+  private waited = 0;
+  private batches = 0;
 
   constructor(
     readonly base: number,
     readonly max: number,
+    readonly maxWait = 50,
   ) {
     this.interval = base;
   }
 
-  /** Adds `busyMs` of work done by `now` (ms); returns the interval to use from now on. */
-  observe(busyMs: number, now: number): number {
+  /** Adds `busyMs` of work done by `now` (ms), by a batch that waited `waitMs` before it; returns the interval to use from now on. */
+  observe(busyMs: number, now: number, waitMs = 0): number {
     if (!(this.max > this.base) || !(this.base > 0)) return this.interval;
     if (Number.isNaN(this.windowStart)) this.windowStart = now;
     this.busy += busyMs;
+    this.waited += Math.max(0, waitMs);
+    this.batches++;
     const span = now - this.windowStart;
     if (span < 0) {
       // The wall clock went back: a new window, from now, with this work in it.
       this.windowStart = now;
       this.busy = busyMs;
+      this.waited = Math.max(0, waitMs);
+      this.batches = 1;
     }
     if (!(span >= 1000)) return this.interval;
     const share = this.busy / span;
-    if (share > 0.85) this.interval = Math.min(this.max, this.interval * 2);
-    else if (share < 1 / 3) this.interval = Math.max(this.base, this.interval / 2);
+    const wait = this.waited / this.batches;
+    const watched = this.maxWait > 0;
+    if (share > 0.85 || (watched && wait > this.maxWait)) this.interval = Math.min(this.max, this.interval * 2);
+    else if (share < 1 / 3 && !(watched && wait >= this.maxWait / 4)) this.interval = Math.max(this.base, this.interval / 2);
     this.windowStart = now;
     this.busy = 0;
+    this.waited = 0;
+    this.batches = 0;
     return this.interval;
   }
 }
@@ -153,7 +174,7 @@ export class RecsStage implements Stage {
     this.engine = new RecsEngine(o);
     this.k = o.k ?? 20;
     this.itemRefreshMs = o.itemRefreshMs ?? 60_000;
-    this.governor = new RefreshGovernor(o.userRefreshMs ?? 2000, o.userRefreshMaxMs ?? 30_000);
+    this.governor = new RefreshGovernor(o.userRefreshMs ?? 2000, o.userRefreshMaxMs ?? 30_000, o.maxWaitMs ?? 50);
     this.busyClock = o.busyClock ?? (() => performance.now());
     this.maxDuePerBatch = o.maxDuePerBatch ?? 1024;
     this.onTopItems = o.onTopItems;
@@ -167,13 +188,17 @@ export class RecsStage implements Stage {
     this.processInteractions(b, out);
   }
 
-  /** process() for a batch's interactions already taken out of its events (interactionsOf; the worker's way in). */
-  processInteractions(b: Interactions, out: BatchOutput): void {
+  /**
+   * process() for a batch's interactions already taken out of its events
+   * (interactionsOf; the worker's way in). `waitMs`: how long the batch
+   * waited for the stage after its hand-off (the worker's queue).
+   */
+  processInteractions(b: Interactions, out: BatchOutput, waitMs = 0): void {
     const started = this.busyClock();
     try {
       this.take(b, out);
     } finally {
-      this.governor.observe(this.busyClock() - started, this.now());
+      this.governor.observe(this.busyClock() - started, this.now(), waitMs);
     }
   }
 

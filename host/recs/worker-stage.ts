@@ -74,7 +74,7 @@ export class RecsWorkerStage implements Stage {
     const seq = this.seq++;
     if (this.waiting.size === 0) this.worker.ref();
     // Posted even when the batch has none: users waiting for their interval are pushed by the next batch.
-    this.worker.postMessage({ seq, interactions: interactionsOf(events) } satisfies BatchMessage);
+    this.worker.postMessage({ seq, interactions: interactionsOf(events), postedAt: Date.now() } satisfies BatchMessage);
     return new Promise((resolve, reject) => this.waiting.set(seq, { out, resolve, reject }));
   }
 

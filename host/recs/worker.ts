@@ -22,6 +22,8 @@ export interface WorkerData {
 export interface BatchMessage {
   seq: number;
   interactions: Interactions;
+  /** Date.now() at the hand-off: the batch's wait in this thread's queue is measured from it. */
+  postedAt: number;
 }
 
 /** A pushed list as the worker sends it: the text of its items (RecommendationList.text). */
@@ -56,7 +58,7 @@ try {
 port.on('message', (m: BatchMessage) => {
   const out: BatchOutput = { scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [], labels: [] };
   try {
-    stage.processInteractions(m.interactions, out);
+    stage.processInteractions(m.interactions, out, Date.now() - m.postedAt);
   } catch (e) {
     port.postMessage({ seq: m.seq, error: (e as Error).message } satisfies ReplyMessage);
     return;

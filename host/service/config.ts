@@ -49,6 +49,8 @@ export interface ServeConfig {
     userRefreshMs: number;
     /** Longest the user interval stretches to while the job cannot keep up (host/recs/stage.ts). */
     userRefreshMaxMs: number;
+    /** Longest mean wait of batches for the recommendations thread before the user interval stretches (ms; 0: not watched). */
+    maxWaitMs: number;
     /** Run the job on its own thread (host/recs/worker-stage.ts) instead of serve's main thread. */
     worker: boolean;
     /** The worker thread's nice value (Linux, per thread; 0: as the rest of serve). */
@@ -90,6 +92,7 @@ export const SETTINGS = [
   ['RECS_ITEM_REFRESH_SECONDS', 'recs-item-refresh', '60', 'least time between two pushes of one item\'s similar-items list'],
   ['RECS_USER_REFRESH_MS', 'recs-user-refresh-ms', '2000', 'least time (ms) between two pushes of one user\'s list; changes meanwhile are pushed once it has passed (0: every batch)'],
   ['RECS_USER_REFRESH_MAX_MS', 'recs-user-refresh-max-ms', '30000', 'longest (ms) the user interval is stretched to while the recommendations job takes most of a core, so that lists get staler rather than the stream slower (RECS_USER_REFRESH_MS or less: never stretched)'],
+  ['RECS_MAX_WAIT_MS', 'recs-max-wait-ms', '50', 'longest mean wait (ms) of a second\'s batches for the recommendations thread before the user interval stretches too (the thread is behind the stream, or the cores are busy with the scores; 0: only its own busy time counts)'],
   ['RECS_WORKER', 'recs-worker', 'true', 'run the recommendations job on its own thread (true) or on serve\'s main thread (false)'],
   ['RECS_WORKER_NICE', 'recs-worker-nice', '10', 'nice value (0-19, Linux) of the recommendations thread alone: when the cores are short, scoring runs first and the lists wait (0: the same priority)'],
 ] as const;
@@ -185,6 +188,7 @@ function recsSettings(
     itemRefreshMs: num('recs-item-refresh', 60, (x) => x >= 0 && x <= 1e6, 'seconds >= 0') * 1000,
     userRefreshMs: num('recs-user-refresh-ms', 2000, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
     userRefreshMaxMs: num('recs-user-refresh-max-ms', 30_000, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
+    maxWaitMs: num('recs-max-wait-ms', 50, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
     worker: bool('recs-worker', true),
     workerNice: num('recs-worker-nice', 10, whole(0, 19), 'a whole number in 0..19'),
   };
