@@ -517,6 +517,13 @@ function windowStats(s: Sampler, from: number, to: number): WindowStats {
 let generatorLimited = false;
 let poolRanDry = false;
 
+interface WorkerProfile {
+  file: string;
+  busyMs: number;
+  seconds: number;
+  top: { fn: string; ms: number; share: number }[];
+}
+
 interface Drain {
   backlog: number;
   written: RunResult;
@@ -840,6 +847,7 @@ async function main(): Promise<void> {
     let drain: Drain | null = null;
     let profile: ProfileSummary | null = null;
     let profileFile = '';
+    const workerProfiles: WorkerProfile[] = [];
     if (DRAIN_SECONDS > 0) {
       const dir = mkdtempSync(join(tmpdir(), 'streamscore-e2e-prof-'));
       const base = gen.acked;
@@ -862,11 +870,18 @@ async function main(): Promise<void> {
       log(`drain: serve alone ${int(w.processedPerSecond)} events/s over ${f1(w.seconds)} s, serve ${f2(w.cpu.serve)} cores, Kafka ${f2(w.cpu.kafka)}, other work ${f2(w.cpu.other)}${ok ? '' : ' (NOT drained)'}`);
       sampler.paused = true;
       await serve.stop();
-      const f = readdirSync(dir).find((x) => x.endsWith('.cpuprofile'));
+      // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread, the others are workers (the recommendations job's).
+      const files = readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'));
+      const thread = (x: string) => Number(x.split('.')[4]);
+      const f = files.find((x) => thread(x) === 0);
       if (f) {
         profileFile = join(dir, f);
         profile = summariseProfile(profileFile);
-      } else log(`no .cpuprofile written in ${dir}`);
+        for (const w of files.filter((x) => thread(x) !== 0)) {
+          const s = summariseProfile(join(dir, w));
+          workerProfiles.push({ file: join(dir, w), busyMs: s.stages.filter((x) => !x.stage.startsWith('idle')).reduce((a, x) => a + x.ms, 0), seconds: s.seconds, top: s.top.slice(0, 5) });
+        }
+      } else log(`no .cpuprofile of the main thread written in ${dir}`);
     }
 
     await sampler.stop();
@@ -917,6 +932,7 @@ async function main(): Promise<void> {
       drain,
       profile,
       profileFile,
+      workerProfiles,
       redisInfo,
       kafkaErrorLines: kafkaErrorLines.slice(0, 50),
       kafkaErrorCount: kafkaErrorLines.length,
@@ -957,6 +973,8 @@ interface Result {
   drain: Drain | null;
   profile: ProfileSummary | null;
   profileFile: string;
+  /** The drain's other threads (the recommendations worker): busy time and top functions. Absent in reports written before it was recorded. */
+  workerProfiles?: WorkerProfile[];
   redisInfo: { version: string; keys: number; sampled: number; found: number; errorstats: string[]; failedCommands: string[]; sets: string };
   kafkaErrorLines: string[];
   kafkaErrorCount: number;
@@ -1081,8 +1099,15 @@ function renderReport(r: Result): string {
     lines.push(
       `Profile of serve over the drain (${f1(r.profile.seconds)} s sampled: start-up, the ${int(events)} events and the idle tail): ` +
         `${int(w.processedPerSecond)} events/s, serve ${f2(w.cpu.serve)} cores, ${f1(processUs)} µs of process CPU per event, of which ` +
-        `${f1(mainUs)} µs on the main thread (below) and about ${f1(Math.max(0, processUs - mainUs))} µs on other threads (V8's concurrent GC, gzip in libuv's pool). ${r.profileFile}`,
+        `${f1(mainUs)} µs on the main thread (below) and about ${f1(Math.max(0, processUs - mainUs))} µs on other threads (the worker threads below, V8's concurrent GC, libuv's pool). ${r.profileFile}`,
     );
+    for (const wp of r.workerProfiles ?? []) {
+      lines.push('');
+      lines.push(
+        `Worker thread (${wp.file.replace(/^.*\//, '')}; the recommendations job): busy ${f1((100 * wp.busyMs) / Math.max(1, wp.seconds * 1000))}% of its ${f1(wp.seconds)} s sampled, ` +
+          `${f2((wp.busyMs * 1000) / events)} µs an event; top: ${wp.top.map((t) => `${t.fn} ${f1(t.share * 100)}%`).join(', ')}.`,
+      );
+    }
     lines.push('');
     lines.push(table(
       ['stage (main thread)', 'share of samples', 'µs per event'],
