@@ -67,6 +67,20 @@ describe('RefreshGovernor', () => {
     expect(g.observe(0, 3000, 10_000)).toBe(2000);
   });
 
+  it('doubles when the due users are still waiting a whole interval after they fell due, halves only once they are nearly current', () => {
+    const g = new RefreshGovernor(2000, 30_000, 50);
+    g.observe(0, 0);
+    // A quiet stage (a tenth busy, no wait), but its due users pushed later than one interval after they fell due.
+    expect(g.observe(100, 1000, 0, 2500)).toBe(4000);
+    expect(g.observe(100, 2000, 0, 4001)).toBe(8000);
+    // Late by a quarter to one interval (of the moment): held.
+    expect(g.observe(100, 3000, 0, 8000)).toBe(8000);
+    expect(g.observe(100, 4000, 0, 2001)).toBe(8000);
+    // Under a quarter: halves back.
+    expect(g.observe(100, 5000, 0, 1999)).toBe(4000);
+    expect(g.observe(100, 6000, 0, 0)).toBe(2000);
+  });
+
   it('never moves when stretching is off (max at or below the base) or the base is 0 (every batch)', () => {
     for (const g of [new RefreshGovernor(2000, 2000), new RefreshGovernor(2000, 500), new RefreshGovernor(0, 30_000)]) {
       g.observe(0, 0);

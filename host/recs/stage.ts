@@ -16,11 +16,19 @@
 // Under load the user interval stretches (RefreshGovernor): when the stage
 // itself takes most of a core over a second, or its batches waited for it
 // longer than `maxWaitMs` on average (on its own thread, behind the batches
-// before them or behind other work on the cores), the interval doubles, up
-// to `userRefreshMaxMs`; once it takes less than a third and its batches
-// barely wait, it halves back to `userRefreshMs`. The lists then get
-// staler, not the stream slower: the cost of the job is mostly users' lists,
-// and each user is pushed at most once an interval.
+// before them or behind other work on the cores), or its due users are
+// left waiting more than an interval after they fell due, the interval
+// doubles, up to `userRefreshMaxMs`; once it takes less than a third, its
+// batches barely wait and its due users are nearly current, it halves back
+// to `userRefreshMs`. The lists then get staler, not the stream slower: the
+// cost of the job is mostly users' lists, and each user is pushed at most
+// once an interval.
+//
+// Due users (dirty, their interval passed) are pushed oldest first, at most
+// `maxDuePerBatch` a batch and, past the first MIN_DUE_PER_BATCH, for at
+// most `maxDueMs` and half the time since the previous batch began: a wave
+// of users falling due together is spread over the next batches instead of
+// making one batch long (the stream's commits wait for every batch).
 //
 // The intervals run on the stage's clock (`now`, the wall clock in serve).
 // Users pushed within the last interval are remembered in push order (a
@@ -50,6 +58,14 @@ export interface RecsStageOptions extends RecsOptions {
   maxWaitMs?: number;
   /** Most dirty users recomputed per batch once due (default 1024; the rest wait for the next batch, in order). */
   maxDuePerBatch?: number;
+  /**
+   * Most time (ms, on busyClock) a batch spends on due users beyond the first
+   * MIN_DUE_PER_BATCH, and at most half the time since the previous batch
+   * began (default 0: no bound but maxDuePerBatch). Spreads a wave of users
+   * who fall due together over many batches instead of one long batch that
+   * the stream waits for.
+   */
+  maxDueMs?: number;
   /** Called at most once a second with the most recommended items (live stats' setTopItems). */
   onTopItems?: (items: Recommendation[]) => void;
   /** Wall clock (epoch ms), for tests. */
@@ -59,11 +75,14 @@ export interface RecsStageOptions extends RecsOptions {
 }
 
 /**
- * Picks the user interval from how busy the stage was and how long its
- * batches waited for it: over each window of at least a second, a busy share
- * above 0.85 or a mean wait above `maxWait` ms doubles the interval (up to
- * `max`); a share below 1/3 with a mean wait under a quarter of `maxWait`
- * halves it (down to `base`). Pure, so it is tested on its own.
+ * Picks the user interval from how busy the stage was, how long its batches
+ * waited for it and how far behind its due users are: over each window of at
+ * least a second, a busy share above 0.85, a mean wait above `maxWait` ms, or
+ * due users still waiting more than an interval after they fell due (at the
+ * window's last batch) doubles the interval (up to `max`); a share below 1/3
+ * with a mean wait under a quarter of `maxWait` and due users late by under
+ * a quarter of the interval halves it (down to `base`). Pure, so it is tested
+ * on its own.
  */
 export class RefreshGovernor {
   interval: number;
@@ -80,8 +99,12 @@ export class RefreshGovernor {
     this.interval = base;
   }
 
-  /** Adds `busyMs` of work done by `now` (ms), by a batch that waited `waitMs` before it; returns the interval to use from now on. */
-  observe(busyMs: number, now: number, waitMs = 0): number {
+  /**
+   * Adds `busyMs` of work done by `now` (ms), by a batch that waited `waitMs`
+   * before it and left its oldest waiting due user `dueLateMs` past its due
+   * time; returns the interval to use from now on.
+   */
+  observe(busyMs: number, now: number, waitMs = 0, dueLateMs = 0): number {
     if (!(this.max > this.base) || !(this.base > 0)) return this.interval;
     if (Number.isNaN(this.windowStart)) this.windowStart = now;
     this.busy += busyMs;
@@ -99,8 +122,10 @@ export class RefreshGovernor {
     const share = this.busy / span;
     const wait = this.waited / this.batches;
     const watched = this.maxWait > 0;
-    if (share > 0.85 || (watched && wait > this.maxWait)) this.interval = Math.min(this.max, this.interval * 2);
-    else if (share < 1 / 3 && !(watched && wait >= this.maxWait / 4)) this.interval = Math.max(this.base, this.interval / 2);
+    // Due users still waiting a whole interval after they fell due: the lists are behind at this interval.
+    const behind = dueLateMs / this.interval;
+    if (share > 0.85 || (watched && wait > this.maxWait) || behind > 1) this.interval = Math.min(this.max, this.interval * 2);
+    else if (share < 1 / 3 && !(watched && wait >= this.maxWait / 4) && !(behind > 1 / 4)) this.interval = Math.max(this.base, this.interval / 2);
     this.windowStart = now;
     this.busy = 0;
     this.waited = 0;
@@ -142,6 +167,10 @@ export function interactionsOf(events: readonly Event[]): Interactions {
 }
 
 const TOP_HALF_LIFE_MS = 60_000;
+/** Due users every batch pushes whatever its time budget (maxDueMs): the queue always moves. */
+export const MIN_DUE_PER_BATCH = 8;
+/** The share of the time between two batches' starts that due users may take (maxDueMs). */
+export const DUE_SHARE = 0.5;
 const TOP_MAX_TRACKED = 5000;
 const ITEM_PUSHES_MAX_TRACKED = 200_000;
 
@@ -157,6 +186,11 @@ export class RecsStage implements Stage {
   private readonly governor: RefreshGovernor;
   private readonly busyClock: () => number;
   private readonly maxDuePerBatch: number;
+  private readonly maxDueMs: number;
+  /** busyClock at the start of the previous batch (NaN before the first). */
+  private lastStart = NaN;
+  /** How long after falling due the oldest user still waiting at the end of the last batch fell due (ms; 0: none waits). */
+  private dueLate = 0;
   /** User -> wall time of their last push, for users pushed within the last interval (or due and not yet drained). */
   private readonly userPushed = new Map<string, number>();
   /** Users with interactions since their last push. */
@@ -177,6 +211,7 @@ export class RecsStage implements Stage {
     this.governor = new RefreshGovernor(o.userRefreshMs ?? 2000, o.userRefreshMaxMs ?? 30_000, o.maxWaitMs ?? 50);
     this.busyClock = o.busyClock ?? (() => performance.now());
     this.maxDuePerBatch = o.maxDuePerBatch ?? 1024;
+    this.maxDueMs = o.maxDueMs ?? 0;
     this.onTopItems = o.onTopItems;
     this.now = o.now ?? Date.now;
     this.topLandmark = this.now();
@@ -195,10 +230,13 @@ export class RecsStage implements Stage {
    */
   processInteractions(b: Interactions, out: BatchOutput, waitMs = 0): void {
     const started = this.busyClock();
+    // The due users' time budget: half the time since the previous batch began, at most maxDueMs.
+    const dueUntil = this.maxDueMs > 0 ? started + Math.min(this.maxDueMs, DUE_SHARE * (started - this.lastStart) || 0) : Infinity;
+    this.lastStart = started;
     try {
-      this.take(b, out);
+      this.take(b, out, dueUntil);
     } finally {
-      this.governor.observe(this.busyClock() - started, this.now(), waitMs);
+      this.governor.observe(this.busyClock() - started, this.now(), waitMs, this.dueLate);
     }
   }
 
@@ -207,7 +245,7 @@ export class RecsStage implements Stage {
     return this.governor.interval;
   }
 
-  private take(b: Interactions, out: BatchOutput): void {
+  private take(b: Interactions, out: BatchOutput, dueUntil: number): void {
     const users = new Set<string>();
     const items = new Set<string>();
     for (let i = 0; i < b.users.length; i++) {
@@ -215,7 +253,10 @@ export class RecsStage implements Stage {
       users.add(b.users[i]!);
       items.add(b.items[i]!);
     }
-    if (users.size === 0 && this.dirty.size === 0) return;
+    if (users.size === 0 && this.dirty.size === 0) {
+      this.dueLate = 0;
+      return;
+    }
     this.engine.flush();
     const nowEvent = this.engine.stat('watermark');
     const wall = this.now();
@@ -231,7 +272,7 @@ export class RecsStage implements Stage {
       }
       this.pushUser(userId, nowEvent, wall, weight, out);
     }
-    if (!every) this.pushDue(nowEvent, wall, weight, out);
+    if (!every) this.pushDue(nowEvent, wall, weight, out, dueUntil);
     for (const itemId of items) {
       const last = this.itemPushed.get(itemId);
       if (last !== undefined && wall - last < this.itemRefreshMs) continue;
@@ -272,8 +313,12 @@ export class RecsStage implements Stage {
     }
   }
 
-  /** Pushes the dirty users whose interval has passed (at most maxDuePerBatch); forgets the clean ones. */
-  private pushDue(nowEvent: number, wall: number, weight: number, out: BatchOutput): void {
+  /**
+   * Pushes the dirty users whose interval has passed (at most maxDuePerBatch,
+   * and past the first MIN_DUE_PER_BATCH only until busyClock reaches
+   * `dueUntil`); forgets the clean ones.
+   */
+  private pushDue(nowEvent: number, wall: number, weight: number, out: BatchOutput, dueUntil: number): void {
     const users = this.queueUsers;
     const times = this.queueTimes;
     const end = users.length;
@@ -289,9 +334,11 @@ export class RecsStage implements Stage {
         continue;
       }
       if (budget-- <= 0) break;
+      if (dueUntil !== Infinity && this.maxDuePerBatch - budget > MIN_DUE_PER_BATCH && this.busyClock() >= dueUntil) break;
       this.pushUser(userId, nowEvent, wall, weight, out);
     }
     this.head = h;
+    this.dueLate = h < end && wall - times[h]! >= this.userRefreshIntervalMs ? wall - times[h]! - this.userRefreshIntervalMs : 0;
     // Drop the consumed head once it is most of the queue (amortised O(1) per push).
     if (h > 1024 && h * 2 > users.length) {
       this.queueUsers = users.slice(h);

@@ -51,6 +51,8 @@ export interface ServeConfig {
     userRefreshMaxMs: number;
     /** Longest mean wait of batches for the recommendations thread before the user interval stretches (ms; 0: not watched). */
     maxWaitMs: number;
+    /** Most time (ms) a batch spends on users whose interval has passed, beyond the first few (0: no bound). */
+    maxDueMs: number;
     /** Run the job on its own thread (host/recs/worker-stage.ts) instead of serve's main thread. */
     worker: boolean;
     /** The worker thread's nice value (Linux, per thread; 0: as the rest of serve). */
@@ -93,6 +95,7 @@ export const SETTINGS = [
   ['RECS_USER_REFRESH_MS', 'recs-user-refresh-ms', '2000', 'least time (ms) between two pushes of one user\'s list; changes meanwhile are pushed once it has passed (0: every batch)'],
   ['RECS_USER_REFRESH_MAX_MS', 'recs-user-refresh-max-ms', '30000', 'longest (ms) the user interval is stretched to while the recommendations job takes most of a core, so that lists get staler rather than the stream slower (RECS_USER_REFRESH_MS or less: never stretched)'],
   ['RECS_MAX_WAIT_MS', 'recs-max-wait-ms', '50', 'longest mean wait (ms) of a second\'s batches for the recommendations thread before the user interval stretches too (the thread is behind the stream, or the cores are busy with the scores; 0: only its own busy time counts)'],
+  ['RECS_DUE_MS', 'recs-due-ms', '5', 'most time (ms) one batch spends on lists of users whose interval has passed (beyond the first 8), and at most half the time since the previous batch: a wave of users falling due together is spread over many batches instead of holding one (0: only the count bound)'],
   ['RECS_WORKER', 'recs-worker', 'true', 'run the recommendations job on its own thread (true) or on serve\'s main thread (false)'],
   ['RECS_WORKER_NICE', 'recs-worker-nice', '10', 'nice value (0-19, Linux) of the recommendations thread alone: when the cores are short, scoring runs first and the lists wait (0: the same priority)'],
 ] as const;
@@ -189,6 +192,7 @@ function recsSettings(
     userRefreshMs: num('recs-user-refresh-ms', 2000, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
     userRefreshMaxMs: num('recs-user-refresh-max-ms', 30_000, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
     maxWaitMs: num('recs-max-wait-ms', 50, (x) => x >= 0 && x <= 3_600_000, 'milliseconds in [0, 3600000]'),
+    maxDueMs: num('recs-due-ms', 5, (x) => x >= 0 && x <= 60_000, 'milliseconds in [0, 60000]'),
     worker: bool('recs-worker', true),
     workerNice: num('recs-worker-nice', 10, whole(0, 19), 'a whole number in 0..19'),
   };
