@@ -76,7 +76,7 @@ import { Redis } from 'ioredis';
 import { startKafka, KAFKA_VERSION, type KafkaService } from '../test/services/kafka.js';
 import { startRedis, type RedisService } from '../test/services/redis.js';
 import { startServe as startServeProcess } from '../test/helpers/serve-process.js';
-import { bucketQuantile, cpuSeconds, findPid, load1, machineCpu, parseMetrics, pct, summariseProfile, total, type ProfileSummary, type Sample } from './lib/e2e-measure.js';
+import { bucketQuantile, busyMs, cpuSeconds, findPid, load1, machineCpu, parseMetrics, pct, summariseProfile, total, type ProfileSummary, type Sample } from './lib/e2e-measure.js';
 import type { Pause, RunMode, RunResult } from './lib/e2e-producer.js';
 import { buildGoLoadgen, loadgenKind, type Loadgen } from './lib/loadgen.js';
 
@@ -879,7 +879,7 @@ async function main(): Promise<void> {
         profile = summariseProfile(profileFile);
         for (const w of files.filter((x) => thread(x) !== 0)) {
           const s = summariseProfile(join(dir, w));
-          workerProfiles.push({ file: join(dir, w), busyMs: s.stages.filter((x) => !x.stage.startsWith('idle')).reduce((a, x) => a + x.ms, 0), seconds: s.seconds, top: s.top.slice(0, 5) });
+          workerProfiles.push({ file: join(dir, w), busyMs: busyMs(s), seconds: s.seconds, top: s.top.slice(0, 5) });
         }
       } else log(`no .cpuprofile of the main thread written in ${dir}`);
     }
@@ -1092,8 +1092,7 @@ function renderReport(r: Result): string {
     const w = r.drain.w;
     // The profiled serve processed the backlog and nothing else: main-thread time per stage / those events.
     const events = r.drain.backlog;
-    const busyMs = r.profile.stages.filter((x) => !x.stage.startsWith('idle')).reduce((a, x) => a + x.ms, 0);
-    const mainUs = (busyMs * 1000) / events;
+    const mainUs = (busyMs(r.profile) * 1000) / events;
     const processUs = (w.cpu.serve * 1e6) / w.processedPerSecond;
     lines.push('');
     lines.push(

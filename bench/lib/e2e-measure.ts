@@ -172,6 +172,11 @@ export interface ProfileSummary {
   top: { fn: string; ms: number; share: number }[];
 }
 
+/** A profile's time not idle (ms): the thread's work over the sampled span. */
+export function busyMs(p: ProfileSummary): number {
+  return p.stages.filter((x) => !x.stage.startsWith('idle')).reduce((a, x) => a + x.ms, 0);
+}
+
 export function summariseProfile(path: string): ProfileSummary {
   const p = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
