@@ -45,6 +45,20 @@ describe('eval fraud', () => {
     expect(t.stdout).toMatch(/ROC-AUC\s+0\.\d{4}/);
   });
 
+  it('takes every trainer parameter train takes, and rejects one that is not a number', () => {
+    const model = join(dir, 'eval-model.txt');
+    const r = runCli(['eval', 'fraud', '--train', data, '--json', '--trees', '7', '--leaves', '3', '--lambda-l2', '50', '--min-sum-hessian', '5', '--model-out', model]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(model, 'utf8');
+    expect(text.match(/^Tree=/gm)).toHaveLength(7);
+    expect(text).toMatch(/^\[lambda_l2: 50\]$/m);
+    expect(text).toMatch(/^\[min_sum_hessian_in_leaf: 5\]$/m);
+    expect(text).toMatch(/^\[num_leaves: 3\]$/m);
+    const bad = runCli(['eval', 'fraud', '--train', data, '--lambda-l2', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/eval fraud: --lambda-l2 must be a number, got "lots"/);
+  });
+
   it('rejects a bad split with a usage error', () => {
     const r = runCli(['eval', 'fraud', '--train', data, '--split', 'sideways']);
     expect(r.code).toBe(2);

@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { evalFraud, type FraudEvalResult } from '../eval/fraud.js';
 import { evalForecastCommand } from './eval-forecast.js';
 import { evalRecsCommand } from './eval-recs.js';
+import { trainOptions, trainParamsFrom } from './train.js';
 
 const KINDS = ['fraud', 'recs', 'forecast'] as const;
 
@@ -22,15 +23,12 @@ export async function evalCommand(args: string[], out: NodeJS.WritableStream = p
       test: { type: 'string' },
       'ip-country': { type: 'string' },
       split: { type: 'string', default: 'random' },
+      // --seed seeds both the split and the trainer.
       seed: { type: 'string', default: '1' },
       threshold: { type: 'string', default: '0.5' },
       json: { type: 'boolean', default: false },
       'model-out': { type: 'string' },
-      trees: { type: 'string' },
-      'learning-rate': { type: 'string' },
-      leaves: { type: 'string' },
-      'min-data-in-leaf': { type: 'string' },
-      'feature-fraction': { type: 'string' },
+      ...trainOptions(['seed']),
     },
     strict: true,
   });
@@ -53,13 +51,7 @@ export async function evalCommand(args: string[], out: NodeJS.WritableStream = p
     split: values.split,
     seed,
     threshold,
-    params: {
-      trees: num('trees', values.trees),
-      learningRate: num('learning-rate', values['learning-rate']),
-      numLeaves: num('leaves', values.leaves),
-      minDataInLeaf: num('min-data-in-leaf', values['min-data-in-leaf']),
-      featureFraction: num('feature-fraction', values['feature-fraction']),
-    },
+    params: trainParamsFrom('eval fraud', values, ['seed']),
     onStage: tty ? (s) => err.write(`\r${s}...\x1b[K`) : undefined,
   });
   if (tty) err.write('\r\x1b[K');

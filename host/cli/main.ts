@@ -32,6 +32,7 @@ commands:
           code; write one point-in-time feature row per purchase (docs/FEATURES.md).
   eval fraud --train FILE [--test FILE] [--ip-country FILE] [--split random|time]
           [--seed 1] [--threshold 0.5] [--json] [--model-out MODEL.txt]
+          [any numeric option of train but --seed, e.g. --trees 300 --lambda-l2 1]
           Replay a Fraud_Data file through the features, train on the training
           rows, score the test rows; print ROC-AUC, PR-AUC, precision, recall.
   eval recs --train FILE --test FILE [--k 10] [--json]

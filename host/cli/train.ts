@@ -103,21 +103,33 @@ const NUMERIC: [string, keyof TrainParams][] = [
   ['early-stopping-rounds', 'earlyStoppingRounds'],
 ];
 
+/** A parseArgs string option for each numeric trainer parameter but those in `skip`. */
+export function trainOptions(skip: string[] = []): Record<string, { type: 'string' }> {
+  const options: Record<string, { type: 'string' }> = {};
+  for (const [name] of NUMERIC) if (!skip.includes(name)) options[name] = { type: 'string' };
+  return options;
+}
+
+/** The trainer parameters given on a command line parsed with trainOptions(); throws UsageError on one that is not a number. */
+export function trainParamsFrom(command: string, v: Record<string, unknown>, skip: string[] = []): Partial<TrainParams> {
+  const params: Partial<TrainParams> = {};
+  for (const [name, key] of NUMERIC) {
+    const s = v[name];
+    if (skip.includes(name) || typeof s !== 'string') continue;
+    const x = s.trim() === '' ? NaN : Number(s);
+    if (Number.isNaN(x)) throw new UsageError(`${command}: --${name} must be a number, got "${s}"`);
+    (params as Record<string, number>)[key] = x;
+  }
+  return params;
+}
+
 /** Parses `train`'s command line into a TrainCommand; throws UsageError on a bad option. */
 export function parseTrainArgs(args: string[]): TrainCommand {
-  const options: Record<string, { type: 'string' }> = { data: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, objective: { type: 'string' } };
-  for (const [name] of NUMERIC) options[name] = { type: 'string' };
+  const options = { data: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, objective: { type: 'string' }, ...trainOptions() } as const;
   const { values } = parseArgs({ args, options, strict: true });
   const v = values as Record<string, string | undefined>;
   if (!v.data || !v.label || !v.out) throw new UsageError('train: --data FILE.csv, --label COLUMN and --out MODEL.txt are required');
-  const params: Partial<TrainParams> = {};
+  const params = trainParamsFrom('train', v);
   if (v.objective !== undefined) params.objective = v.objective as TrainParams['objective'];
-  for (const [name, key] of NUMERIC) {
-    const s = v[name];
-    if (s === undefined) continue;
-    const x = s.trim() === '' ? NaN : Number(s);
-    if (Number.isNaN(x)) throw new UsageError(`train: --${name} must be a number, got "${s}"`);
-    (params as Record<string, number>)[key] = x;
-  }
   return { data: v.data, label: v.label, out: v.out, params: checkParams(params) };
 }
