@@ -83,6 +83,12 @@ export class Table {
     return load<u64>(s) == key ? load<f64>(this.record(load<u32>(s, 8))) : 0;
   }
 
+  /** Loads `key`'s home slot only (the first step of touch, a group of events ahead); returns what it read. */
+  touchSlot(key: u64): f64 {
+    if (key == 0 || this.index == 0) return 0;
+    return <f64>load<u32>(this.index + (<usize>this.home(key) << 4), 8);
+  }
+
   /** The live record of `key`, or 0 if absent or expired. Called per feature row. */
   get(key: u64): usize {
     if (key == 0 || this.index == 0) return 0;
