@@ -14,7 +14,7 @@ import {
 import { reserveRanges, loadRanges, rangeOf, rangeCountry, rangeCount } from "./ipcountry";
 import { writeRow } from "./extract";
 import { applyEvent } from "./update";
-import { clearAll, sweepAll, stateBytes, evictions, tableAt, NUM_TABLES, users, devices, ips, userWindows, deviceWindows, ipWindows, userDevices, userIps, userCountries, userPayments, deviceIps } from "./state";
+import { clearAll, sweepAll, stateBytes, evictions, tableCount, tableBytes, NUM_TABLES, users, devices, ips, userWindows, deviceWindows, ipWindows, userDevices, userIps, userCountries, userPayments, deviceIps } from "./state";
 import { pairKey } from "./entity";
 import { NUM_FEATURES, NAMES_HASH } from "./names";
 
@@ -251,8 +251,8 @@ export function featuresStat(k: i32): f64 {
     case 5: return evictions();
     case 6: return <f64>rangeCount();
   }
-  if (k >= 100 && k < 100 + NUM_TABLES) return <f64>tableAt(k - 100).count;
-  if (k >= 200 && k < 200 + NUM_TABLES) return tableAt(k - 200).bytes();
+  if (k >= 100 && k < 100 + NUM_TABLES) return <f64>tableCount(k - 100);
+  if (k >= 200 && k < 200 + NUM_TABLES) return tableBytes(k - 200);
   if (k > 1000 && k < 1000 + MAX_LANES) return unchecked(laneMarks[k - 1000]);
   return NaN;
 }

@@ -31,7 +31,7 @@ export const U_SIGNUP_TS: usize = 96; // f64, NaN if none
 export const U_SIGNUP_AGE: usize = 104; // f64, NaN if none
 export const USER_BYTES: usize = 112;
 
-// Pair of entities, e.g. user-device (24 bytes).
+// Pair of entities, e.g. user-device (24 bytes, kept in its table's slot: pairs.ts).
 export const PAIR_LAST_SEEN: usize = 0; // f64
 export const PAIR_FIRST_SEEN: usize = 8; // f64
 export const PAIR_PURCHASES: usize = 16; // u32

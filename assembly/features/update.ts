@@ -14,6 +14,7 @@ import {
   W_SET_A, W_SET_B, initProfile, initUser, initPair, initWindow, touchProfile, bump, pairKey,
 } from "./entity";
 import { Table } from "./hashtable";
+import { PairTable } from "./pairs";
 import {
   users, devices, ips, userWindows, deviceWindows, ipWindows, countryWindows,
   userDevices, userIps, userCountries, userPayments, deviceIps,
@@ -38,7 +39,7 @@ function profile(t: Table, key: u64, ts: f64, purchase: bool): usize {
 }
 
 // Counts the event into a pair; true if the pair is new (or was expired).
-function pair(t: Table, a: u64, b: u64, ts: f64, purchase: bool): bool {
+function pair(t: PairTable, a: u64, b: u64, ts: f64, purchase: bool): bool {
   const R = t.upsert(pairKey(a, b), ts);
   const fresh = t.fresh;
   if (fresh) initPair(R, ts);
