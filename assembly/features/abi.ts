@@ -49,40 +49,38 @@ const GROUP: i32 = 8;
 const RING: i32 = 4 * GROUP;
 const ipCountryAhead = new StaticArray<u64>(RING);
 
-// Touches the home index slots (`slots`) or the slots and records' first
-// lines of events from..to-1 in the user's, device's and IP's profile and
-// window tables and in the five pairs' tables (the slots stage also looks up
-// the IP's country, which the user-country pair's key needs).
+// Touches, for events from..to-1, the home index slots (`slots`) or the
+// slots and records' first lines of the user's, device's and IP's profile
+// and window tables. The slots stage also touches the five pairs' slots,
+// which hold their records (pairs.ts), and looks up the IP's country (the
+// user-country pair's key needs it) into ipCountryAhead.
 function touchGroup(from: i32, to: i32, slots: bool): void {
   const users_ = columnPtr(COL_USER);
   const devices_ = columnPtr(COL_DEVICE);
   const ips_ = columnPtr(COL_IP);
-  const pays_ = columnPtr(COL_PAYMENT);
-  const countries_ = columnPtr(COL_COUNTRY);
-  const ipNums_ = columnPtr(COL_IP_NUM);
   let t: f64 = 0;
   for (let j = from; j < to; j++) {
     const j8 = <usize>j << 3;
     const user = load<u64>(users_ + j8);
     const device = load<u64>(devices_ + j8);
     const ip = load<u64>(ips_ + j8);
-    const pay = load<u64>(pays_ + j8);
-    let ipCountry: u64;
-    if (slots) {
-      const k = rangeOf(load<f64>(ipNums_ + j8));
-      ipCountry = k >= 0 ? rangeCountry(k) : 0;
-      unchecked((ipCountryAhead[j & (RING - 1)] = ipCountry));
-    } else ipCountry = unchecked(ipCountryAhead[j & (RING - 1)]);
-    const geo = ipCountry != 0 ? ipCountry : load<u64>(countries_ + j8);
-    const ud = user != 0 && device != 0 ? pairKey(user, device) : 0;
-    const ui = user != 0 && ip != 0 ? pairKey(user, ip) : 0;
-    const uc = user != 0 && geo != 0 ? pairKey(user, geo) : 0;
-    const up = user != 0 && pay != 0 ? pairKey(user, pay) : 0;
-    const di = device != 0 && ip != 0 ? pairKey(device, ip) : 0;
-    if (slots) t += users.touchSlot(user) + userWindows.touchSlot(user) + devices.touchSlot(device) + deviceWindows.touchSlot(device) + ips.touchSlot(ip) + ipWindows.touchSlot(ip)
-      + userDevices.touchSlot(ud) + userIps.touchSlot(ui) + userCountries.touchSlot(uc) + userPayments.touchSlot(up) + deviceIps.touchSlot(di);
-    else t += users.touch(user) + userWindows.touch(user) + devices.touch(device) + deviceWindows.touch(device) + ips.touch(ip) + ipWindows.touch(ip)
-      + userDevices.touch(ud) + userIps.touch(ui) + userCountries.touch(uc) + userPayments.touch(up) + deviceIps.touch(di);
+    if (!slots) {
+      t += users.touch(user) + userWindows.touch(user) + devices.touch(device) + deviceWindows.touch(device) + ips.touch(ip) + ipWindows.touch(ip);
+      continue;
+    }
+    const k = rangeOf(load<f64>(columnPtr(COL_IP_NUM) + j8));
+    const ipCountry: u64 = k >= 0 ? rangeCountry(k) : 0;
+    unchecked((ipCountryAhead[j & (RING - 1)] = ipCountry));
+    const geo = ipCountry != 0 ? ipCountry : load<u64>(columnPtr(COL_COUNTRY) + j8);
+    const pay = load<u64>(columnPtr(COL_PAYMENT) + j8);
+    t += users.touchSlot(user) + userWindows.touchSlot(user) + devices.touchSlot(device) + deviceWindows.touchSlot(device) + ips.touchSlot(ip) + ipWindows.touchSlot(ip);
+    if (user != 0) {
+      if (device != 0) t += userDevices.touch(pairKey(user, device));
+      if (ip != 0) t += userIps.touch(pairKey(user, ip));
+      if (geo != 0) t += userCountries.touch(pairKey(user, geo));
+      if (pay != 0) t += userPayments.touch(pairKey(user, pay));
+    }
+    if (device != 0 && ip != 0) t += deviceIps.touch(pairKey(device, ip));
   }
   touched += t;
 }

@@ -42,12 +42,6 @@ export class PairTable {
     return load<f64>(this.slot(this.home(key)), 8);
   }
 
-  /** The same as touch: slot and record are one line. */
-  // @ts-ignore: decorator
-  @inline touchSlot(key: u64): f64 {
-    return this.touch(key);
-  }
-
   /** The live record of `key`, or 0 if absent or expired. Called per feature row. */
   get(key: u64): usize {
     if (key == 0 || this.index == 0) return 0;
