@@ -1,7 +1,8 @@
 // The open-addressing tables of the core (fraud-feature entities, recommender
 // users and item pairs) share one slot layout: 16 bytes, a non-zero 64-bit
-// key then 8 bytes of payload, linear probing from the key's Fibonacci hash,
-// and deletion by shifting the probe run back (no tombstones).
+// key then 8 bytes of payload (32 bytes for the fraud pairs, whose payload is
+// their record), linear probing from the key's Fibonacci hash, and deletion
+// by shifting the probe run back (no tombstones).
 
 /** The home slot of `key` in a table of 2^(64 - shift) slots. Called per lookup. */
 // @ts-ignore: decorator
@@ -10,24 +11,30 @@
 }
 
 /**
- * Empties slot `i` of the table at `index` (mask = slots - 1) and moves back
- * every entry after it, up to the next empty slot, whose home is not between
- * the hole and itself, so every lookup still finds its key. Called by each
- * table's remove after it has freed what the entry owned.
+ * Empties slot `i` of the table at `index` (mask = slots - 1, slots of
+ * 2^slotLog bytes: the key, then its payload) and moves back every entry
+ * after it, up to the next empty slot, whose home is not between the hole
+ * and itself, so every lookup still finds its key. Called by each table's
+ * remove after it has freed what the entry owned.
  */
-export function shiftBack(index: usize, mask: u32, shift: u64, i: u32): void {
+// @ts-ignore: decorator
+@inline export function shiftBackSlots(index: usize, mask: u32, shift: u64, i: u32, slotLog: u32): void {
   let j = i;
   while (true) {
     j = (j + 1) & mask;
-    const sj = index + (<usize>j << 4);
+    const sj = index + (<usize>j << slotLog);
     const kj = load<u64>(sj);
     if (kj == 0) break;
     const h = homeSlot(kj, shift);
     if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
-    const si = index + (<usize>i << 4);
-    store<u64>(si, kj);
-    store<u64>(si, load<u64>(sj, 8), 8);
+    const si = index + (<usize>i << slotLog);
+    for (let w: usize = 0; w < (<usize>1 << slotLog); w += 8) store<u64>(si + w, load<u64>(sj + w));
     i = j;
   }
-  store<u64>(index + (<usize>i << 4), 0);
+  store<u64>(index + (<usize>i << slotLog), 0);
+}
+
+/** shiftBackSlots for the 16-byte slots. */
+export function shiftBack(index: usize, mask: u32, shift: u64, i: u32): void {
+  shiftBackSlots(index, mask, shift, i, 4);
 }

@@ -10,7 +10,7 @@
 // every slot).
 
 import { Clock } from "./clock";
-import { homeSlot } from "../slots";
+import { homeSlot, shiftBackSlots } from "../slots";
 import { PAIR_BYTES } from "./entity";
 
 const MIN_SLOTS: u32 = 1024;
@@ -167,18 +167,6 @@ export class PairTable {
   private remove(i: u32): void {
     this.count--;
     this.evictions++;
-    const mask = this.mask;
-    let j = i;
-    while (true) {
-      j = (j + 1) & mask;
-      const sj = this.slot(j);
-      const kj = load<u64>(sj);
-      if (kj == 0) break;
-      const h = this.home(kj);
-      if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
-      memory.copy(this.slot(i), sj, SLOT);
-      i = j;
-    }
-    store<u64>(this.slot(i), 0);
+    shiftBackSlots(this.index, this.mask, this.shift, i, 5);
   }
 }
