@@ -10,6 +10,12 @@
   return <u32>((key * 0x9e3779b97f4a7c15) >> shift);
 }
 
+// Copies one slot of 2^slotLog bytes (16 or 32) from `from` to `to`.
+// @ts-ignore: decorator
+@inline function copySlot(to: usize, from: usize, slotLog: u32): void {
+  for (let w: usize = 0; w < (<usize>1 << slotLog); w += 8) store<u64>(to + w, load<u64>(from + w));
+}
+
 /**
  * Empties slot `i` of the table at `index` (mask = slots - 1, slots of
  * 2^slotLog bytes: the key, then its payload) and moves back every entry
@@ -27,8 +33,7 @@
     if (kj == 0) break;
     const h = homeSlot(kj, shift);
     if (i <= j ? i < h && h <= j : i < h || h <= j) continue;
-    const si = index + (<usize>i << slotLog);
-    for (let w: usize = 0; w < (<usize>1 << slotLog); w += 8) store<u64>(si + w, load<u64>(sj + w));
+    copySlot(index + (<usize>i << slotLog), sj, slotLog);
     i = j;
   }
   store<u64>(index + (<usize>i << slotLog), 0);
@@ -37,4 +42,21 @@
 /** shiftBackSlots for the 16-byte slots. */
 export function shiftBack(index: usize, mask: u32, shift: u64, i: u32): void {
   shiftBackSlots(index, mask, shift, i, 4);
+}
+
+/**
+ * Moves every entry of the table at `old` (`oldSlots` slots of 2^slotLog
+ * bytes) into the empty table at `index` (mask = slots - 1, `shift` its
+ * homeSlot shift), each into the first free slot from its home. Called by
+ * each table's growth, which frees `old` after.
+ */
+export function rehashSlots(old: usize, oldSlots: u32, index: usize, mask: u32, shift: u64, slotLog: u32): void {
+  for (let i: u32 = 0; i < oldSlots; i++) {
+    const s = old + (<usize>i << slotLog);
+    const k = load<u64>(s);
+    if (k == 0) continue;
+    let j = homeSlot(k, shift);
+    while (load<u64>(index + (<usize>j << slotLog)) != 0) j = (j + 1) & mask;
+    copySlot(index + (<usize>j << slotLog), s, slotLog);
+  }
 }

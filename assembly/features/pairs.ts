@@ -12,7 +12,7 @@
 // features benchmark (bench/features-ab.ts).
 
 import { Clock } from "./clock";
-import { homeSlot, shiftBackSlots } from "../slots";
+import { homeSlot, shiftBackSlots, rehashSlots } from "../slots";
 import { PAIR_BYTES } from "./entity";
 
 const MIN_SLOTS: u32 = 1024;
@@ -153,14 +153,7 @@ export class PairTable {
     if (<u64>this.count * 8 < <u64>slots * 3) return;
     const old = this.index;
     this.allocate(slots << 1);
-    for (let i: u32 = 0; i < slots; i++) {
-      const s = old + (<usize>i << 5);
-      const k = load<u64>(s);
-      if (k == 0) continue;
-      let j = this.home(k);
-      while (load<u64>(this.slot(j)) != 0) j = (j + 1) & this.mask;
-      memory.copy(this.slot(j), s, SLOT);
-    }
+    rehashSlots(old, slots, this.index, this.mask, this.shift, 5); // keys and their records
     heap.free(old);
   }
 

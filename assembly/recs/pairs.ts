@@ -9,7 +9,7 @@
 // at maxPairs live pairs, prune.ts drops the rarest.
 
 import { grab, drop } from "./mem";
-import { homeSlot, shiftBack } from "../slots";
+import { homeSlot, shiftBack, rehashSlots } from "../slots";
 
 export const IN_LOW: u32 = 1; // high item is in low item's list
 export const IN_HIGH: u32 = 2; // low item is in high item's list
@@ -142,15 +142,6 @@ function grow(): void {
   const old = Pairs.index;
   const slots = Pairs.mask + 1;
   allocate(slots << 1);
-  for (let i: u32 = 0; i < slots; i++) {
-    const s = old + (<usize>i << 4);
-    const k = load<u64>(s);
-    if (k == 0) continue;
-    let j = home(k);
-    while (load<u64>(Pairs.index + (<usize>j << 4)) != 0) j = (j + 1) & Pairs.mask;
-    const d = Pairs.index + (<usize>j << 4);
-    store<u64>(d, k);
-    store<u64>(d, load<u64>(s, 8), 8);
-  }
+  rehashSlots(old, slots, Pairs.index, Pairs.mask, Pairs.shift, 4);
   drop(old, <usize>slots << 4);
 }

@@ -11,7 +11,7 @@
 
 import { Cfg } from "./config";
 import { grab, drop, regrow } from "./mem";
-import { homeSlot, shiftBack } from "../slots";
+import { homeSlot, shiftBack, rehashSlots } from "../slots";
 
 export const USER_BYTES: usize = 32;
 export const ENTRY_BYTES: usize = 16;
@@ -200,16 +200,7 @@ function makeRoom(): void {
   if (<u64>Users.count * 8 < <u64>slots * 3) return;
   const old = Users.index;
   allocate(slots << 1, 0);
-  for (let i: u32 = 0; i < slots; i++) {
-    const s = old + (<usize>i << 4);
-    const k = load<u64>(s);
-    if (k == 0) continue;
-    let j = home(k);
-    while (load<u64>(Users.index + (<usize>j << 4)) != 0) j = (j + 1) & Users.mask;
-    const d = Users.index + (<usize>j << 4);
-    store<u64>(d, k);
-    store<u32>(d, load<u32>(s, 8), 8);
-  }
+  rehashSlots(old, slots, Users.index, Users.mask, Users.shift, 4);
   drop(old, <usize>slots << 4);
 }
 
