@@ -58,6 +58,9 @@ function touchGroup(from: i32, to: i32, slots: bool): void {
   const users_ = columnPtr(COL_USER);
   const devices_ = columnPtr(COL_DEVICE);
   const ips_ = columnPtr(COL_IP);
+  const ipNums_ = columnPtr(COL_IP_NUM);
+  const countries_ = columnPtr(COL_COUNTRY);
+  const payments_ = columnPtr(COL_PAYMENT);
   let t: f64 = 0;
   for (let j = from; j < to; j++) {
     const j8 = <usize>j << 3;
@@ -68,11 +71,11 @@ function touchGroup(from: i32, to: i32, slots: bool): void {
       t += users.touch(user) + userWindows.touch(user) + devices.touch(device) + deviceWindows.touch(device) + ips.touch(ip) + ipWindows.touch(ip);
       continue;
     }
-    const k = rangeOf(load<f64>(columnPtr(COL_IP_NUM) + j8));
+    const k = rangeOf(load<f64>(ipNums_ + j8));
     const ipCountry: u64 = k >= 0 ? rangeCountry(k) : 0;
     unchecked((ipCountryAhead[j & (RING - 1)] = ipCountry));
-    const geo = ipCountry != 0 ? ipCountry : load<u64>(columnPtr(COL_COUNTRY) + j8);
-    const pay = load<u64>(columnPtr(COL_PAYMENT) + j8);
+    const geo = ipCountry != 0 ? ipCountry : load<u64>(countries_ + j8);
+    const pay = load<u64>(payments_ + j8);
     t += users.touchSlot(user) + userWindows.touchSlot(user) + devices.touchSlot(device) + deviceWindows.touchSlot(device) + ips.touchSlot(ip) + ipWindows.touchSlot(ip);
     if (user != 0) {
       if (device != 0) t += userDevices.touch(pairKey(user, device));
