@@ -5,12 +5,10 @@
 // maxSlicesInFlight slices of a partition are unwritten at once; and a failed
 // write commits nothing after it, so its slice and those after it are
 // delivered again (at-least-once, nothing skipped) once the writes after it
-// have settled. A slice whose readOn resolved (its scores written, its lists
-// still under way) no longer holds reading, and is committed once written.
+// have settled.
 
 import { expect, test } from 'vitest';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import type { Handled } from '../host/service/types.js';
 import { adminForFile, brokers, committed, createTopic, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-in-flight');
@@ -138,48 +136,4 @@ test('stop() with slices in flight waits for their writes, commits them and hand
   expect(afterStop).toEqual([]);
   expect(handed).toEqual([0, 100]);
   expect((await committed(admin, group2, topic2)).get(0)).toBe(200);
-}, 60_000);
-
-test('a slice clear to read on (readOn) no longer holds reading, and is still committed only once written', async () => {
-  const topic3 = unique('source-read-on');
-  const group3 = unique('source-read-on');
-  await createTopic(admin, topic3, 1);
-  await produceKeyed(topic3, 600, 10);
-  const s = createKafkaSource({ brokers: brokers(), topics: [topic3], groupId: group3, fromBeginning: true, maxBatchMessages: 100, maxSlicesInFlight: 2, logLevel: 'error' });
-  const slices: { first: number; write: () => void; clear: () => void }[] = [];
-  const running = s.run((messages) => {
-    let write!: () => void;
-    let clear!: () => void;
-    const handled: Handled = new Promise<void>((r) => (write = r));
-    handled.readOn = new Promise<void>((r) => (clear = r));
-    slices.push({ first: parseWhere(messages[0]!.where).offset, write, clear });
-    return handled;
-  });
-  const commit = async () => (await committed(admin, group3, topic3)).get(0) ?? -1;
-
-  // Neither written nor clear: two slices in hand, no third.
-  await until('two slices in hand', () => slices.length === 2);
-  await new Promise((r) => setTimeout(r, 300));
-  expect(slices.map((x) => x.first)).toEqual([0, 100]);
-
-  // Clear but unwritten: reading goes on to the end, nothing is committed.
-  for (let i = 0; i < 6; i++) {
-    await until(`slice ${i} in hand`, () => slices.length > i);
-    slices[i]!.clear();
-  }
-  expect(slices.map((x) => x.first)).toEqual([0, 100, 200, 300, 400, 500]);
-  await new Promise((r) => setTimeout(r, 300));
-  expect(await commit(), 'nothing committed while no slice is written').toBeLessThanOrEqual(0);
-
-  // Written out of order: the commit follows the oldest unwritten slice.
-  slices[1]!.write();
-  slices[2]!.write();
-  await new Promise((r) => setTimeout(r, 300));
-  expect(await commit(), 'nothing committed past the unwritten slice 0').toBeLessThanOrEqual(0);
-  slices[0]!.write();
-  await until('committed to 300', async () => (await commit()) === 300);
-  for (const x of slices.slice(3)) x.write();
-  await until('committed to the end', async () => (await commit()) === 600);
-  await s.stop();
-  await running;
 }, 60_000);

@@ -6,7 +6,7 @@ import { serveConfig } from '../host/service/config.js';
 
 describe('RECS_* settings', () => {
   it('default to the documented values and follow the environment', () => {
-    expect(serveConfig({}, {}).recs).toMatchObject({ viewWeight: 1, cartWeight: 2, purchaseWeight: 4, sessionGapMs: 1_800_000, neighbours: 100, maxPairs: 4_000_000, maxHistory: 100, similarity: 'cosine', exclude: 'seen', halfLifeMs: 0, itemRefreshMs: 60_000, userRefreshMs: 2000, maxWaitMs: 50, maxDueMs: 5, worker: true, workerNice: 10, maxBehind: 50_000 });
+    expect(serveConfig({}, {}).recs).toMatchObject({ viewWeight: 1, cartWeight: 2, purchaseWeight: 4, sessionGapMs: 1_800_000, neighbours: 100, maxPairs: 4_000_000, maxHistory: 100, similarity: 'cosine', exclude: 'seen', halfLifeMs: 0, itemRefreshMs: 60_000, userRefreshMs: 2000, maxWaitMs: 50, maxDueMs: 5, worker: true, workerNice: 10 });
     const c = serveConfig({ 'recs-neighbours': '20' }, { RECS_WEIGHTS: '1,1,3', RECS_SESSION_GAP_MINUTES: '10', RECS_EXCLUDE: 'bought', RECS_NEIGHBOURS: '50' }).recs;
     expect(c).toMatchObject({ viewWeight: 1, cartWeight: 1, purchaseWeight: 3, sessionGapMs: 600_000, exclude: 'bought', neighbours: 20 });
     expect(serveConfig({}, { RECS_USER_REFRESH_MS: '0' }).recs.userRefreshMs).toBe(0);
@@ -16,8 +16,6 @@ describe('RECS_* settings', () => {
     expect(serveConfig({ 'recs-worker': 'false' }, {}).recs.worker).toBe(false);
     expect(serveConfig({}, { RECS_WORKER_NICE: '0' }).recs.workerNice).toBe(0);
     expect(serveConfig({ 'recs-worker-nice': '19' }, { RECS_WORKER_NICE: '3' }).recs.workerNice).toBe(19);
-    expect(serveConfig({}, { RECS_MAX_BEHIND: '0' }).recs.maxBehind).toBe(0);
-    expect(serveConfig({ 'recs-max-behind': '1000' }, { RECS_MAX_BEHIND: '7' }).recs.maxBehind).toBe(1000);
   });
 
   it('rejects bad values by name', () => {
@@ -30,6 +28,5 @@ describe('RECS_* settings', () => {
     expect(() => serveConfig({}, { RECS_MAX_WAIT_MS: 'soon' })).toThrow(/RECS_MAX_WAIT_MS \/ --recs-max-wait-ms/);
     expect(() => serveConfig({}, { RECS_WORKER: 'yes' })).toThrow(/RECS_WORKER \/ --recs-worker must be true or false/);
     for (const bad of ['20', '-1', '2.5', 'low']) expect(() => serveConfig({}, { RECS_WORKER_NICE: bad })).toThrow(/RECS_WORKER_NICE \/ --recs-worker-nice/);
-    for (const bad of ['-1', '2.5', 'lots']) expect(() => serveConfig({}, { RECS_MAX_BEHIND: bad })).toThrow(/RECS_MAX_BEHIND \/ --recs-max-behind/);
   });
 });

@@ -57,12 +57,6 @@ export interface ServeConfig {
     worker: boolean;
     /** The worker thread's nice value (Linux, per thread; 0: as the rest of serve). */
     workerNice: number;
-    /**
-     * Most events the job's lists may be behind the scores (handed to its
-     * thread, lists not yet written) while reading goes on; 0: a slice's
-     * reading waits for its lists as for its scores (host/service/pipeline.ts).
-     */
-    maxBehind: number;
   };
 }
 
@@ -104,7 +98,6 @@ export const SETTINGS = [
   ['RECS_DUE_MS', 'recs-due-ms', '5', 'most time (ms) one batch spends on lists of users whose interval has passed (beyond the first 8), and at most half the time since the previous batch: a wave of users falling due together is spread over many batches instead of holding one (0: only the count bound)'],
   ['RECS_WORKER', 'recs-worker', 'true', 'run the recommendations job on its own thread (true) or on serve\'s main thread (false)'],
   ['RECS_WORKER_NICE', 'recs-worker-nice', '10', 'nice value (0-19, Linux) of the recommendations thread alone: when the cores are short, scoring runs first and the lists wait (0: the same priority)'],
-  ['RECS_MAX_BEHIND', 'recs-max-behind', '50000', 'most events the recommendations lists may be behind the scores while reading goes on (the thread has them, their lists are not written yet); offsets are still committed only once the lists are written (0: reading waits for each slice\'s lists as for its scores)'],
 ] as const;
 
 type Key = (typeof SETTINGS)[number][1];
@@ -202,7 +195,6 @@ function recsSettings(
     maxDueMs: num('recs-due-ms', 5, (x) => x >= 0 && x <= 60_000, 'milliseconds in [0, 60000]'),
     worker: bool('recs-worker', true),
     workerNice: num('recs-worker-nice', 10, whole(0, 19), 'a whole number in 0..19'),
-    maxBehind: num('recs-max-behind', 50_000, whole(0, 1e8), 'a whole number in 0..1e8'),
   };
 }
 

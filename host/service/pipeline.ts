@@ -9,7 +9,7 @@
 import { parseEvent, validateEvent, type Event } from '../events/schema.js';
 import { INSTRUMENTATION, type Instrumentation } from './instrumentation.js';
 import type { FraudScorer, ScoredPurchase } from './fraud.js';
-import type { Alert, BatchOutput, DeadLetter, Handled, ScoreError, ScoreResult, Scoring, Sink, SourceMessage } from './types.js';
+import type { Alert, BatchOutput, DeadLetter, ScoreError, ScoreResult, Scoring, Sink, SourceMessage } from './types.js';
 
 /**
  * A job besides fraud on the same stream (recommendations, inventory): it sees
@@ -41,21 +41,6 @@ export interface PipelineOptions {
   instrumentation: Instrumentation;
   /** Called for each alert once the batch's outputs are written (the server publishes it). */
   onAlert?: (alert: Alert) => void;
-  /**
-   * Most events whose deferred outputs (the recommendation lists) may be
-   * unwritten while a source reads on (RECS_MAX_BEHIND, default 0): a batch's
-   * `readOn` waits for its scores, and for as many earlier batches' lists as
-   * bring the events behind under this. 0: `readOn` is not set, so a source
-   * waits for the whole write (the lists too) before reading on.
-   */
-  maxDeferred?: number;
-}
-
-/** A batch whose deferred outputs are not written yet. */
-interface Behind {
-  events: number;
-  written: Promise<void>;
-  settled: boolean;
 }
 
 export class Pipeline implements Scoring {
@@ -68,10 +53,6 @@ export class Pipeline implements Scoring {
   private readonly pending = new Set<Promise<void>>();
   /** Resolves when the deferred stages have answered for every batch so far. */
   private gate: Promise<void> = Promise.resolve();
-  private readonly maxDeferred: number;
-  /** Batches whose deferred outputs are not written yet, oldest first, and their events. */
-  private readonly behind: Behind[] = [];
-  private behindEvents = 0;
 
   constructor(o: PipelineOptions) {
     this.fraud = o.fraud;
@@ -79,7 +60,6 @@ export class Pipeline implements Scoring {
     this.sinks = o.sinks;
     this.ins = o.instrumentation;
     this.onAlert = o.onAlert ?? (() => {});
-    this.maxDeferred = o.maxDeferred ?? 0;
   }
 
   /**
@@ -89,10 +69,9 @@ export class Pipeline implements Scoring {
    * may hand over the next batch before this one's promise resolved (the
    * Kafka source with maxSlicesInFlight > 1), since the sinks write in call order.
    * `stream` names the stream the batch is from (a Kafka partition), so that
-   * its lateness is measured from its own newest event. With deferred stages
-   * and maxDeferred, the promise carries `readOn` (types.ts, Handled).
+   * its lateness is measured from its own newest event.
    */
-  handle(messages: readonly SourceMessage[], stream?: string): Handled {
+  handle(messages: readonly SourceMessage[], stream?: string): Promise<void> {
     try {
       return this.take(messages, stream);
     } catch (e) {
@@ -100,7 +79,7 @@ export class Pipeline implements Scoring {
     }
   }
 
-  private take(messages: readonly SourceMessage[], stream: string | undefined): Handled {
+  private take(messages: readonly SourceMessage[], stream: string | undefined): Promise<void> {
     const events: Event[] = [];
     const deadLetters: DeadLetter[] = [];
     const now = Date.now();
@@ -112,10 +91,7 @@ export class Pipeline implements Scoring {
         this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason: v.reason, field: v.field });
       }
     }
-    const { write, readOn } = this.process(events, deadLetters, stream);
-    const handled: Handled = write;
-    if (readOn !== null) handled.readOn = readOn;
-    return handled;
+    return this.process(events, deadLetters, stream).write;
   }
 
   /** Scores events from the API: one result or error per event, in order. */
@@ -170,7 +146,7 @@ export class Pipeline implements Scoring {
   }
 
   // Scores synchronously (the WASM state moves in event order), then writes.
-  private process(events: Event[], deadLetters: DeadLetter[], stream?: string): { scored: ScoredPurchase[]; write: Promise<void>; readOn: Promise<void> | null } {
+  private process(events: Event[], deadLetters: DeadLetter[], stream?: string): { scored: ScoredPurchase[]; write: Promise<void> } {
     const counts = new Map<string, number>();
     for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
     for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_IN, { type, count });
@@ -192,7 +168,6 @@ export class Pipeline implements Scoring {
     // they answer; the scores and the rest are written now, so a score never
     // waits for a recommendation list.
     let deferred: BatchOutput | null = null;
-    let readOn: Promise<void> | null = null;
     const answers: Promise<void>[] = [];
     for (const stage of this.stages) {
       if (stage.deferred) answers.push(stage.process(events, (deferred ??= emptyOutput())) as Promise<void>);
@@ -212,46 +187,13 @@ export class Pipeline implements Scoring {
       const lateWrite = this.gate
         .then(() => Promise.all(this.sinks.map((s) => s.write(late))))
         .then(() => this.ins.emit(INSTRUMENTATION.LISTS_WRITTEN, { seconds: (performance.now() - handedAt) / 1000 }));
-      if (this.maxDeferred > 0) {
-        readOn = Promise.all([write, this.room(events.length, lateWrite)]).then(() => {});
-        // A failed write is the batch's own promise's to report; a source that never reads readOn must not see it unhandled.
-        readOn.catch(() => {});
-      }
       write = Promise.all([write, lateWrite]).then(() => {});
     }
     // The batch is done (the source may commit) once both are written.
     write = write.then(() => {
       for (const [type, count] of counts) this.ins.emit(INSTRUMENTATION.EVENTS_OUT, { type, count });
     });
-    return { scored, write, readOn };
-  }
-
-  /**
-   * Counts a batch's events as behind until `written` settles, and resolves
-   * once enough of the oldest batches behind (this one included, last) have
-   * settled to bring the events behind to maxDeferred or under. Never
-   * rejects: a failed write fails the batch's own promise, not this.
-   */
-  private room(events: number, written: Promise<unknown>): Promise<void> {
-    // An empty batch still holds the thread's turn: it counts as one.
-    const entry: Behind = { events: Math.max(1, events), written: written.then(() => {}, () => {}), settled: false };
-    this.behind.push(entry);
-    this.behindEvents += entry.events;
-    void entry.written.then(() => {
-      entry.settled = true;
-      this.behindEvents -= entry.events;
-      while (this.behind.length > 0 && this.behind[0]!.settled) this.behind.shift();
-    });
-    let excess = this.behindEvents - this.maxDeferred;
-    if (excess <= 0) return Promise.resolve();
-    const waits: Promise<void>[] = [];
-    for (const b of this.behind) {
-      if (excess <= 0) break;
-      if (b.settled) continue;
-      waits.push(b.written);
-      excess -= b.events;
-    }
-    return Promise.all(waits).then(() => {});
+    return { scored, write };
   }
 }
 

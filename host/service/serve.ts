@@ -88,7 +88,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   if (jobs.has('inventory')) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
   if (jobs.has('recs')) {
     // On its own thread by default (RECS_WORKER): the job costs as much as the rest of the stream.
-    const { worker, workerNice, maxBehind: _, ...recs } = config.recs;
+    const { worker, workerNice, ...recs } = config.recs;
     const options = { ...recs, onTopItems: (items: Recommendation[]) => live.setTopItems(items) };
     stages.push(
       worker
@@ -103,8 +103,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
         : new RecsStage(options),
     );
   }
-  // RECS_MAX_BEHIND: reading waits for a slice's scores, and for the lists only past that many events behind.
-  const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation, maxDeferred: config.recs.maxBehind });
+  const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
   const readiness = (): Readiness => {
     const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };

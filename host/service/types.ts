@@ -95,17 +95,6 @@ export interface SourceMessage {
 }
 
 /**
- * What a source's onBatch returns: resolves once every sink has written the
- * batch's outputs (the source commits then). `readOn`, when there, resolves
- * earlier, once the source may read on without waiting for the rest: the
- * batch's scores are written and the deferred outputs (another thread's
- * recommendation lists) are within their bound (Pipeline's maxDeferred). A
- * source that holds reading for unwritten slices (the Kafka source) holds it
- * on `readOn`, and still commits on the whole.
- */
-export type Handled = Promise<void> & { readOn?: Promise<void> };
-
-/**
  * A source hands batches over in order and waits until each is fully handled
  * (every sink's write resolved) before it commits: at-least-once.
  */
@@ -116,7 +105,7 @@ export interface Source {
    * stream a batch is from when there are several (the Kafka source: the
    * partition, "topic[2]"); event-time lateness is measured per stream.
    */
-  run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Handled): Promise<void>;
+  run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void>;
   /** Stops taking new batches; resolves once the current one is handled and committed. */
   stop(): Promise<void>;
 }

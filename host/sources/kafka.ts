@@ -24,12 +24,6 @@
 // once its own write and every earlier one resolved; a failed write stops
 // the partition (no later slice is committed, the batch fails, kafkajs
 // re-delivers from the last commit): still at-least-once, never a skip.
-// When onBatch's promise carries `readOn` (the pipeline's, with the
-// recommendations on their own thread: types.ts, Handled), a slice counts
-// against maxSlicesInFlight only until readOn resolves, that is until its
-// scores are written, while its commit still waits for all of its outputs:
-// the lists' thread running behind no longer holds the scores' reading, and
-// how far behind it may run is the pipeline's bound (RECS_MAX_BEHIND).
 //
 // Scale-out: processes in one group split the partitions; events are keyed by
 // userId, so a user's events stay on one partition and so in one process,
@@ -43,7 +37,7 @@ import { StreamscoreError, UsageError } from '../errors.js';
 import { envFlag, envInt, envList } from '../env.js';
 import { createKafkaClient, kafkaClientOptionsFromEnv, type KafkaClientOptions } from '../kafka-client.js';
 import { INSTRUMENTATION, type Instrumentation } from '../service/instrumentation.js';
-import type { Handled, Source, SourceMessage } from '../service/types.js';
+import type { Source, SourceMessage } from '../service/types.js';
 
 export const DEFAULT_EVENTS_TOPIC = 'streamscore.events';
 export const DEFAULT_GROUP_ID = 'streamscore';
@@ -93,11 +87,7 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
 interface PartitionState {
   /** Write-then-commit of each slice, chained: commits go in order. */
   chain: Promise<void>;
-  /**
-   * Per slice handed over and not yet clear, oldest first (at most
-   * maxSlicesInFlight): its link of the chain, or, when onBatch gave one, its
-   * readOn (its scores written; its later outputs within their bound).
-   */
+  /** Links of the chain not yet settled, oldest first (at most maxSlicesInFlight). */
   open: Promise<void>[];
   writes: Set<Promise<void>>;
   /** After a failure: settles once the writes handed over before it have; nothing is handed over until then. */
@@ -161,7 +151,7 @@ export class KafkaSource implements Source {
    * Joins the group and hands batches to onBatch until stop(). Called once by
    * `serve`. Rejects if the consumer stops on an error kafkajs does not retry.
    */
-  async run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Handled): Promise<void> {
+  async run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void> {
     if (this.stopping) return;
     const ended = new Promise<void>((resolve, reject) => (this.ended = { resolve, reject }));
     await this.consumer.connect();
@@ -191,7 +181,7 @@ export class KafkaSource implements Source {
     return this.stopping;
   }
 
-  private async eachBatch(p: EachBatchPayload, onBatch: (messages: readonly SourceMessage[], stream?: string) => Handled): Promise<void> {
+  private async eachBatch(p: EachBatchPayload, onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void> {
     const { topic, partition, messages } = p.batch;
     const key = `${topic}|${partition}`;
     const stream = `${topic}[${partition}]`;
@@ -212,7 +202,7 @@ export class KafkaSource implements Source {
     const state = st;
     try {
       for (let start = 0; start < messages.length; start += this.maxBatch) {
-        // At most maxSlicesInFlight of this partition's slices unwritten (or not clear to read on).
+        // At most maxSlicesInFlight of this partition's slices unwritten.
         while (state.open.length >= this.inFlight) await state.open.shift()!.catch(() => {});
         const slice = messages.slice(start, start + this.maxBatch);
         // The turn covers onBatch's call (its slice taken in); with one slice
@@ -233,13 +223,13 @@ export class KafkaSource implements Source {
           state.writes.add(written);
           const forget = () => state.writes.delete(written);
           written.then(forget, forget);
-          return detached ? { written, readOn: written.readOn } : written.then(() => ({ written, readOn: undefined }));
+          return detached ? { written } : written.then(() => ({ written }));
         });
         if (handed === null) break;
         const first = slice[0]!.offset;
         const last = slice[slice.length - 1]!.offset;
         const next = (BigInt(last) + 1n).toString();
-        const { written, readOn } = handed;
+        const { written } = handed;
         writes.push(written);
         // Detached: kafkajs fetches on from here while the write is under way
         // (with autoCommit off it never commits a resolved offset itself).
@@ -257,10 +247,7 @@ export class KafkaSource implements Source {
           });
         });
         state.chain = link;
-        // The in-flight bound holds on readOn when there is one: a slice whose
-        // scores are written no longer holds the partition's reading while its
-        // lists are under way; its commit still waits for them (the link).
-        state.open.push(readOn ?? link);
+        state.open.push(link);
         // The first link to fail (its write, or its commit) is where the
         // partition is read again: nothing after it is committed (the links
         // after it fail with it), and once the writes handed over after it have
