@@ -5,13 +5,11 @@
 // maxSlicesInFlight slices of a partition are unwritten at once; and a failed
 // write commits nothing after it, so its slice and those after it are
 // delivered again (at-least-once, nothing skipped) once the writes after it
-// have settled. Slices written together, of several partitions, are
-// committed together, in one OffsetCommit request.
+// have settled.
 
 import { expect, test } from 'vitest';
 import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import type { Consumer } from 'kafkajs';
-import { adminForFile, brokers, committed, createTopic, ends, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, committed, createTopic, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-in-flight');
 const groupId = unique('source-in-flight');
@@ -138,38 +136,4 @@ test('stop() with slices in flight waits for their writes, commits them and hand
   expect(afterStop).toEqual([]);
   expect(handed).toEqual([0, 100]);
   expect((await committed(admin, group2, topic2)).get(0)).toBe(200);
-}, 60_000);
-
-test('slices written together, of several partitions, are committed in one request', async () => {
-  const topic4 = unique('source-merged-commits');
-  const group4 = unique('source-merged-commits');
-  await createTopic(admin, topic4, 4);
-  await produceKeyed(topic4, 1600, 40);
-  const expected = await ends(admin, topic4);
-  const s = createKafkaSource({ brokers: brokers(), topics: [topic4], groupId: group4, fromBeginning: true, maxBatchMessages: 50, maxSlicesInFlight: 2, logLevel: 'error' });
-  // kafkajs reports each OffsetCommit request it made.
-  const consumer = (s as unknown as { consumer: Consumer }).consumer;
-  const requests: number[] = [];
-  consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => requests.push(payload.topics.reduce((n, t) => n + t.partitions.length, 0)));
-  let handed = 0;
-  const held: (() => void)[] = [];
-  const running = s.run(() => {
-    handed++;
-    return new Promise<void>((r) => held.push(r));
-  });
-  // The writes resolve in groups, as a sink's acknowledgement resolves every write it carried.
-  const release = setInterval(() => held.splice(0).forEach((r) => r()), 50);
-  try {
-    await until('committed to the end', async () => {
-      const c = await committed(admin, group4, topic4);
-      return [...expected].every(([p, end]) => c.get(p) === end);
-    });
-  } finally {
-    clearInterval(release);
-  }
-  await s.stop();
-  await running;
-  expect(handed).toBeGreaterThanOrEqual(32);
-  expect(requests.length, `${requests.length} commit requests for ${handed} slices`).toBeLessThanOrEqual(handed / 2);
-  expect(Math.max(...requests), 'a request carries several partitions').toBeGreaterThan(1);
 }, 60_000);

@@ -24,9 +24,6 @@
 // once its own write and every earlier one resolved; a failed write stops
 // the partition (no later slice is committed, the batch fails, kafkajs
 // re-delivers from the last commit): still at-least-once, never a skip.
-// Commits are merged: one OffsetCommit request is under way at a time, and
-// the slices written meanwhile, of every partition, go out together in the
-// next (KafkaSource.commit), so the broker gets one request for many slices.
 //
 // Scale-out: processes in one group split the partitions; events are keyed by
 // userId, so a user's events stay on one partition and so in one process,
@@ -88,10 +85,8 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
 
 /** A partition's slices handed over and not yet committed. */
 interface PartitionState {
-  /** Write-then-commit of each slice, chained: a link settles once its slice and every earlier one are written and committed, and fails if any failed. */
+  /** Write-then-commit of each slice, chained: commits go in order. */
   chain: Promise<void>;
-  /** Resolves once every slice handed over so far is written (fails if one failed): a slice's commit is asked for then, without waiting for the earlier commits. */
-  written: Promise<void>;
   /** Links of the chain not yet settled, oldest first (at most maxSlicesInFlight). */
   open: Promise<void>[];
   writes: Set<Promise<void>>;
@@ -116,12 +111,6 @@ export class KafkaSource implements Source {
   private turn: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private ended: { resolve: () => void; reject: (e: unknown) => void } | null = null;
-  /** Offsets written and waiting for the commit under way, by partition (the newest each), with who waits for them. */
-  private readonly toCommit = new Map<string, { topic: string; partition: number; offset: string; waiters: { resolve: () => void; reject: (e: unknown) => void }[] }>();
-  /** The commit loop while one runs. */
-  private committing: Promise<void> | null = null;
-  /** The commit call of the latest batch handed over (every batch's goes to the same consumer group). */
-  private commitOffsets: EachBatchPayload['commitOffsetsIfNecessary'] | null = null;
   /** What readiness() says: not yet in a group, in one, or crashed (and whether kafkajs restarts it). */
   private state: { ok: boolean; detail?: string } = { ok: false, detail: 'kafka consumer not in its group yet' };
 
@@ -197,7 +186,7 @@ export class KafkaSource implements Source {
     const key = `${topic}|${partition}`;
     const stream = `${topic}[${partition}]`;
     let st = this.partitions.get(key);
-    if (st === undefined) this.partitions.set(key, (st = { chain: Promise.resolve(), written: Promise.resolve(), open: [], writes: new Set(), after: null }));
+    if (st === undefined) this.partitions.set(key, (st = { chain: Promise.resolve(), open: [], writes: new Set(), after: null }));
     // Re-delivered after a failed write: the earlier writes settle first.
     if (st.after) {
       await st.after;
@@ -245,21 +234,18 @@ export class KafkaSource implements Source {
         // Detached: kafkajs fetches on from here while the write is under way
         // (with autoCommit off it never commits a resolved offset itself).
         if (detached) p.resolveOffset(last);
-        // Its commit is asked for once it and every earlier slice are written
-        // (so it merges with theirs, this.commit), and its link settles once
-        // the earlier links have too: a failure still fails every link after it.
-        const inOrder = state.written.then(() => written);
-        state.written = inOrder;
-        const committed = inOrder.then(async () => {
+        const link = state.chain.then(async () => {
+          await written;
           if (!detached) p.resolveOffset(last);
-          await this.commit(p, topic, partition, next);
+          // Straight to the coordinator (kafkajs' consumer.commitOffsets would
+          // skip it once stop() was called, and the slice would come again).
+          await p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
           this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
             topic,
             partition,
             lag: Math.max(0, Number(BigInt(p.batch.highWatermark) - BigInt(next))),
           });
         });
-        const link = Promise.all([state.chain, committed]).then(() => {});
         state.chain = link;
         state.open.push(link);
         // The first link to fail (its write, or its commit) is where the
@@ -288,59 +274,12 @@ export class KafkaSource implements Source {
   /** After a failed write or commit (detached slices): a fresh state for the partition, and a seek back to the failed slice. */
   private redeliver(key: string, state: PartitionState, topic: string, partition: number, offset: string): void {
     if (this.partitions.get(key) !== state) return;
-    this.partitions.set(key, { chain: Promise.resolve(), written: Promise.resolve(), open: [], writes: new Set(), after: Promise.allSettled([...state.writes]).then(() => {}) });
+    this.partitions.set(key, { chain: Promise.resolve(), open: [], writes: new Set(), after: Promise.allSettled([...state.writes]).then(() => {}) });
     try {
       this.consumer.seek({ topic, partition, offset });
     } catch {
       // Not running any more: the next owner starts from the last commit, which is before this slice.
     }
-  }
-
-  /**
-   * Commits `offset` (the next to read) for a partition; resolves once a
-   * commit that includes it succeeded. One OffsetCommit request is under way
-   * at a time: the offsets written meanwhile, of every partition, wait and go
-   * out together in the next, a partition's newest offset standing for its
-   * earlier ones (its slices commit in order, so a later offset is only asked
-   * for once the earlier slices are written). At low rates serve handles
-   * hundreds of small slices a second, and a commit each was as many requests
-   * for the broker; the merged commit costs a slice at most one commit's
-   * round trip more before it is committed.
-   */
-  private commit(p: EachBatchPayload, topic: string, partition: number, offset: string): Promise<void> {
-    this.commitOffsets = p.commitOffsetsIfNecessary;
-    return new Promise((resolve, reject) => {
-      const key = `${topic}|${partition}`;
-      const queued = this.toCommit.get(key);
-      if (queued === undefined) this.toCommit.set(key, { topic, partition, offset, waiters: [{ resolve, reject }] });
-      else {
-        queued.offset = offset;
-        queued.waiters.push({ resolve, reject });
-      }
-      this.committing ??= this.commitLoop();
-    });
-  }
-
-  private async commitLoop(): Promise<void> {
-    while (this.toCommit.size > 0) {
-      const due = [...this.toCommit.values()];
-      this.toCommit.clear();
-      const topics = new Map<string, { partition: number; offset: string }[]>();
-      for (const d of due) {
-        let partitions = topics.get(d.topic);
-        if (partitions === undefined) topics.set(d.topic, (partitions = []));
-        partitions.push({ partition: d.partition, offset: d.offset });
-      }
-      try {
-        // Straight to the coordinator (kafkajs' consumer.commitOffsets would
-        // skip it once stop() was called, and the slices would come again).
-        await this.commitOffsets!({ topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) });
-        for (const d of due) for (const w of d.waiters) w.resolve();
-      } catch (e) {
-        for (const d of due) for (const w of d.waiters) w.reject(e);
-      }
-    }
-    this.committing = null;
   }
 
   /** For /ready: ok once the consumer has joined its group, false before and after a crash. */
