@@ -2,6 +2,7 @@
 // its buffers; the host writes into them and calls one function per batch.
 // Logic lives in the concept folders (gbt/ for tree ensembles).
 
+import { MAX_TS } from "./limits";
 import { Forest, parseForest } from "./gbt/forest";
 import { sumBlock, setBlockRows as setBlock, blockRowsFor, setFastLayout, setTableLayout, usesTable, initOutputs } from "./gbt/predict";
 import { transformBlock } from "./gbt/transform";
@@ -27,7 +28,12 @@ let outputBytes: usize = 0;
 
 /** ABI version: bumped on any incompatible change to these exports or the blob. Called once by embedders. */
 export function abiVersion(): i32 {
-  return 1;
+  return 2;
+}
+
+/** Latest event time the engines accept, epoch ms (the earliest is 0). Called once by hosts that check their validator against it. */
+export function eventsMaxTs(): f64 {
+  return MAX_TS;
 }
 
 /** Returns a buffer of `bytes` bytes for the host to write a model blob into (0 if out of memory). Called once per model load. */

@@ -57,7 +57,7 @@ function scoredPool(count: number): ScoredOutput[] {
   const scorer = new FraudScorer(MODEL, { reviewThreshold: 0.5, blockThreshold: 0.9 });
   const pool: ScoredOutput[] = [];
   while (pool.length < count) {
-    for (const s of scorer.process(sim.next(4096))) pool.push({ ...s, features: Float64Array.from(s.features) });
+    for (const s of scorer.process(sim.next(4096)).scored) pool.push({ ...s, features: Float64Array.from(s.features) });
   }
   return pool.slice(0, count);
 }

@@ -2,6 +2,7 @@
 // client id from options or the environment, and kafkajs' own log lines
 // (JSON, one per line) sent to stderr at a chosen level instead of stdout.
 
+import { connect } from 'node:net';
 import { Kafka, logLevel as LEVEL, type LogEntry } from 'kafkajs';
 import { UsageError } from './errors.js';
 import { envList } from './env.js';
@@ -61,4 +62,37 @@ export function kafkaClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   const level = (env.KAFKA_LOG_LEVEL ?? 'warn').trim().toLowerCase();
   if (!(level in LEVELS)) throw new UsageError(`KAFKA_LOG_LEVEL must be one of ${Object.keys(LEVELS).join(', ')}, got ${JSON.stringify(env.KAFKA_LOG_LEVEL)}`);
   return { brokers, clientId: env.KAFKA_CLIENT_ID?.trim() || 'streamscore', logLevel: level as KafkaLogLevel };
+}
+
+/**
+ * Whether any of the brokers accepts a TCP connection, checked at most once a
+ * second (answers in between are the last one's). For /ready: a sink or a
+ * source with nothing to write or read would otherwise look healthy while
+ * the broker is down.
+ */
+export function brokerProbe(brokers: readonly string[], timeoutMs = 1000): () => Promise<{ ok: boolean; detail?: string }> {
+  let last: { at: number; answer: Promise<{ ok: boolean; detail?: string }> } | null = null;
+  const one = (broker: string) =>
+    new Promise<boolean>((resolve) => {
+      const at = broker.lastIndexOf(':');
+      const socket = connect({ host: broker.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(broker.slice(at + 1)) });
+      const done = (ok: boolean) => {
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.setTimeout(timeoutMs, () => done(false));
+      socket.once('connect', () => done(true));
+      socket.once('error', () => done(false));
+    });
+  return () => {
+    if (last === null || Date.now() - last.at >= 1000) {
+      last = {
+        at: Date.now(),
+        answer: Promise.all(brokers.map(one)).then((up) =>
+          up.some(Boolean) ? { ok: true } : { ok: false, detail: `no Kafka broker answers (${brokers.join(', ')})` },
+        ),
+      };
+    }
+    return last.answer;
+  };
 }

@@ -23,7 +23,7 @@ it('blocks a signup-and-buy from a shared device and allows an old customer', ()
     events.push({ eventId: `s-bot${i}`, type: 'signup', ts: T0 + i * 1000, userId: `bot${i}`, deviceId: 'farm', ip: '10.9.9.9', source: 'Direct', browser: 'IE', age: 30, sex: 'M' });
     events.push({ eventId: `p-bot${i}`, type: 'purchase', ts: T0 + i * 1000 + 500, userId: `bot${i}`, amount: 40, deviceId: 'farm', ip: '10.9.9.9', source: 'Direct', browser: 'IE' });
   }
-  const results = new Map(scorer.process(events).map((r) => [r.eventId, r]));
+  const results = new Map(scorer.process(events).scored.map((r) => [r.eventId, r]));
   expect(results.size).toBe(5);
   const old = results.get('p-old')!;
   expect(old.decision).toBe('allow');

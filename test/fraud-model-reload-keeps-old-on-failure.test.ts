@@ -34,8 +34,8 @@ it('rejects bad models and keeps scoring with the old one', () => {
   expect(a.modelPath).toBe(MODEL);
   // Same scores as a scorer that never saw a bad file.
   for (let i = 0; i < 5; i++) {
-    const sa = a.process(purchase(i)).map((r) => r.fraudScore);
-    const sb = b.process(purchase(i)).map((r) => r.fraudScore);
+    const sa = a.process(purchase(i)).scored.map((r) => r.fraudScore);
+    const sb = b.process(purchase(i)).scored.map((r) => r.fraudScore);
     expect(sa).toEqual(sb);
   }
   // A good file swaps in.
@@ -43,5 +43,5 @@ it('rejects bad models and keeps scoring with the old one', () => {
   writeFileSync(copy, text);
   a.reload(copy);
   expect(a.modelPath).toBe(copy);
-  expect(a.process(purchase(9)).map((r) => r.fraudScore)).toEqual(b.process(purchase(9)).map((r) => r.fraudScore));
+  expect(a.process(purchase(9)).scored.map((r) => r.fraudScore)).toEqual(b.process(purchase(9)).scored.map((r) => r.fraudScore));
 });

@@ -41,7 +41,7 @@ it('scores every purchase as features + score do offline', async () => {
   const scorer = new FraudScorer(MODEL, { reviewThreshold: 0.5, blockThreshold: 0.9, capacity: 97 });
   const online = new Map<number, number>();
   for (let at = 0, size = 1; at < events.length; at += size, size = (size * 7) % 250 + 1) {
-    for (const p of scorer.process(events.slice(at, at + size))) online.set(Number(p.eventId.slice('purchase-'.length)), p.fraudScore);
+    for (const p of scorer.process(events.slice(at, at + size)).scored) online.set(Number(p.eventId.slice('purchase-'.length)), p.fraudScore);
   }
   expect(online.size).toBe(600);
   for (const [row, score] of offline) expect(online.get(row), `row ${row}`).toBe(score);

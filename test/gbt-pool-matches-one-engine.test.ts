@@ -30,7 +30,7 @@ function tile(data: Float64Array, cols: number, rows: number): Float64Array {
 describe('every fixture model: a pool of 2 and of 3 threads scores like one engine', () => {
   for (const c of cases()) {
     it(c.name, async () => {
-      const blob = loadModel(modelPath(c)).blob;
+      const blob = loadModel(modelPath(c), { unchecked: true }).blob;
       const { cols, data } = inputs(c);
       const one = engine.load(blob);
       onTestFinished(() => engine.free(one));
@@ -54,7 +54,7 @@ describe('every fixture model: a pool of 2 and of 3 threads scores like one engi
 
 it('a pool compiles its model in every thread when asked, with the same bits', async () => {
   const c = cases().find((k) => k.library === 'lightgbm' && k.numOutputs === 1)!;
-  const blob = loadModel(modelPath(c)).blob;
+  const blob = loadModel(modelPath(c), { unchecked: true }).blob;
   const { cols, data } = inputs(c);
   const pool = await GbtPool.create(blob, { threads: 2, compile: true, maxRows: 500, minSplitRows: 2 });
   pools.push(pool);
@@ -67,14 +67,14 @@ it('a pool compiles its model in every thread when asked, with the same bits', a
 
 it('a corrupt blob is refused with an EngineError and no worker is left running', async () => {
   const c = cases()[0]!;
-  const blob = loadModel(modelPath(c)).blob.slice();
+  const blob = loadModel(modelPath(c), { unchecked: true }).blob.slice();
   blob[0] = blob[0]! ^ 0xff; // the magic
   await expect(GbtPool.create(blob, { threads: 2 })).rejects.toBeInstanceOf(EngineError);
 });
 
 it('a batch larger than maxRows, or not a whole number of rows, is a clear error', async () => {
   const c = cases()[0]!;
-  const pool = await GbtPool.create(loadModel(modelPath(c)).blob, { threads: 2, maxRows: 10 });
+  const pool = await GbtPool.create(loadModel(modelPath(c), { unchecked: true }).blob, { threads: 2, maxRows: 10 });
   pools.push(pool);
   const F = pool.info.numFeatures;
   expect(() => pool.score(new Float64Array(11 * F))).toThrow(/11 rows, more than the pool's maxRows 10/);

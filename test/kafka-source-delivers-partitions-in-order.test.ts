@@ -92,7 +92,7 @@ test('every message once, each partition in order, committed only after onBatch 
   }
 
   const byKey = new Map<string, number[]>();
-  for (const m of received) byKey.set(m.key!, [...(byKey.get(m.key!) ?? []), JSON.parse(m.value).seq]);
+  for (const m of received) byKey.set(m.key!, [...(byKey.get(m.key!) ?? []), JSON.parse(m.value!).seq]);
   expect(byKey.size).toBe(KEYS);
   for (const [key, seqs] of byKey) expect(seqs, key).toEqual([...seqs].sort((a, b) => a - b));
 

@@ -20,7 +20,7 @@ test('two consumers in one group take two partitions each and see each message o
     const source = createKafkaSource({ brokers: brokers(), topics: [topic], groupId, fromBeginning: true, logLevel: 'error' });
     sources.push(source);
     return source.run(async (messages) => {
-      for (const m of messages) seen.set(m.value, { partition: parseWhere(m.where).partition, key: m.key! });
+      for (const m of messages) seen.set(m.value!, { partition: parseWhere(m.where).partition, key: m.key! });
     });
   });
 

@@ -1,8 +1,8 @@
 // The scoring API's batcher: requests that arrive in one turn of the event
 // loop are scored in one pipeline call, each gets exactly its own results
 // (the same as if scored alone, in arrival order, state included), a request
-// that is not a score keeps its place, and a throwing scoring answers every
-// request of its call with the error.
+// that is not a score keeps its place, and a call that throws is split so
+// that only the request that makes it throw gets the error.
 
 import { expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -66,16 +66,26 @@ it('keeps calls within maxEvents, a larger request alone, and after() in its pla
   expect(order).toEqual(['a0,a1,a2', 'b0', 'c0,c1', 'after', 'd0,d1,d2,d3,d4,d5', 'e0']);
 });
 
-it('answers every request of a call that throws with the error, and scores the next call', async () => {
-  let fail = true;
+it('a call that throws is split: only the request that makes it throw gets the error', async () => {
   const inner = createStandInScoring();
-  const b = new ScoreBatcher({ score: (ev) => (fail ? ((fail = false), (() => { throw new Error('model gone'); })()) : inner.score(ev)) }, 2);
+  const calls: number[] = [];
+  const scoring = {
+    score: (ev: unknown[]) => {
+      calls.push(ev.length);
+      if (ev.some((e) => (e as { eventId: string }).eventId === 'poison')) throw new Error('model gone');
+      return inner.score(ev);
+    },
+  };
+  const b = new ScoreBatcher(scoring, 10);
   const got: ScoreAnswer[] = [];
   b.submit([purchase('a', 1)], (r) => got.push(r));
-  b.submit([purchase('b', 1)], (r) => got.push(r));
+  b.submit([purchase('poison', 1)], (r) => got.push(r));
   b.submit([purchase('c', 1)], (r) => got.push(r));
   await turn();
-  expect(got.slice(0, 2).map((r) => (r as Error).message)).toEqual(['model gone', 'model gone']);
+  // One call for the three, then one per request.
+  expect(calls).toEqual([3, 1, 1, 1]);
+  expect(got[0]).toEqual(inner.score([purchase('a', 1)]));
+  expect((got[1] as Error).message).toBe('model gone');
   expect(got[2]).toEqual(inner.score([purchase('c', 1)]));
 });
 

@@ -6,7 +6,8 @@
 
 import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
 import { E_BAD_EVENT_TYPE, E_BAD_TIMESTAMP, E_BAD_AMOUNT, E_BAD_CODE, E_BAD_OUTPUT } from "./status";
-import { Clock, MAX_LATENESS_MS, MAX_ABS_TS } from "./clock";
+import { Clock, MAX_LATENESS_MS } from "./clock";
+import { tsInRange } from "../limits";
 import {
   Ev, decode, reserveColumns, columnPtr, columnCapacity, NUM_COLUMNS, NUM_EVENT_TYPES, EV_PURCHASE,
   COL_TYPE, COL_TS, COL_AMOUNT, COL_SOURCE, COL_BROWSER, COL_SEX, COL_USER, COL_DEVICE, COL_IP, COL_PAYMENT, COL_COUNTRY, COL_IP_NUM,
@@ -31,7 +32,9 @@ function clearLanes(): void {
 }
 
 let out: usize = 0; // the default output buffer, capacity rows
+let statuses: usize = 0; // i32 per event of the last batch: OK, or why it was skipped
 let badEvent: i32 = -1;
+let rejected: i32 = 0;
 
 let touched: f64 = 0; // what touchGroup read, kept so the loads stay
 
@@ -126,6 +129,7 @@ export function featuresReset(): void {
   Clock.late = 0;
   Clock.rows = 0;
   badEvent = -1;
+  rejected = 0;
 }
 
 /** Makes room for batches of up to `events` events (columns and the default output). Called when a batch is larger than any before. */
@@ -135,6 +139,8 @@ export function featuresReserve(events: i32): i32 {
   if (<u64>events * <u64>ROW_BYTES > 0x40000000 || !reserveColumns(events)) return E_NO_MEMORY;
   if (out != 0) heap.free(out);
   out = heap.alloc(<usize>events * ROW_BYTES);
+  if (statuses != 0) heap.free(statuses);
+  statuses = heap.alloc(<usize>events << 2);
   return OK;
 }
 
@@ -149,22 +155,23 @@ export function featuresOutPtr(): usize {
 }
 
 /**
- * Processes events 0..n-1 of the columns in order: each purchase's row is
- * written at `rowsAt` (row-major, featuresCount() f64 per row) before the
- * purchase updates the state. Returns the rows written (= the purchases), or a
- * negative status with nothing changed (featuresBadEvent says which event).
- * Lateness is measured from the watermark of `lane`: lane 0 is the newest
- * event of any lane (the process's watermark, as for a single stream); lanes
- * 1..MAX_LANES-1 each the newest event of their own (a Kafka partition's), so
- * a partition read behind the others is not late. Every event moves the
- * process's watermark, by which idle state expires. Called by the host once
- * per batch.
+ * Processes events 0..n-1 of the columns in order, each judged alone: an
+ * event that fails its checks (featuresStatusPtr() holds each event's status)
+ * is skipped, with no row and no change to the state, and the others go on.
+ * Each valid purchase's row is written at `rowsAt` (row-major,
+ * featuresCount() f64 per row, in event order) before the purchase updates
+ * the state. Returns the rows written (= the valid purchases), or a negative
+ * status for a bad call (nothing changed). Lateness is measured from the
+ * watermark of `lane`: lane 0 is the newest event of any lane (the process's
+ * watermark, as for a single stream); lanes 1..MAX_LANES-1 each the newest
+ * event of their own (a Kafka partition's), so a partition read behind the
+ * others is not late. Every event moves the process's watermark, by which
+ * idle state expires. Called by the host once per batch.
  */
 export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
   if (n < 0 || <u32>lane >= <u32>MAX_LANES) return E_BAD_ARGUMENT;
   if (n > columnCapacity()) return E_NO_BATCH;
   const purchases = validate(n);
-  if (purchases < 0) return purchases;
   if (purchases > 0 && (rowsAt == 0 || <u64>rowsAt + <u64>purchases * <u64>ROW_BYTES > (<u64>memory.size() << 16))) return E_BAD_OUTPUT;
   let row = rowsAt;
   // Lane 0's mark is the process's watermark: both move by the same rule below.
@@ -176,6 +183,7 @@ export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
       touchGroup(min(i + 2 * GROUP, n), min(i + 3 * GROUP, n), true);
       touchGroup(min(i + GROUP, n), min(i + 2 * GROUP, n), false);
     }
+    if (rejected != 0 && load<i32>(statuses + (<usize>i << 2)) != OK) continue;
     decode(i);
     const ts = Ev.ts;
     const late = ts < mark - Clock.latenessMs;
@@ -193,13 +201,14 @@ export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
     if (!late) applyEvent();
   }
   if (lane != 0) unchecked((laneMarks[lane] = mark));
-  Clock.events += n;
+  Clock.events += n - rejected;
   Clock.rows += purchases;
   sweepAll(<u32>(n << 1) + 8);
   return purchases;
 }
 
-// Checks the batch before anything changes; returns the purchase count or a status.
+// Judges each event of the batch before anything changes: writes its status
+// (OK or why it is skipped) and returns the valid purchases.
 function validate(n: i32): i32 {
   const types = columnPtr(COL_TYPE);
   const times = columnPtr(COL_TS);
@@ -209,28 +218,38 @@ function validate(n: i32): i32 {
   const sexes = columnPtr(COL_SEX);
   let purchases = 0;
   badEvent = -1;
+  rejected = 0;
   for (let i = 0; i < n; i++) {
     const i4 = <usize>i << 2;
     const i8 = <usize>i << 3;
     const type = load<i32>(types + i4);
-    if (<u32>type >= <u32>NUM_EVENT_TYPES) return bad(i, E_BAD_EVENT_TYPE);
-    const ts = load<f64>(times + i8);
-    if (!(Math.abs(ts) <= MAX_ABS_TS)) return bad(i, E_BAD_TIMESTAMP);
-    if (load<f64>(amounts + i8) < 0) return bad(i, E_BAD_AMOUNT);
-    if ((<u32>load<i32>(sources + i4) | <u32>load<i32>(browsers + i4) | <u32>load<i32>(sexes + i4)) > 255) return bad(i, E_BAD_CODE);
-    if (type == EV_PURCHASE) purchases++;
+    let status = OK;
+    if (<u32>type >= <u32>NUM_EVENT_TYPES) status = E_BAD_EVENT_TYPE;
+    else if (!tsInRange(load<f64>(times + i8))) status = E_BAD_TIMESTAMP;
+    else if (load<f64>(amounts + i8) < 0) status = E_BAD_AMOUNT;
+    else if ((<u32>load<i32>(sources + i4) | <u32>load<i32>(browsers + i4) | <u32>load<i32>(sexes + i4)) > 255) status = E_BAD_CODE;
+    store<i32>(statuses + i4, status);
+    if (status != OK) {
+      if (badEvent < 0) badEvent = i;
+      rejected++;
+    } else if (type == EV_PURCHASE) purchases++;
   }
   return purchases;
 }
 
-function bad(i: i32, status: i32): i32 {
-  badEvent = i;
-  return status;
-}
-
-/** Index in the last batch of the event that made featuresRun fail, or -1. Called after a negative status. */
+/** Index in the last batch of the first event featuresRun skipped, or -1. Called after a run with featuresRejected() > 0. */
 export function featuresBadEvent(): i32 {
   return badEvent;
+}
+
+/** Events the last featuresRun skipped (their statuses are at featuresStatusPtr()). Called by the host after each run. */
+export function featuresRejected(): i32 {
+  return rejected;
+}
+
+/** Each event's status in the last batch, i32 per event (OK or why it was skipped). Re-read after featuresReserve. */
+export function featuresStatusPtr(): usize {
+  return statuses;
 }
 
 /**

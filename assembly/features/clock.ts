@@ -9,7 +9,6 @@ export const MS_1H: f64 = 3_600_000;
 export const MS_24H: f64 = 86_400_000;
 export const MAX_LATENESS_MS: f64 = MS_5M; // the rings hold one spare bucket for it
 export const DEFAULT_PROFILE_TTL_MS: f64 = 180 * MS_24H;
-export const MAX_ABS_TS: f64 = 1e14; // keeps bucket numbers inside i32
 
 export class Clock {
   static watermark: f64 = -Infinity;
@@ -54,7 +53,7 @@ export class Clock {
 // @ts-ignore: decorator
 @inline export function hourOfDay(ts: f64): f64 {
   if (ts != ts) return NaN;
-  // Integer remainders (f64 % is a software fmod in WASM); |ts| <= MAX_ABS_TS keeps the hour inside i32.
+  // Integer remainders (f64 % is a software fmod in WASM); ts <= MAX_TS (assembly/limits.ts) keeps the hour inside i32.
   const h = <i32>Math.floor(ts / MS_1H) % 24;
   return <f64>(h < 0 ? h + 24 : h);
 }

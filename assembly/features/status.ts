@@ -4,7 +4,7 @@
 // E_NO_BATCH (-13) keep their meaning here.
 
 export const E_BAD_EVENT_TYPE: i32 = -101; // an event type code outside 0..6
-export const E_BAD_TIMESTAMP: i32 = -102; // ts not finite, or beyond +-1e14 ms
+export const E_BAD_TIMESTAMP: i32 = -102; // ts not in [0, MAX_TS] (assembly/limits.ts)
 export const E_BAD_AMOUNT: i32 = -103; // a negative amount
 export const E_BAD_CODE: i32 = -104; // a source/browser/sex code outside 0..255
 export const E_BAD_RANGES: i32 = -105; // IP ranges unsorted, overlapping, or lo > hi

@@ -16,14 +16,15 @@ import { Counters, applyInteraction } from "./update";
 import { Out, recommendUser, similarItems, popularItems } from "./recommend";
 import { coDecay, popDecay } from "./decay";
 import { Mem, grab, drop } from "./mem";
+import { MAX_TS, tsInRange } from "../limits";
 
 const ROW: usize = 24;
-const MAX_TS: f64 = 1e14;
 
 let params: usize = 0;
 let input: usize = 0;
 let inputRows: i32 = 0;
 let badRow: i32 = -1;
+let rejected: i32 = 0;
 
 /** Where the host writes the settings: recsNumParams() f64, pre-filled with the ones in force. Called once at start-up. */
 export function recsParamsPtr(): usize {
@@ -101,41 +102,50 @@ export function recsInputPtr(): usize {
 }
 
 /**
- * Applies interactions 0..n-1 of the input, in order. Returns n, or a negative
- * status with nothing applied (recsBadInteraction says which row). Called by
- * the host once per batch.
+ * Applies interactions 0..n-1 of the input, in order, each judged alone: a
+ * row that fails its checks is skipped (nothing of it applied; recsRejected
+ * counts them, recsBadInteraction names the first) and the others are
+ * applied. Returns the rows applied, or a negative status for a bad call
+ * (nothing applied). Called by the host once per batch.
  */
 export function recsRun(n: i32): i32 {
   if (n < 0) return E_BAD_ARGUMENT;
   if (n > inputRows) return E_NO_BATCH;
   badRow = -1;
+  rejected = 0;
   for (let r = 0; r < n; r++) {
     const p = input + <usize>r * ROW;
-    const status = check(p);
-    if (status != OK) {
-      badRow = r;
-      return status;
+    if (check(p) != OK) {
+      if (badRow < 0) badRow = r;
+      rejected++;
+      continue;
     }
-  }
-  for (let r = 0; r < n; r++) {
-    const p = input + <usize>r * ROW;
     applyInteraction(load<u64>(p), load<u32>(p, 16), load<u32>(p, 20), load<f64>(p, 8));
   }
   Now.coScale = coDecay.scale(Users.watermark);
   sweepUsers(<u32>(n << 1) + 8);
-  return n;
+  return n - rejected;
+}
+
+/** The status of input row r of the last batch (OK, or why recsRun skipped it). Called by the host after a run that skipped rows. */
+export function recsRowStatus(r: i32): i32 {
+  return r < 0 || r >= inputRows ? E_BAD_ARGUMENT : check(input + <usize>r * ROW);
 }
 
 function check(p: usize): i32 {
   if (load<u64>(p) == 0) return E_BAD_USER;
-  const ts = load<f64>(p, 8);
-  if (!(ts >= -MAX_TS && ts <= MAX_TS)) return E_BAD_TIMESTAMP;
+  if (!tsInRange(load<f64>(p, 8))) return E_BAD_TIMESTAMP;
   if (load<u32>(p, 16) >= Items.capacity) return E_BAD_ITEM;
   if (load<u32>(p, 20) > 2) return E_BAD_INTERACTION;
   return OK;
 }
 
-/** The row of the last failed recsRun, or -1. */
+/** Rows the last recsRun skipped. Called by the host after each run. */
+export function recsRejected(): i32 {
+  return rejected;
+}
+
+/** The first row the last recsRun skipped, or -1. */
 export function recsBadInteraction(): i32 {
   return badRow;
 }

@@ -4,6 +4,6 @@
 // E_NO_BATCH (-13) keep their meaning from assembly/status.ts.
 
 export const E_BAD_INTERACTION: i32 = -201; // an interaction type code outside 0..2
-export const E_BAD_TIMESTAMP: i32 = -202; // ts not finite, or beyond +-1e14 ms
+export const E_BAD_TIMESTAMP: i32 = -202; // ts not in [0, MAX_TS] (assembly/limits.ts)
 export const E_BAD_ITEM: i32 = -203; // an item index at or beyond recsItemsReserve's
 export const E_BAD_USER: i32 = -204; // a user key of 0 (absent)

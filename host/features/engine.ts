@@ -25,6 +25,8 @@ export interface FeatureExports {
   featuresOutPtr(): number;
   featuresRun(n: number, rowsAt: number, lane: number): number;
   featuresBadEvent(): number;
+  featuresRejected(): number;
+  featuresStatusPtr(): number;
   featuresStat(k: number): number;
   ipRangesReserve(n: number): number;
   ipRangesLoad(n: number): number;
@@ -101,18 +103,31 @@ export class FeatureEngine {
 
   /**
    * Processes events 0..n-1 written through columns(): returns the number of
-   * feature rows written (one per purchase) at `rowsAt` (default: the
-   * module's own buffer, read with rows()). `lane` (from lane(), default 0:
-   * one stream) says whose watermark the events' lateness is measured from.
-   * Throws EngineError on bad data.
+   * feature rows written (one per valid purchase, in event order) at
+   * `rowsAt` (default: the module's own buffer, read with rows()). Each
+   * event is judged alone: one the core does not accept is skipped (no row,
+   * no state change) and listed by rejected(). `lane` (from lane(), default
+   * 0: one stream) says whose watermark the events' lateness is measured
+   * from. Throws EngineError only for a bad call.
    */
   run(n: number, rowsAt: number = this.exports.featuresOutPtr(), lane = 0): number {
     const r = this.exports.featuresRun(n, rowsAt, lane);
-    if (r < 0) {
-      const bad = this.exports.featuresBadEvent();
-      throw new EngineError(r, `${featureStatusMessage(r)}${bad >= 0 ? ` (event ${bad} of the batch)` : ''}`);
-    }
+    if (r < 0) throw new EngineError(r, featureStatusMessage(r));
     return r;
+  }
+
+  /** The events the last run skipped, with why, in batch order (empty when it took them all). */
+  rejected(): { index: number; status: number; reason: string }[] {
+    const e = this.exports;
+    const count = e.featuresRejected();
+    if (count === 0) return [];
+    const out: { index: number; status: number; reason: string }[] = [];
+    const statuses = new Int32Array(e.memory.buffer, e.featuresStatusPtr(), this.capacity);
+    for (let i = e.featuresBadEvent(); out.length < count && i < statuses.length; i++) {
+      const status = statuses[i]!;
+      if (status !== 0) out.push({ index: i, status, reason: featureStatusMessage(status) });
+    }
+    return out;
   }
 
   /** The rows of the last run into the default buffer; valid until the next call. */
@@ -130,6 +145,8 @@ export class FeatureEngine {
       const cols = this.columns();
       for (let i = start; i < end; i++) cols.set(i - start, events[i]!);
       const rows = this.run(end - start);
+      const bad = this.rejected();
+      if (bad.length > 0) throw new EngineError(bad[0]!.status, `${bad[0]!.reason} (event ${start + bad[0]!.index})`);
       out.set(this.rows(rows), at);
       at += rows * this.width;
     }

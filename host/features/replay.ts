@@ -2,6 +2,7 @@
 // and purchase in time order, a batch at a time. `features` writes the rows
 // out; `eval fraud` keeps them to train and score on.
 
+import { EngineError } from '../errors.js';
 import { FeatureEngine } from './engine.js';
 import { type FraudData, replayOrder } from './fraud-data.js';
 import { hashInto } from './hash.js';
@@ -61,6 +62,9 @@ export function* replayFraud(data: FraudData, engine: FeatureEngine): Generator<
       if (purchase) purchaseRows.push(r);
     }
     const count = engine.run(end - start);
+    // The reader checked every row; a skipped one would shift the rows against purchaseRows.
+    const bad = engine.rejected()[0];
+    if (bad !== undefined) throw new EngineError(bad.status, `${bad.reason} (event ${start + bad.index} of the replay)`);
     yield { rows: engine.rows(count), count, purchaseRows, events: end };
   }
 }

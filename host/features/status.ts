@@ -15,3 +15,10 @@ const MESSAGES: Record<number, string> = {
 export function featureStatusMessage(status: number): string {
   return MESSAGES[status] ?? shared(status);
 }
+
+const FIELDS: Record<number, string> = { [-101]: 'type', [-102]: 'ts', [-103]: 'amount', [-104]: 'source' };
+
+/** The event field a per-event feature status is about (featuresStatusPtr()). */
+export function featureStatusField(status: number): string {
+  return FIELDS[status] ?? 'event';
+}

@@ -83,6 +83,12 @@ export function parseLightGbm(text: string, file = '<model>'): Forest {
   const featureNames = names ? names.split(' ') : null;
   const objective = header.values.get('objective') ?? 'regression';
   const { transform, param } = objectiveTransform(objective, file);
+  // tree_sizes lists each tree's bytes: a file cut or edited short of its trees is not a smaller model.
+  const sizes = header.values.get('tree_sizes');
+  const declared = sizes === undefined ? blocks.length : sizes.trim() === '' ? 0 : sizes.trim().split(/\s+/).length;
+  if (declared !== blocks.length) {
+    throw new ModelError(file, `tree_sizes declares ${declared} trees but the file holds ${blocks.length}`, { line: header.lines.get('tree_sizes') });
+  }
   const trees = blocks.map((b, t) => parseTree(b, t % perIteration, numFeatures, file));
   return {
     format: 'lightgbm',

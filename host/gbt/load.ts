@@ -8,6 +8,7 @@ import { type Forest } from './ir.js';
 import { parseLightGbm } from './lightgbm.js';
 import { parseXgboost } from './xgboost.js';
 import { pack, MAGIC } from './pack.js';
+import { checkForest } from './check.js';
 
 export interface LoadedModel {
   /** The IR, when the file was a library model (not a packed blob). */
@@ -19,8 +20,20 @@ export interface LoadedModel {
   featureNames: string[] | null;
 }
 
-/** Parses model bytes of any supported format. `file` names the source in errors. */
-export function parseModel(bytes: Uint8Array, file = '<model>'): LoadedModel {
+export interface ParseOptions {
+  /**
+   * Skip checkForest: read a library model exactly as the library would,
+   * non-finite values and all. Only for parity tests of hand-edited models;
+   * such a model must never serve.
+   */
+  unchecked?: boolean;
+}
+
+/**
+ * Parses model bytes of any supported format and checks that the model may
+ * score (host/gbt/check.ts). `file` names the source in errors.
+ */
+export function parseModel(bytes: Uint8Array, file = '<model>', options: ParseOptions = {}): LoadedModel {
   if (bytes.byteLength >= 8 && new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) === MAGIC) {
     return { forest: null, blob: bytes, format: 'streamscore blob v1', featureNames: null };
   }
@@ -32,6 +45,7 @@ export function parseModel(bytes: Uint8Array, file = '<model>'): LoadedModel {
   else {
     throw new ModelError(file, 'unsupported model format: expected LightGBM text ("tree" first line), XGBoost JSON, or a streamscore .ssm blob');
   }
+  if (!options.unchecked) checkForest(forest, file);
   return {
     forest,
     blob: pack(forest),
@@ -40,13 +54,13 @@ export function parseModel(bytes: Uint8Array, file = '<model>'): LoadedModel {
   };
 }
 
-/** Reads and parses a model file. */
-export function loadModel(path: string): LoadedModel {
+/** Reads, parses and checks a model file. */
+export function loadModel(path: string, options: ParseOptions = {}): LoadedModel {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     throw new ModelError(path, `cannot read the model file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
-  return parseModel(bytes, path);
+  return parseModel(bytes, path, options);
 }

@@ -58,6 +58,10 @@ export function parseXgboost(text: string, file = '<model>'): Forest {
   }
   const jsonTrees: Json[] = model?.trees;
   if (!Array.isArray(jsonTrees)) throw new ModelError(file, 'no gradient_booster trees');
+  const declared = model.gbtree_model_param?.num_trees;
+  if (declared !== undefined && Number(declared) !== jsonTrees.length) {
+    throw new ModelError(file, `gbtree_model_param.num_trees declares ${declared} trees but the file holds ${jsonTrees.length}`);
+  }
   const info: number[] = model.tree_info ?? [];
   if (weights !== null && weights.length !== jsonTrees.length) {
     throw new ModelError(file, `dart weight_drop has ${weights.length} weights for ${jsonTrees.length} trees`);

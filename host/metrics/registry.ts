@@ -66,6 +66,28 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
   const modelInfo = new Gauge({ name: 'streamscore_model_info', help: 'The loaded model and its version (always 1).', labelNames: ['model', 'version'], registers });
   const httpRequests = new Counter({ name: 'streamscore_http_requests_total', help: 'HTTP requests answered, by route and status.', labelNames: ['route', 'method', 'status'], registers });
   const httpSeconds = new Histogram({ name: 'streamscore_http_request_duration_seconds', help: 'HTTP request handling time, by route.', labelNames: ['route'], buckets: HTTP_BUCKETS, registers });
+  const modelRejected = new Counter({
+    name: 'streamscore_model_rejected_total',
+    help: 'Model files refused at a reload (bad structure, non-finite values, or a non-finite score on a canary row); the previous model kept serving.',
+    labelNames: ['model'],
+    registers,
+  });
+  const nonFinite = new Counter({
+    name: 'streamscore_scores_non_finite_total',
+    help: 'Purchases whose model score was not a finite number: decided "review", never "allow".',
+    registers,
+  });
+  const sourceRetries = new Counter({
+    name: 'streamscore_source_retries_total',
+    help: 'Source batches that failed (a sink down, a commit refused) and are read again after a back-off, by stream.',
+    labelNames: ['stream'],
+    registers,
+  });
+  const batchesFailed = new Counter({
+    name: 'streamscore_batches_split_total',
+    help: 'Batches that threw in processing and were taken again one event at a time (only the event that throws is dead-lettered).',
+    registers,
+  });
   const wsConnections = new Gauge({ name: 'streamscore_ws_connections', help: 'Open WebSocket connections.', registers });
   const wsDrops = new Counter({
     name: 'streamscore_ws_backpressure_drops_total',
@@ -97,6 +119,10 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
       httpRequests.inc({ route: p.route, method: p.method, status: String(p.status) });
       httpSeconds.observe({ route: p.route }, p.seconds);
     }),
+    instrumentation.on('model.rejected', (p) => modelRejected.inc({ model: p.model })),
+    instrumentation.on('scores.nonfinite', (p) => nonFinite.inc(p.count)),
+    instrumentation.on('source.retry', (p) => sourceRetries.inc({ stream: p.stream })),
+    instrumentation.on('batch.failed', () => batchesFailed.inc()),
     instrumentation.on('ws.connection', (p) => (p.open ? wsConnections.inc() : wsConnections.dec())),
     instrumentation.on('ws.backpressure.drop', () => wsDrops.inc()),
   ];

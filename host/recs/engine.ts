@@ -21,6 +21,7 @@ interface RecsExports {
   recsInputPtr(): number;
   recsRun(n: number): number;
   recsBadInteraction(): number;
+  recsRejected(): number;
   recsRecommend(lo: number, hi: number, k: number, nowMs: number): number;
   recsSimilar(item: number, k: number): number;
   recsPopular(k: number): number;
@@ -114,6 +115,9 @@ export class RecsEngine {
   private readonly ids: string[] = [];
   private readonly hash = new Uint32Array(2);
   private pending = 0;
+  /** Interactions the last flush skipped, and all it skipped since start. */
+  lastRejected = 0;
+  rejected = 0;
   private view = new DataView(new ArrayBuffer(0));
   private words = new Uint32Array(0);
   private floats = new Float32Array(0);
@@ -179,16 +183,20 @@ export class RecsEngine {
     this.pending++;
   }
 
-  /** Applies the pending interactions. Throws EngineError on bad data (nothing of the batch applied). */
+  /**
+   * Applies the pending interactions, each judged alone: one the core does
+   * not accept (a time outside the engines' range, which the event validator
+   * refuses first) is skipped and counted (lastRejected, rejected), the
+   * others applied. Throws EngineError only for a bad call.
+   */
   flush(): void {
     if (this.pending === 0) return;
     const n = this.pending;
     this.pending = 0;
     const r = this.exports.recsRun(n);
-    if (r < 0) {
-      const bad = this.exports.recsBadInteraction();
-      throw new EngineError(r, `${recsStatusMessage(r)}${bad >= 0 ? ` (interaction ${bad} of the batch)` : ''}`);
-    }
+    if (r < 0) throw new EngineError(r, recsStatusMessage(r));
+    this.lastRejected = this.exports.recsRejected();
+    this.rejected += this.lastRejected;
   }
 
   /** Applies interactions in order. */

@@ -7,7 +7,8 @@ import type { MetricsSource } from '../metrics/registry.js';
 import type { Instrumentation } from '../service/instrumentation.js';
 import type { Readiness, Recommendation, Store } from '../service/types.js';
 import { CHALLENGE, type Authorize } from './auth.js';
-import { readBody, Reply } from './respond.js';
+import { MAX_DRAIN_BYTES, readBody, Reply } from './respond.js';
+import { decodeJson } from './body.js';
 import { writeResults, scoreStatus, type ScoreBatcher } from './score.js';
 import { StreamscoreError } from '../errors.js';
 
@@ -111,8 +112,11 @@ export function registerHttp(app: TemplatedApp, deps: HttpDeps): void {
       }
       const tooLarge = () =>
         reply.error(413, 'payload_too_large', `request body is larger than ${deps.maxBodyBytes} bytes`, undefined, true);
+      // A body past the limit is read to its end (and dropped) before the 413,
+      // so the client, still sending, can read it; one too large even to
+      // drop is answered at once.
       const length = Number(req.getHeader('content-length') || 0);
-      if (length > deps.maxBodyBytes) {
+      if (length > MAX_DRAIN_BYTES) {
         tooLarge();
         return;
       }
@@ -122,13 +126,12 @@ export function registerHttp(app: TemplatedApp, deps: HttpDeps): void {
   );
 
   const scoreBody = (reply: Reply, body: Buffer) => {
-    let events: unknown;
-    try {
-      events = JSON.parse(body.toString('utf8'));
-    } catch (e) {
-      reply.error(400, 'bad_json', `request body is not valid JSON: ${(e as Error).message}`);
+    const decoded = decodeJson(body, 'request body');
+    if (!decoded.ok) {
+      reply.error(400, decoded.code, decoded.message);
       return;
     }
+    const events = decoded.value;
     if (!Array.isArray(events)) {
       reply.error(400, 'not_an_array', 'request body must be a JSON array of events');
       return;

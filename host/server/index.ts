@@ -12,6 +12,9 @@ import { registerHttp } from './http.js';
 import { loadUws } from './native.js';
 import { registerWs } from './ws.js';
 
+/** uSockets' LIBUS_LISTEN_EXCLUSIVE_PORT. */
+const EXCLUSIVE_PORT = 1;
+
 export interface ServerOptions {
   /** Port to listen on; 0 picks a free one (read it back from Server.port). */
   port: number;
@@ -86,8 +89,10 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   const listenSocket = await new Promise<NonNullable<Parameters<typeof uws.us_listen_socket_close>[0]>>((resolve, reject) => {
     const done = (s: unknown) =>
       s ? resolve(s) : reject(new StreamscoreError(`cannot listen on ${options.host ?? '*'}:${options.port} (in use, or not allowed)`, { code: 'LISTEN_FAILED' }));
-    if (options.host === undefined) app.listen(options.port, done);
-    else app.listen(options.host, options.port, done);
+    // Exclusive: without it uWS sets SO_REUSEPORT and a second serve on the
+    // same port would start and silently share the traffic.
+    if (options.host === undefined) app.listen(options.port, EXCLUSIVE_PORT, done);
+    else (app.listen as unknown as (h: string, p: number, o: number, cb: typeof done) => void)(options.host, options.port, EXCLUSIVE_PORT, done);
   });
   const port = uws.us_socket_local_port(listenSocket as never);
   let closed = false;

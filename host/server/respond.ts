@@ -77,21 +77,27 @@ export class Reply {
   }
 }
 
+/** Most bytes of a too-large body read and dropped so that its 413 can be read; past this the connection is closed. */
+export const MAX_DRAIN_BYTES = 64 << 20;
+
 /**
  * Reads the request body, at most `limit` bytes. onBody runs inside uWS' data
  * callback, so it must use the buffer before returning (it is usually a view
- * on uWS' memory, not a copy). Call reply.watchAbort() first.
+ * on uWS' memory, not a copy). A larger body is read to its end and dropped,
+ * then onTooLarge runs (a client that writes its whole body before reading
+ * can then read the answer); past MAX_DRAIN_BYTES it runs at once. Call
+ * reply.watchAbort() first.
  */
 export function readBody(reply: Reply, limit: number, onBody: (body: Buffer) => void, onTooLarge: () => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
   reply.res.onData((chunk, isLast) => {
-    if (over) return;
     size += chunk.byteLength;
-    if (size > limit) {
+    if (over || size > limit) {
+      if (!over) chunks.length = 0;
       over = true;
-      onTooLarge();
+      if (isLast || size > MAX_DRAIN_BYTES) onTooLarge();
       return;
     }
     if (isLast) {

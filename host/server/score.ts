@@ -239,7 +239,9 @@ export class ScoreBatcher {
     try {
       results = this.scoring.score(events);
     } catch (e) {
-      for (let r = i; r < j; r++) requests[r]!.done(e as Error);
+      // Whatever one request holds never fails another's: each is scored again alone.
+      if (j - i === 1) requests[i]!.done(e instanceof Error ? e : new Error(String(e)));
+      else for (let r = i; r < j; r++) this.scoreGroup(requests, r, r + 1);
       return;
     }
     if (j - i === 1) return requests[i]!.done(results);

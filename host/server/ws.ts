@@ -6,6 +6,9 @@
 //   <- {"op":"alert","alert":{...}}   <- {"op":"stats","stats":{...}}
 //   <- {"op":"error","id":"r1"|null,"code":"...","error":"..."}
 //
+// Messages are JSON text, in text or binary frames; bad encoding, nesting or
+// JSON is an error answer (host/server/body.ts) and the connection stays.
+//
 // Alerts and stats go out through uWS pub/sub topics. Backpressure: a client
 // that does not read is closed once more than maxBackpressure bytes wait for
 // it (checked before every answer and after every publish), so memory per
@@ -15,6 +18,7 @@ import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js'
 import type { Instrumentation } from '../service/instrumentation.js';
 import { writeResults, type ScoreBatcher } from './score.js';
 import { CHALLENGE, type Authorize } from './auth.js';
+import { decodeJson } from './body.js';
 
 /** The topics a client may subscribe to. */
 export const TOPICS = ['alerts.fraud', 'alerts.stock', 'stats'] as const;
@@ -119,14 +123,14 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
     return v as Topic[];
   };
 
-  const onMessage = (ws: WebSocket<Client>, data: ArrayBuffer, isBinary: boolean) => {
-    if (isBinary) return error(ws, null, 'bad_request', 'send JSON text messages, not binary');
-    let msg: { op?: unknown; id?: unknown; events?: unknown; topics?: unknown };
-    try {
-      msg = JSON.parse(Buffer.from(data).toString('utf8'));
-    } catch (e) {
-      return error(ws, null, 'bad_json', `message is not valid JSON: ${(e as Error).message}`);
-    }
+  const onMessage = (ws: WebSocket<Client>, data: ArrayBuffer) => {
+    // Binary frames are read as UTF-8 JSON too: a client whose text may not
+    // be valid UTF-8 gets an error answer for it. (A text frame that is not
+    // UTF-8 fails the connection: RFC 6455 8.1 requires it, and uWS does it
+    // before the message reaches here.)
+    const decoded = decodeJson(data, 'message');
+    if (!decoded.ok) return error(ws, null, decoded.code, decoded.message);
+    const msg = decoded.value as { op?: unknown; id?: unknown; events?: unknown; topics?: unknown };
     if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return error(ws, null, 'bad_request', 'message must be a JSON object with an "op"');
     const id = requestId(msg.id);
     switch (msg.op) {

@@ -6,6 +6,8 @@ import { UsageError } from '../errors.js';
 
 export interface ServeConfig {
   port: number;
+  /** Address the server listens on. */
+  bindAddress: string;
   /** simulate | file:PATH | kafka */
   source: string;
   /** Simulated events per second. */
@@ -62,7 +64,8 @@ export interface ServeConfig {
 
 /** One setting: its environment variable, flag, default and meaning (README lists them). */
 export const SETTINGS = [
-  ['PORT', 'port', '8000', 'HTTP and WebSocket port'],
+  ['PORT', 'port', '8000', 'HTTP and WebSocket port (start-up fails if it is in use)'],
+  ['BIND_ADDRESS', 'bind', '0.0.0.0', 'address the HTTP and WebSocket server listens on (0.0.0.0: every interface; 127.0.0.1: this machine only)'],
   ['SOURCE', 'source', 'simulate, or kafka when KAFKA_BROKERS is set', 'where events come from: simulate | file:PATH | kafka'],
   ['SIM_RATE', 'rate', '200', 'simulated events per second'],
   ['SIM_SEED', 'seed', '1', 'seed of the simulated stream'],
@@ -138,6 +141,7 @@ export function serveConfig(flags: Partial<Record<Key, string>>, env: NodeJS.Pro
   if (block < review) throw new UsageError(`serve: the block threshold (${block}) is below the review threshold (${review})`);
   return {
     port: num('port', 8000, (x) => Number.isInteger(x) && x >= 0 && x < 65536, 'a port number'),
+    bindAddress: get('bind') ?? '0.0.0.0',
     source,
     rate: num('rate', 200, (x) => x > 0 && x <= 1e7, 'events per second > 0'),
     fileRate: get('rate') === undefined ? null : num('rate', 200, (x) => x > 0, 'events per second > 0'),

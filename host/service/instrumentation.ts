@@ -14,6 +14,14 @@ export const INSTRUMENTATION = {
   EVENTS_OUT: 'events.out',
   /** One event that failed validation (it went to the dead-letter output). Emitted by sources. */
   EVENT_INVALID: 'event.invalid',
+  /** A batch that threw in processing and was taken again one event at a time. Emitted by the pipeline. */
+  BATCH_FAILED: 'batch.failed',
+  /** Purchases whose score was not a finite number (sent to review). Emitted by the pipeline once per batch that has any. */
+  SCORES_NON_FINITE: 'scores.nonfinite',
+  /** A source batch whose processing or writes failed, to be tried again after a delay. Emitted by sources. */
+  SOURCE_RETRY: 'source.retry',
+  /** A model file that was refused (the one serving stays). Emitted by the fraud scorer. */
+  MODEL_REJECTED: 'model.rejected',
   /** Size of one batch handed to the engine. Emitted by the pipeline once per batch. */
   BATCH: 'batch',
   /** Events of a batch later than the allowed lateness (scored, not added to the feature state). Emitted by the pipeline. */
@@ -42,6 +50,11 @@ export interface InstrumentationEvents {
   'events.out': { type: string; count: number };
   'event.invalid': { reason: string; field?: string };
   batch: { size: number };
+  'batch.failed': { size: number; error: unknown };
+  'scores.nonfinite': { count: number };
+  /** stream: a Kafka partition ("topic[2]"); attempt: consecutive failures so far; delayMs: the wait before the next try. */
+  'source.retry': { source: string; stream: string; attempt: number; delayMs: number; error: unknown };
+  'model.rejected': { model: string; reason: string };
   'events.late': { count: number };
   /** eventTimestamps: epoch ms of each event (its `ts`); writtenAt: epoch ms of the write. */
   'scores.written': { eventTimestamps: ArrayLike<number>; writtenAt: number };

@@ -105,16 +105,22 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   }
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
-  const readiness = (): Readiness => {
+  // Every check that needs the broker says so while it does not answer.
+  const broker = config.kafkaBrokers.length > 0 ? (await import('../kafka-client.js')).brokerProbe(config.kafkaBrokers) : null;
+  const readiness = async (): Promise<Readiness> => {
     const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };
     for (const s of sinks) checks[s.name] = s.readiness();
     if (sourceReadiness) checks.source = sourceReadiness();
+    if (broker !== null) {
+      const up = await broker();
+      if (!up.ok) for (const name of ['kafka', ...(config.source === 'kafka' ? ['source'] : [])]) if (checks[name]) checks[name] = { ok: false, detail: up.detail };
+    }
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
-  const server = await createServer({ port: config.port, scoring: pipeline, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
+  const server = await createServer({ port: config.port, host: config.bindAddress, scoring: pipeline, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
   pipeline.onAlert = (a) => server.publish(a);
   const statsTimer = setInterval(() => server.publishStats(live.snapshot()), 1000);
-  log(`streamscore: listening on :${server.port} (${config.source} -> ${config.redisUrl ? 'redis' : 'memory'}${config.kafkaBrokers.length ? ' + kafka' : ''}; fraud model ${config.fraudModel})`);
+  log(`streamscore: listening on ${config.bindAddress}:${server.port} (${config.source} -> ${config.redisUrl ? 'redis' : 'memory'}${config.kafkaBrokers.length ? ' + kafka' : ''}; fraud model ${config.fraudModel})`);
 
   // Hot reload: poll the model file's mtime and size.
   let version = modelVersion(config.fraudModel);
@@ -128,6 +134,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
           instrumentation.emit(INSTRUMENTATION.MODEL_LOADED, { model: 'fraud', version: v });
           log(`streamscore: fraud model reloaded (${config.fraudModel})`);
         } catch (e) {
+          instrumentation.emit(INSTRUMENTATION.MODEL_REJECTED, { model: 'fraud', reason: (e as Error).message });
           log(`streamscore: new fraud model rejected, the previous one keeps serving: ${(e as Error).message}`);
         }
       }, config.modelPollSeconds * 1000)
@@ -145,6 +152,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       topics: config.kafkaTopic.split(',').map((t) => t.trim()).filter(Boolean),
       fromBeginning: config.kafkaFromBeginning,
       instrumentation,
+      log,
     });
     source = kafkaSource;
     sourceReadiness = () => kafkaSource.readiness();

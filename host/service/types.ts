@@ -87,11 +87,14 @@ export type { Event };
 
 /** A message from a source, before validation. */
 export interface SourceMessage {
-  value: string;
+  /** The message's text; null for a Kafka message whose value is null (a tombstone), told apart from an empty one. */
+  value: string | null;
   /** Where it came from, for dead letters: "streamscore.events[2]@1234" or "events.ndjson:17". */
   where: string;
   /** Kafka message key, when there is one. */
   key?: string;
+  /** Set when the message cannot be an event whatever its text (not UTF-8): the reason it goes to the dead letters. */
+  invalid?: string;
 }
 
 /**
@@ -113,7 +116,10 @@ export interface Source {
 /** An event that failed validation, with why and where. */
 export interface DeadLetter {
   where: string;
-  raw: string;
+  /** The message's text as it came (null: a Kafka message with a null value, told apart from an empty one). */
+  raw: string | null;
+  /** The source message's key (Kafka), kept so the dead letter lands where the event would have. */
+  key?: string;
   reason: string;
   field?: string;
   /** When it was rejected, epoch ms. */

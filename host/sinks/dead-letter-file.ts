@@ -44,7 +44,7 @@ export class DeadLetterFile implements Sink {
     if (batch.deadLetters.length === 0) return;
     let text = '';
     for (const d of batch.deadLetters) {
-      text += JSON.stringify({ where: d.where, raw: d.raw, reason: d.reason, field: d.field, ts: d.ts }) + '\n';
+      text += JSON.stringify({ where: d.where, key: d.key, raw: d.raw, reason: d.reason, field: d.field, ts: d.ts }) + '\n';
     }
     const out = this.stream();
     try {

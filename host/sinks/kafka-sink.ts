@@ -229,9 +229,13 @@ export class KafkaSink implements Sink {
     add(
       t.deadLetters,
       out.deadLetters.map((d) => {
-        const cut = d.raw.length > this.maxRawChars;
-        const raw = cut ? d.raw.slice(0, this.maxRawChars) : d.raw;
-        return { key: null, value: JSON.stringify({ where: d.where, raw, reason: d.reason, field: d.field, ts: d.ts, ...(cut ? { rawLength: d.raw.length } : {}) }) };
+        // The source's key, so a dead letter lands on the partition its event would have; raw null (a null value) stays null.
+        const cut = d.raw !== null && d.raw.length > this.maxRawChars;
+        const raw = cut ? d.raw!.slice(0, this.maxRawChars) : d.raw;
+        return {
+          key: d.key ?? null,
+          value: JSON.stringify({ where: d.where, key: d.key, raw, reason: d.reason, field: d.field, ts: d.ts, ...(cut ? { rawLength: d.raw!.length } : {}) }),
+        };
       }),
     );
     return result;

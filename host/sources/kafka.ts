@@ -32,6 +32,7 @@
 // commit is refused because its partition moved is re-delivered to the new
 // owner: a duplicate, never a loss.
 
+import { isUtf8 } from 'node:buffer';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { StreamscoreError, UsageError } from '../errors.js';
 import { envFlag, envInt, envList } from '../env.js';
@@ -79,8 +80,14 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
    * arrived or maxWaitTimeInMs passed: fewer, larger batches at low rates.
    */
   minBytes?: number;
-  /** Receives CONSUMER_LAG after each committed slice. */
+  /** Receives CONSUMER_LAG after each committed slice, SOURCE_RETRY after each failed one. */
   instrumentation?: Instrumentation;
+  /** Gets one line per failed slice (default: stderr). */
+  log?: (line: string) => void;
+  /** First wait before a failed slice is read again, in ms (default 100); doubled per failure in a row, up to retryMaxMs. */
+  retryMinMs?: number;
+  /** Longest wait before a failed slice is read again, in ms (default 10000). */
+  retryMaxMs?: number;
 }
 
 /** A partition's slices handed over and not yet committed. */
@@ -111,6 +118,11 @@ export class KafkaSource implements Source {
   private turn: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private ended: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  /** Partitions whose last slice failed: failures in a row and the last error (cleared by a slice committed). */
+  private readonly failing = new Map<string, { attempt: number; error: string }>();
+  private readonly log: (line: string) => void;
+  private readonly retryMinMs: number;
+  private readonly retryMaxMs: number;
   /** What readiness() says: not yet in a group, in one, or crashed (and whether kafkajs restarts it). */
   private state: { ok: boolean; detail?: string } = { ok: false, detail: 'kafka consumer not in its group yet' };
 
@@ -121,6 +133,9 @@ export class KafkaSource implements Source {
     this.maxBatch = options.maxBatchMessages ?? 2000;
     this.inFlight = options.maxSlicesInFlight ?? 1;
     this.heartbeatMs = options.heartbeatInterval ?? 3000;
+    this.log = options.log ?? ((line) => process.stderr.write(line + '\n'));
+    this.retryMinMs = options.retryMinMs ?? 100;
+    this.retryMaxMs = options.retryMaxMs ?? 10_000;
     if (this.topics.length === 0) throw new UsageError('the Kafka source needs at least one topic');
     if (!(this.maxBatch >= 1)) throw new RangeError(`maxBatchMessages must be at least 1, got ${this.maxBatch}`);
     if (!(Number.isInteger(this.inFlight) && this.inFlight >= 1)) throw new RangeError(`maxSlicesInFlight must be an integer of at least 1, got ${this.inFlight}`);
@@ -187,19 +202,24 @@ export class KafkaSource implements Source {
     const stream = `${topic}[${partition}]`;
     let st = this.partitions.get(key);
     if (st === undefined) this.partitions.set(key, (st = { chain: Promise.resolve(), open: [], writes: new Set(), after: null }));
-    // Re-delivered after a failed write: the earlier writes settle first.
-    if (st.after) {
-      await st.after;
-      st.after = null;
-    }
     // Set when a heartbeat fails, which is how a member learns that the group
     // is rebalancing (or that it was dropped): finish the slice, take no more.
     let interrupted = false;
     const beat = setInterval(() => p.heartbeat().catch(() => (interrupted = true)), this.heartbeatMs);
+    // Re-delivered after a failure: the earlier writes settle first, then the back-off passes.
+    if (st.after) {
+      try {
+        await st.after;
+      } finally {
+        st.after = null;
+      }
+    }
     const detached = this.inFlight > 1;
     // This batch's writes (one slice at a time: the batch ends once they are written).
     const writes: Promise<void>[] = [];
     const state = st;
+    // The first offset of the slice being handed over (where to read again if its write fails).
+    let failedAt = messages[0]?.offset ?? '0';
     try {
       for (let start = 0; start < messages.length; start += this.maxBatch) {
         // At most maxSlicesInFlight of this partition's slices unwritten.
@@ -207,12 +227,16 @@ export class KafkaSource implements Source {
         const slice = messages.slice(start, start + this.maxBatch);
         // The turn covers onBatch's call (its slice taken in); with one slice
         // in flight it also covers the write, as before.
+        failedAt = slice[0]!.offset;
         const handed = await this.inTurn(() => {
           if (!p.isRunning() || p.isStale() || interrupted || this.stopRequested || this.partitions.get(key) !== state) return null;
           const batch: SourceMessage[] = slice.map((m) => ({
-            value: m.value === null ? '' : m.value.toString('utf8'),
+            // A null value (a tombstone) stays null: the dead letter tells it from an empty one.
+            value: m.value === null ? null : m.value.toString('utf8'),
             where: `${stream}@${m.offset}`,
             key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
+            // toString would put U+FFFD in place of bad bytes and score an altered event.
+            invalid: m.value === null || isUtf8(m.value) ? undefined : 'the message value is not valid UTF-8',
           }));
           // The partition is the stream: its events' lateness is measured from its own newest event.
           const written = onBatch(batch, stream);
@@ -240,6 +264,7 @@ export class KafkaSource implements Source {
           // Straight to the coordinator (kafkajs' consumer.commitOffsets would
           // skip it once stop() was called, and the slice would come again).
           await p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+          this.recovered(stream);
           this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
             topic,
             partition,
@@ -252,7 +277,7 @@ export class KafkaSource implements Source {
         // partition is read again: nothing after it is committed (the links
         // after it fail with it), and once the writes handed over after it have
         // settled, the partition is re-delivered from it.
-        if (detached) link.catch(() => this.redeliver(key, state, topic, partition, first));
+        if (detached) link.catch((e) => this.redeliver(key, state, topic, partition, first, e));
       }
       if (!detached) {
         // Every slice handed over is written and committed (or failed) before
@@ -263,18 +288,36 @@ export class KafkaSource implements Source {
         await state.chain;
       }
     } catch (e) {
-      // One slice at a time: the batch fails and kafkajs delivers it again, to a fresh chain.
-      if (!detached && this.partitions.get(key) === state) this.partitions.delete(key);
-      throw e;
+      // One slice at a time: the partition is read again from the failed
+      // slice, to a fresh chain, after a back-off; the batch itself ends
+      // normally (kafkajs' own retries would re-read it at once).
+      if (!detached) this.redeliver(key, state, topic, partition, failedAt, e);
+      else throw e;
     } finally {
       clearInterval(beat);
     }
   }
 
-  /** After a failed write or commit (detached slices): a fresh state for the partition, and a seek back to the failed slice. */
-  private redeliver(key: string, state: PartitionState, topic: string, partition: number, offset: string): void {
+  /**
+   * After a failed write or commit: a fresh state for the partition that
+   * hands nothing over until the writes under way have settled and a
+   * back-off has passed (doubling per failure in a row, so a sink that is
+   * down is not hammered and the thread is not spun), and a seek back to the
+   * failed slice. Each failure is logged, emitted (SOURCE_RETRY) and shown
+   * by readiness() until a slice of the partition is committed again.
+   */
+  private redeliver(key: string, state: PartitionState, topic: string, partition: number, offset: string, error: unknown): void {
     if (this.partitions.get(key) !== state) return;
-    this.partitions.set(key, { chain: Promise.resolve(), open: [], writes: new Set(), after: Promise.allSettled([...state.writes]).then(() => {}) });
+    const stream = `${topic}[${partition}]`;
+    const attempt = (this.failing.get(stream)?.attempt ?? 0) + 1;
+    const delayMs = Math.min(this.retryMaxMs, this.retryMinMs * 2 ** Math.min(attempt - 1, 30));
+    const message = error instanceof Error ? error.message : String(error);
+    this.failing.set(stream, { attempt, error: message });
+    this.options.instrumentation?.emit(INSTRUMENTATION.SOURCE_RETRY, { source: 'kafka', stream, attempt, delayMs, error });
+    this.log(`streamscore: ${stream} from offset ${offset} failed (${message}); reading it again in ${delayMs} ms (failure ${attempt} in a row)`);
+    const settled = Promise.allSettled([...state.writes]);
+    const after = settled.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref()));
+    this.partitions.set(key, { chain: Promise.resolve(), open: [], writes: new Set(), after });
     try {
       this.consumer.seek({ topic, partition, offset });
     } catch {
@@ -282,9 +325,16 @@ export class KafkaSource implements Source {
     }
   }
 
-  /** For /ready: ok once the consumer has joined its group, false before and after a crash. */
+  /** A slice of the stream was committed: it is no longer failing. */
+  private recovered(stream: string): void {
+    if (this.failing.size > 0 && this.failing.delete(stream)) this.log(`streamscore: ${stream} moves again`);
+  }
+
+  /** For /ready: ok once the consumer has joined its group; false before, after a crash, and while a partition's slices fail. */
   readiness(): { ok: boolean; detail?: string } {
-    return this.state;
+    if (!this.state.ok || this.failing.size === 0) return this.state;
+    const [stream, f] = this.failing.entries().next().value!;
+    return { ok: false, detail: `${stream} failing (${f.attempt} in a row, retrying with back-off): ${f.error}${this.failing.size > 1 ? ` (+${this.failing.size - 1} more partitions)` : ''}` };
   }
 
   /** Runs `work` once every earlier call's work has settled: one onBatch at a time, in arrival order. */

@@ -21,7 +21,7 @@ export interface ServeProcessOptions {
   cwd?: string;
   /** Inherited variables to leave out besides KAFKA_BROKERS and REDIS_URL (matched against the name). */
   strip?: RegExp;
-  /** How long to wait for "listening on :PORT" (default 30 s). */
+  /** How long to wait for "listening on ADDRESS:PORT" (default 30 s). */
   startTimeoutMs?: number;
   /** How long stop() waits after SIGTERM before SIGKILL (default 20 s). */
   killAfterMs?: number;
@@ -47,7 +47,7 @@ export async function startServe(args: string[], env: Record<string, string> = {
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), o.startTimeoutMs ?? 30_000);
     const check = () => {
-      const m = /listening on :(\d+)/.exec(err);
+      const m = /listening on [^\s:]*:(\d+)/.exec(err);
       if (m) {
         clearTimeout(timer);
         resolve(Number(m[1]));
