@@ -117,7 +117,17 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     }
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
-  const server = await createServer({ port: config.port, host: config.bindAddress, scoring: pipeline, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
+  let server: Server;
+  try {
+    server = await createServer({ port: config.port, host: config.bindAddress, scoring: pipeline, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
+  } catch (e) {
+    // Nothing is left running (the recommendations thread, the sinks' connections): the process exits with the error.
+    await pipeline.close().catch(() => {});
+    for (const s of sinks) await s.close().catch(() => {});
+    live.close?.();
+    metrics.close();
+    throw e;
+  }
   pipeline.onAlert = (a) => server.publish(a);
   const statsTimer = setInterval(() => server.publishStats(live.snapshot()), 1000);
   log(`streamscore: listening on ${config.bindAddress}:${server.port} (${config.source} -> ${config.redisUrl ? 'redis' : 'memory'}${config.kafkaBrokers.length ? ' + kafka' : ''}; fraud model ${config.fraudModel})`);

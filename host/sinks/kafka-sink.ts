@@ -14,7 +14,7 @@
 //   streamscore.features      key eventId {kind:"features", eventId, userId, ts, fraudScore, scoredAt, featureSet, features: [v0, v1, ...]}
 //                             key purchaseEventId {kind:"label", eventId, purchaseEventId, fraud, ts}
 //                             key featureSet:<hash> {kind:"header", featureSet, featureNames: [...]}
-//   streamscore.deadletter    no key      {where, raw, reason, field, ts}
+//   streamscore.deadletter    key: the source message's  {where, key, raw, reason, field, ts} (raw null: a null value)
 //
 // The feature log holds the values as an array in catalogue order, as the
 // embedded feature log file does (host/sinks/feature-log-file.ts), and the
