@@ -30,6 +30,11 @@ test('instrumentation events become metrics with conventional names and units', 
   i.emit('sink.error', { sink: 'redis', error: new Error('ECONNRESET') });
   i.emit('model.loaded', { model: 'fraud', version: 'v1' });
   i.emit('model.loaded', { model: 'fraud', version: 'v2' });
+  i.emit('model.rejected', { model: 'fraud', reason: 'tree 0: leaf 1 value NaN is not finite' });
+  i.emit('scores.nonfinite', { count: 2 });
+  i.emit('source.retry', { source: 'kafka', stream: 'events[1]', attempt: 1, delayMs: 100, error: new Error('down') });
+  i.emit('source.retry', { source: 'kafka', stream: 'events[1]', attempt: 2, delayMs: 200, error: new Error('down') });
+  i.emit('batch.failed', { size: 10, error: new Error('boom') });
 
   const r = await fetch(`${t.url}/metrics`);
   expect(r.status).toBe(200);
@@ -56,6 +61,10 @@ test('instrumentation events become metrics with conventional names and units', 
   // A replaced model version stops being reported.
   expect(value(text, 'streamscore_model_info{model="fraud",version="v2"}')).toBe(1);
   expect(text).not.toContain('version="v1"');
+  expect(value(text, 'streamscore_model_rejected_total{model="fraud"}')).toBe(1);
+  expect(value(text, 'streamscore_scores_non_finite_total')).toBe(2);
+  expect(value(text, 'streamscore_source_retries_total{stream="events[1]"}')).toBe(2);
+  expect(value(text, 'streamscore_batches_split_total')).toBe(1);
   // Default Node metrics.
   expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
   expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
