@@ -5,25 +5,20 @@
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { createServer as createTcpServer } from 'node:net';
+import { freePorts } from './services/ports.js';
 import { startServe } from './helpers/serve-process.js';
 import { BIN } from './helpers/cli.js';
 import { brokerProbe } from '../host/kafka-client.js';
 import { services } from './services/provided.js';
 
-async function deadPort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+/** A loopback port with nothing listening on it. */
+const deadPort = async (): Promise<number> => (await freePorts(1))[0]!;
 
 describe('serve start-up', () => {
   it('refuses a port that another serve listens on', async () => {
     const first = await startServe(['--bind', '127.0.0.1', '--rate', '10']);
     try {
-      const env = { ...process.env, CI: '1' };
+      const env: Record<string, string | undefined> = { ...process.env, CI: '1' };
       delete env.KAFKA_BROKERS;
       delete env.REDIS_URL;
       const second = spawnSync(process.execPath, [BIN, 'serve', '--port', String(first.port), '--bind', '127.0.0.1', '--rate', '10'], { env, encoding: 'utf8', timeout: 30_000 });

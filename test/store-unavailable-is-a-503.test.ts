@@ -2,7 +2,7 @@
 // (the client may try again), not a 500 and not a 404; other failures of a
 // store stay 500s.
 import { afterAll, expect, test } from 'vitest';
-import { createServer as createTcpServer } from 'node:net';
+import { freePorts } from './services/ports.js';
 import { createRedisStore, type RedisStore } from '../host/sinks/redis-store.js';
 import type { Store } from '../host/service/types.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -13,13 +13,7 @@ afterAll(async () => {
 });
 
 /** A loopback port with nothing listening on it. */
-async function deadPort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+const deadPort = async (): Promise<number> => (await freePorts(1))[0]!;
 
 test('recommendation, similar-item and inventory reads are a 503 with Retry-After while Redis is down', async () => {
   const store: RedisStore = createRedisStore({ url: `redis://127.0.0.1:${await deadPort()}` });

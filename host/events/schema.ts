@@ -18,6 +18,17 @@ import { MAX_TS, tsInRange } from './limits.js';
 export type EventType = 'signup' | 'purchase' | 'view' | 'cart' | 'sale' | 'stock' | 'label';
 export const EVENT_TYPES: readonly EventType[] = ['signup', 'purchase', 'view', 'cart', 'sale', 'stock', 'label'];
 
+/** The fields of each event type besides eventId, type and ts (SPEC.md's list). */
+export const EVENT_FIELDS: Readonly<Record<EventType, readonly string[]>> = {
+  signup: ['userId', 'deviceId', 'ip', 'country', 'source', 'browser', 'age', 'sex'],
+  purchase: ['userId', 'amount', 'currency', 'itemIds', 'deviceId', 'ip', 'country', 'billingCountry', 'paymentMethod', 'source', 'browser'],
+  view: ['userId', 'itemId', 'sessionId'],
+  cart: ['userId', 'itemId', 'sessionId'],
+  sale: ['sku', 'qty'],
+  stock: ['sku', 'level', 'warehouseId', 'leadTimeDays', 'reorderPoint'],
+  label: ['purchaseEventId', 'fraud'],
+};
+
 interface Base {
   eventId: string;
   ts: number;

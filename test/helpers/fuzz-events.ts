@@ -6,16 +6,9 @@
 
 import fc from 'fast-check';
 import { MAX_TS } from '../../host/events/limits.js';
+import { EVENT_FIELDS } from '../../host/events/schema.js';
 
-const FIELDS: Record<string, string[]> = {
-  signup: ['userId', 'deviceId', 'ip', 'country', 'source', 'browser', 'age', 'sex'],
-  purchase: ['userId', 'amount', 'currency', 'itemIds', 'deviceId', 'ip', 'country', 'billingCountry', 'paymentMethod', 'source', 'browser'],
-  view: ['userId', 'itemId', 'sessionId'],
-  cart: ['userId', 'itemId', 'sessionId'],
-  sale: ['sku', 'qty'],
-  stock: ['sku', 'level', 'warehouseId', 'leadTimeDays', 'reorderPoint'],
-  label: ['purchaseEventId', 'fraud'],
-};
+const FIELDS: Record<string, readonly string[]> = EVENT_FIELDS;
 
 const id = fc.string({ minLength: 1, maxLength: 12 });
 const t0 = Date.UTC(2026, 0, 1);
