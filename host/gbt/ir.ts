@@ -2,6 +2,14 @@
 // XGBoost), keeping each library's own split semantics. pack.ts compiles it
 // into the WASM blob; reference.ts interprets it directly.
 
+/**
+ * The largest models the loaders take: an output or feature count past these
+ * is a broken file (it would only fail later, allocating per output or per
+ * feature), refused with what it declares.
+ */
+export const MAX_OUTPUTS = 1 << 16;
+export const MAX_FEATURES = 1 << 24;
+
 /** How a split compares: LightGBM `x <= t` in double, XGBoost `float(x) < t` in float. */
 export enum SplitKind {
   LightGbmNumeric = 0,

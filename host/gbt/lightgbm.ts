@@ -19,7 +19,7 @@
 
 import { readFileSync } from 'node:fs';
 import { ModelError } from '../errors.js';
-import { type Forest, type Tree, type Transform, type LinearLeaves, SplitKind, MissingType } from './ir.js';
+import { type Forest, type Tree, type Transform, type LinearLeaves, SplitKind, MissingType, MAX_OUTPUTS, MAX_FEATURES } from './ir.js';
 
 interface Block {
   values: Map<string, string>;
@@ -76,7 +76,7 @@ export function parseLightGbm(text: string, file = '<model>'): Forest {
   const numClass = int(header, 'num_class', 1);
   const perIteration = int(header, 'num_tree_per_iteration', numClass);
   const numFeatures = int(header, 'max_feature_idx') + 1;
-  if (numClass < 1 || perIteration < 1 || numFeatures < 1) {
+  if (numClass < 1 || perIteration < 1 || numFeatures < 1 || numClass > MAX_OUTPUTS || perIteration > MAX_OUTPUTS || numFeatures > MAX_FEATURES) {
     throw new ModelError(file, `bad header: num_class=${numClass} num_tree_per_iteration=${perIteration} features=${numFeatures}`);
   }
   const names = header.values.get('feature_names');

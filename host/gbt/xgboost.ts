@@ -20,7 +20,7 @@
 
 import { readFileSync } from 'node:fs';
 import { ModelError } from '../errors.js';
-import { type Forest, type Tree, type Transform, SplitKind, MissingType } from './ir.js';
+import { type Forest, type Tree, type Transform, SplitKind, MissingType, MAX_OUTPUTS, MAX_FEATURES } from './ir.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -38,9 +38,12 @@ export function parseXgboost(text: string, file = '<model>'): Forest {
   if (typeof learner !== 'object' || learner === null) throw new ModelError(file, 'not an XGBoost JSON model (no "learner")');
   const param = learner.learner_model_param ?? {};
   const numFeatures = Number(param.num_feature);
-  if (!Number.isInteger(numFeatures) || numFeatures < 1) throw new ModelError(file, `bad learner_model_param.num_feature "${param.num_feature}"`);
+  if (!Number.isInteger(numFeatures) || numFeatures < 1 || numFeatures > MAX_FEATURES) throw new ModelError(file, `bad learner_model_param.num_feature "${param.num_feature}"`);
   const numClass = Number(param.num_class ?? 0);
   const numTarget = Number(param.num_target ?? 1);
+  for (const [name, n] of [['num_class', numClass], ['num_target', numTarget]] as const) {
+    if (!Number.isInteger(n) || n < 0 || n > MAX_OUTPUTS) throw new ModelError(file, `bad learner_model_param.${name} "${param[name]}"`);
+  }
   const numOutputs = Math.max(1, numClass, numTarget);
   const objective = String(learner.objective?.name ?? '');
   const transform = objectiveTransform(objective, file);
