@@ -5,7 +5,6 @@
 import { connect } from 'node:net';
 import { Kafka, logLevel as LEVEL, type LogEntry } from 'kafkajs';
 import { UsageError } from './errors.js';
-import { envList } from './env.js';
 
 export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
 
@@ -53,15 +52,6 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
       log(JSON.stringify({ level: entry.label, ...entry.log, message: prefix + entry.log.message }));
     },
   });
-}
-
-/** The client options from KAFKA_BROKERS, KAFKA_CLIENT_ID and KAFKA_LOG_LEVEL; null when KAFKA_BROKERS is unset (embedded mode). */
-export function kafkaClientOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaClientOptions | null {
-  const brokers = envList(env, 'KAFKA_BROKERS');
-  if (brokers.length === 0) return null;
-  const level = (env.KAFKA_LOG_LEVEL ?? 'warn').trim().toLowerCase();
-  if (!(level in LEVELS)) throw new UsageError(`KAFKA_LOG_LEVEL must be one of ${Object.keys(LEVELS).join(', ')}, got ${JSON.stringify(env.KAFKA_LOG_LEVEL)}`);
-  return { brokers, clientId: env.KAFKA_CLIENT_ID?.trim() || 'streamscore', logLevel: level as KafkaLogLevel };
 }
 
 /**

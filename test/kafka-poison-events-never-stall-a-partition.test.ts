@@ -56,9 +56,9 @@ describe('poison messages in a multi-partition topic', () => {
     await producer.disconnect();
 
     const redis = new Redis(redisUrl);
-    const s = await startServe(['--kafka-topic', topic, '--kafka-group', group, '--kafka-from-beginning', 'true'], {
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      REDIS_URL: redisUrl,
+    // Brokers and Redis as flags, the dead-letter topic as a variable: every
+    // setting counts whichever way the others are given.
+    const s = await startServe(['--kafka-brokers', kafkaBrokers.join(','), '--redis-url', redisUrl, '--kafka-topic', topic, '--kafka-group', group, '--kafka-from-beginning', '1'], {
       KAFKA_TOPIC_DEADLETTER: deadTopic,
       KAFKAJS_LOG_LEVEL: 'nothing',
     });

@@ -26,7 +26,7 @@ describe('RECS_* settings', () => {
     expect(() => serveConfig({}, { RECS_USER_REFRESH_MS: '-1' })).toThrow(/RECS_USER_REFRESH_MS \/ --recs-user-refresh-ms/);
     expect(() => serveConfig({}, { RECS_DUE_MS: '-1' })).toThrow(/RECS_DUE_MS \/ --recs-due-ms/);
     expect(() => serveConfig({}, { RECS_MAX_WAIT_MS: 'soon' })).toThrow(/RECS_MAX_WAIT_MS \/ --recs-max-wait-ms/);
-    expect(() => serveConfig({}, { RECS_WORKER: 'yes' })).toThrow(/RECS_WORKER \/ --recs-worker must be true or false/);
+    expect(() => serveConfig({}, { RECS_WORKER: 'maybe' })).toThrow(/RECS_WORKER \/ --recs-worker must be true or false/);
     for (const bad of ['20', '-1', '2.5', 'low']) expect(() => serveConfig({}, { RECS_WORKER_NICE: bad })).toThrow(/RECS_WORKER_NICE \/ --recs-worker-nice/);
   });
 });

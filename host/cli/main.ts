@@ -12,46 +12,19 @@ import { FEATURE_NAMES } from '../features/catalog.js';
 import { evalCommand } from './eval.js';
 import { serveCommand } from './serve.js';
 import { parseReplayArgs, replay } from './replay.js';
+import { USAGE, helpOf } from './help.js';
 
-const USAGE = `usage: streamscore <command> [options]
-
-commands:
-  score   --model FILE --input FILE|- [--output FILE|-] [--raw] [--format csv|tsv|libsvm|ndjson] [--threads N]
-          Batch-score rows with a LightGBM text, XGBoost JSON or .ssm model.
-  compile --model FILE --out FILE.ssm
-          Compile a LightGBM or XGBoost model into the blob the WASM core
-          loads (for embedding the .wasm in other runtimes, docs/ABI.md).
-  train   --data FILE.csv --label COLUMN --out MODEL.txt [--objective binary|regression]
-          [--trees 100] [--leaves 31] [--learning-rate 0.1] [--min-data-in-leaf 20]
-          [--min-sum-hessian 0.001] [--feature-fraction 1] [--bagging-fraction 1]
-          [--lambda-l2 0] [--min-gain-to-split 0] [--max-bin 255] [--max-depth -1]
-          [--seed 0] [--valid-fraction 0.1] [--early-stopping-rounds 50]
-          Train a gradient-boosted tree model on a CSV; writes LightGBM text.
-  features --source fraud-ecommerce --data FILE [--ip-country FILE] --out FILE.csv|-
-          Replay a Fraud_Data-format file as a stream through the WASM feature
-          code; write one point-in-time feature row per purchase (docs/FEATURES.md).
-  eval fraud --train FILE [--test FILE] [--ip-country FILE] [--split random|time]
-          [--seed 1] [--threshold 0.5] [--json] [--model-out MODEL.txt]
-          [any numeric option of train but --seed, e.g. --trees 300 --lambda-l2 1]
-          Replay a Fraud_Data file through the features, train on the training
-          rows, score the test rows; print ROC-AUC, PR-AUC, precision, recall.
-  eval recs --train FILE --test FILE [--k 10] [--json]
-          Feed MovieLens-format ratings through the streaming recommender;
-          print precision, recall, NDCG and hit rate at k, coverage, users.
-  replay  --source fraud-ecommerce|movielens|m4|ndjson|simulate [--file PATH|-]
-          [--to stdout|kafka] [--rate N] [--topic streamscore.events] [--ip-country FILE]
-          [--label-delay-days 30] [--in-flight 4] [--acks 1|all] [--events N] [--seed 1]
-          Turn a dataset into events, in time order, as NDJSON on stdout or into
-          Kafka (KAFKA_BROKERS), keyed by user (sku for sales and stock).
-  serve   [--port 8000] [--source simulate|file:PATH|kafka] [--rate 200] [--fraud-model FILE] ...
-          The service: events in (simulator, NDJSON file or Kafka), fraud scores,
-          alerts and the API/dashboard out. Every option is also an environment
-          variable (README, .env.example).
-  help    Show this text.
-`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // COMMAND --help (eval KIND --help): that command's options and defaults.
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    const help = helpOf(command, rest[0]?.startsWith('-') ? undefined : rest[0]);
+    if (help !== null) {
+      process.stdout.write(help);
+      return 0;
+    }
+  }
   switch (command) {
     case 'score': {
       const { values } = parseArgs({

@@ -2,15 +2,20 @@
 
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { SETTINGS, serveConfig } from '../service/config.js';
+import { SETTINGS, serveConfig, serveHelp } from '../service/config.js';
 import { startServe } from '../service/serve.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
 /** Runs until SIGTERM/SIGINT (or the end of a file source); resolves to the exit code. */
 export async function serveCommand(args: string[]): Promise<number> {
-  const options = Object.fromEntries(SETTINGS.map((s) => [s[1], { type: 'string' as const }]));
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
+  options.help = { type: 'boolean', short: 'h' };
   const { values } = parseArgs({ args, options, strict: true });
+  if (values.help === true) {
+    process.stdout.write(serveHelp());
+    return 0;
+  }
   const config = serveConfig(values as Record<string, string>, process.env, ROOT);
   const running = await startServe(config);
   let signalled = false;

@@ -54,10 +54,9 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
 
   const sinks: Sink[] = [];
   let store: Store;
-  if (config.redisUrl) {
-    const { createRedisStore, redisStoreOptionsFromEnv } = await import('../sinks/redis-store.js');
-    // docs/REDIS.md: REDIS_KEY_PREFIX, REDIS_TTL_SECONDS, REDIS_BUFFER_MAX_* from the environment.
-    const redis = createRedisStore({ ...redisStoreOptionsFromEnv(), url: config.redisUrl, instrumentation });
+  if (config.redis) {
+    const { createRedisStore } = await import('../sinks/redis-store.js');
+    const redis = createRedisStore({ ...config.redis, instrumentation });
     store = redis;
     sinks.push(redis);
   } else {
@@ -65,10 +64,10 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     store = memory;
     sinks.push(memoryStoreSink(memory));
   }
-  if (config.kafkaBrokers.length > 0) {
-    const { createKafkaSink, kafkaSinkOptionsFromEnv } = await import('../sinks/kafka-sink.js');
-    // docs/KAFKA.md: output topic names, compression, client id from the environment.
-    const kafka = createKafkaSink({ ...kafkaSinkOptionsFromEnv(), brokers: config.kafkaBrokers, instrumentation, featureNames: fraud.features.names });
+  if (config.kafka) {
+    const { createKafkaSink } = await import('../sinks/kafka-sink.js');
+    const k = config.kafka;
+    const kafka = createKafkaSink({ brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topics: k.outputs, compression: k.compression, instrumentation, featureNames: fraud.features.names });
     await kafka.connect();
     sinks.push(kafka);
   } else {
@@ -77,16 +76,14 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   if (config.featureLog) sinks.push(featureLogFile(config.featureLog, fraud.features.names));
 
   // The other jobs on the stream (recommendations, inventory), after fraud.
-  // SERVE_JOBS (default "inventory,recs"; "none" for fraud alone) picks them:
-  // the end-to-end benchmark measures serve with and without them.
+  // SERVE_JOBS picks them: the end-to-end benchmark measures serve with and without them.
   // A job that can no longer write (its worker died) ends the service: `serve` exits non-zero, and its uncommitted batches are delivered again to whoever takes over.
   let failJobs: (e: Error) => void = () => {};
   const jobsFailed = new Promise<never>((_, reject) => (failJobs = reject));
   jobsFailed.catch(() => {});
-  const jobs = new Set((process.env.SERVE_JOBS ?? 'inventory,recs').split(',').map((j) => j.trim()));
   const stages: Stage[] = [];
-  if (jobs.has('inventory')) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
-  if (jobs.has('recs')) {
+  if (config.jobs.inventory) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
+  if (config.jobs.recs) {
     // On its own thread by default (RECS_WORKER): the job costs as much as the rest of the stream.
     const { worker, workerNice, ...recs } = config.recs;
     const options = { ...recs, onTopItems: (items: Recommendation[]) => live.setTopItems(items) };
@@ -106,7 +103,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
   // Every check that needs the broker says so while it does not answer.
-  const broker = config.kafkaBrokers.length > 0 ? (await import('../kafka-client.js')).brokerProbe(config.kafkaBrokers) : null;
+  const broker = config.kafka ? (await import('../kafka-client.js')).brokerProbe(config.kafka.brokers) : null;
   const readiness = async (): Promise<Readiness> => {
     const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };
     for (const s of sinks) checks[s.name] = s.readiness();
@@ -130,7 +127,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   }
   pipeline.onAlert = (a) => server.publish(a);
   const statsTimer = setInterval(() => server.publishStats(live.snapshot()), 1000);
-  log(`streamscore: listening on ${config.bindAddress}:${server.port} (${config.source} -> ${config.redisUrl ? 'redis' : 'memory'}${config.kafkaBrokers.length ? ' + kafka' : ''}; fraud model ${config.fraudModel})`);
+  log(`streamscore: listening on ${config.bindAddress}:${server.port} (${config.source} -> ${config.redis ? 'redis' : 'memory'}${config.kafka ? ' + kafka' : ''}; fraud model ${config.fraudModel})`);
 
   // Hot reload: poll the model file's mtime and size.
   let version = modelVersion(config.fraudModel);
@@ -154,13 +151,10 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   if (config.source === 'simulate') source = simulatorSource({ rate: config.rate, seed: config.seed });
   else if (config.source.startsWith('file:')) source = fileSource({ path: config.source.slice('file:'.length), rate: config.fileRate ?? undefined });
   else {
-    const { createKafkaSource, kafkaSourceOptionsFromEnv } = await import('../sources/kafka.js');
+    const { createKafkaSource } = await import('../sources/kafka.js');
+    const { compression: _c, outputs: _o, ...k } = config.kafka!;
     const kafkaSource = createKafkaSource({
-      ...kafkaSourceOptionsFromEnv(),
-      brokers: config.kafkaBrokers,
-      groupId: config.kafkaGroupId,
-      topics: config.kafkaTopic.split(',').map((t) => t.trim()).filter(Boolean),
-      fromBeginning: config.kafkaFromBeginning,
+      ...k,
       instrumentation,
       log,
     });

@@ -45,7 +45,7 @@
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { FEATURE_NAMES, namesHash } from '../features/catalog.js';
 import { StreamscoreError, UsageError } from '../errors.js';
-import { createKafkaClient, kafkaClientOptionsFromEnv, type KafkaClientOptions } from '../kafka-client.js';
+import { createKafkaClient, type KafkaClientOptions } from '../kafka-client.js';
 import { INSTRUMENTATION, type Instrumentation } from '../service/instrumentation.js';
 import type { BatchOutput, Sink } from '../service/types.js';
 
@@ -328,37 +328,4 @@ function byteLength(v: Buffer | string | null | undefined): number {
 /** Creates the sink. Called once by `serve` in service mode. */
 export function createKafkaSink(options: KafkaSinkOptions): KafkaSink {
   return new KafkaSink(options);
-}
-
-/**
- * The sink options from the environment, null when KAFKA_BROKERS is unset:
- * KAFKA_TOPIC_SCORES, KAFKA_TOPIC_ALERTS_FRAUD, KAFKA_TOPIC_ALERTS_STOCK,
- * KAFKA_TOPIC_FEATURES, KAFKA_TOPIC_DEADLETTER (an empty value leaves that
- * output out), KAFKA_COMPRESSION (none|gzip; none), plus the client's KAFKA_BROKERS,
- * KAFKA_CLIENT_ID, KAFKA_LOG_LEVEL.
- */
-export function kafkaSinkOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSinkOptions | null {
-  const client = kafkaClientOptionsFromEnv(env);
-  if (client === null) return null;
-  const topic = (name: string, fallback: string | null) => {
-    const v = env[name];
-    if (v === undefined) return fallback;
-    return v.trim() === '' ? null : v.trim();
-  };
-  const compression = (env.KAFKA_COMPRESSION ?? 'none').trim().toLowerCase();
-  if (compression !== 'none' && compression !== 'gzip') {
-    throw new UsageError(`KAFKA_COMPRESSION must be none or gzip, got ${JSON.stringify(env.KAFKA_COMPRESSION)}`);
-  }
-  const d = DEFAULT_OUTPUT_TOPICS;
-  return {
-    ...client,
-    compression,
-    topics: {
-      scores: topic('KAFKA_TOPIC_SCORES', d.scores),
-      fraudAlerts: topic('KAFKA_TOPIC_ALERTS_FRAUD', d.fraudAlerts),
-      stockAlerts: topic('KAFKA_TOPIC_ALERTS_STOCK', d.stockAlerts),
-      features: topic('KAFKA_TOPIC_FEATURES', d.features),
-      deadLetters: topic('KAFKA_TOPIC_DEADLETTER', d.deadLetters),
-    },
-  };
 }

@@ -28,7 +28,6 @@
 
 import { Redis } from 'ioredis';
 import { StreamscoreError } from '../errors.js';
-import { envInt } from '../env.js';
 import { INSTRUMENTATION, type Instrumentation } from '../service/instrumentation.js';
 import type { BatchOutput, Decision, InventoryState, Reason, Recommendation, ScoreResult, Sink, Store } from '../service/types.js';
 import { DEFAULT_TTL_MS } from './memory-store.js';
@@ -484,21 +483,4 @@ function top(list: Recommendation[] | null, k: number): Recommendation[] | null 
 /** Creates the store and starts connecting (a Redis that is down at start is retried). Called once by `serve` when REDIS_URL is set. */
 export function createRedisStore(options: RedisStoreOptions = {}): RedisStore {
   return new RedisStore(options);
-}
-
-/**
- * The store options from the environment, null when REDIS_URL is unset:
- * REDIS_URL, REDIS_KEY_PREFIX (streamscore:), REDIS_TTL_SECONDS (3600),
- * REDIS_BUFFER_MAX_ENTRIES (100000), REDIS_BUFFER_MAX_MB (64).
- */
-export function redisStoreOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): RedisStoreOptions | null {
-  const url = env.REDIS_URL?.trim();
-  if (!url) return null;
-  return {
-    url,
-    keyPrefix: env.REDIS_KEY_PREFIX ?? 'streamscore:',
-    ttlMs: envInt(env, 'REDIS_TTL_SECONDS', DEFAULT_TTL_MS / 1000) * 1000,
-    maxBufferedEntries: envInt(env, 'REDIS_BUFFER_MAX_ENTRIES', 100_000),
-    maxBufferedBytes: envInt(env, 'REDIS_BUFFER_MAX_MB', 64) * 1024 * 1024,
-  };
 }

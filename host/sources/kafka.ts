@@ -35,8 +35,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { StreamscoreError, UsageError } from '../errors.js';
-import { envFlag, envInt, envList } from '../env.js';
-import { createKafkaClient, kafkaClientOptionsFromEnv, type KafkaClientOptions } from '../kafka-client.js';
+import { createKafkaClient, type KafkaClientOptions } from '../kafka-client.js';
 import { INSTRUMENTATION, type Instrumentation } from '../service/instrumentation.js';
 import type { Source, SourceMessage } from '../service/types.js';
 
@@ -351,32 +350,4 @@ export class KafkaSource implements Source {
 /** Creates the source. Called once by `serve` with --source kafka. */
 export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   return new KafkaSource(options);
-}
-
-/**
- * The source options from the environment, null when KAFKA_BROKERS is unset:
- * KAFKA_BROKERS (host:port,...), KAFKA_CLIENT_ID (streamscore), KAFKA_GROUP_ID
- * (streamscore), KAFKA_TOPIC_EVENTS (streamscore.events; several comma-separated),
- * KAFKA_FROM_BEGINNING (0), KAFKA_MAX_BATCH (2000), KAFKA_SLICES_IN_FLIGHT (2:
- * the next slice scored while the last one is written; 1 for one at a time),
- * KAFKA_FETCH_PARTITION_KB, KAFKA_FETCH_MAX_KB (kafkajs' 1024, 10240),
- * KAFKA_FETCH_MIN_KB (unset: a fetch is answered as soon as anything is there),
- * KAFKA_FETCH_MAX_WAIT_MS (1000), KAFKA_LOG_LEVEL (warn).
- */
-export function kafkaSourceOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KafkaSourceOptions | null {
-  const client = kafkaClientOptionsFromEnv(env);
-  if (client === null) return null;
-  const topics = envList(env, 'KAFKA_TOPIC_EVENTS');
-  return {
-    ...client,
-    groupId: env.KAFKA_GROUP_ID?.trim() || DEFAULT_GROUP_ID,
-    topics: topics.length > 0 ? topics : [DEFAULT_EVENTS_TOPIC],
-    fromBeginning: envFlag(env, 'KAFKA_FROM_BEGINNING', false),
-    maxBatchMessages: envInt(env, 'KAFKA_MAX_BATCH', 2000),
-    maxSlicesInFlight: envInt(env, 'KAFKA_SLICES_IN_FLIGHT', 2),
-    ...(env.KAFKA_FETCH_PARTITION_KB ? { maxBytesPerPartition: envInt(env, 'KAFKA_FETCH_PARTITION_KB', 1024) * 1024 } : {}),
-    ...(env.KAFKA_FETCH_MAX_KB ? { maxBytes: envInt(env, 'KAFKA_FETCH_MAX_KB', 10240) * 1024 } : {}),
-    ...(env.KAFKA_FETCH_MIN_KB ? { minBytes: envInt(env, 'KAFKA_FETCH_MIN_KB', 1) * 1024 } : {}),
-    ...(env.KAFKA_FETCH_MAX_WAIT_MS ? { maxWaitTimeInMs: envInt(env, 'KAFKA_FETCH_MAX_WAIT_MS', 1000) } : {}),
-  };
 }
