@@ -4,8 +4,7 @@
 // writes one row of NUM_FEATURES f64 per purchase, point-in-time, wherever the
 // caller says: featuresOutPtr(), or the scorer's inputPtr() to score in place.
 
-import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
-import { E_BAD_EVENT_TYPE, E_BAD_TIMESTAMP, E_BAD_AMOUNT, E_BAD_CODE, E_BAD_OUTPUT } from "./status";
+import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH, E_FEATURES_BAD_TYPE, E_FEATURES_BAD_TIMESTAMP, E_FEATURES_BAD_AMOUNT, E_FEATURES_BAD_CODE, E_FEATURES_BAD_OUTPUT } from "../status";
 import { Clock, MAX_LATENESS_MS } from "./clock";
 import { tsInRange } from "../limits";
 import {
@@ -172,7 +171,7 @@ export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
   if (n < 0 || <u32>lane >= <u32>MAX_LANES) return E_BAD_ARGUMENT;
   if (n > columnCapacity()) return E_NO_BATCH;
   const purchases = validate(n);
-  if (purchases > 0 && (rowsAt == 0 || <u64>rowsAt + <u64>purchases * <u64>ROW_BYTES > (<u64>memory.size() << 16))) return E_BAD_OUTPUT;
+  if (purchases > 0 && (rowsAt == 0 || <u64>rowsAt + <u64>purchases * <u64>ROW_BYTES > (<u64>memory.size() << 16))) return E_FEATURES_BAD_OUTPUT;
   let row = rowsAt;
   // Lane 0's mark is the process's watermark: both move by the same rule below.
   let mark = lane == 0 ? Clock.watermark : unchecked(laneMarks[lane]);
@@ -224,10 +223,10 @@ function validate(n: i32): i32 {
     const i8 = <usize>i << 3;
     const type = load<i32>(types + i4);
     let status = OK;
-    if (<u32>type >= <u32>NUM_EVENT_TYPES) status = E_BAD_EVENT_TYPE;
-    else if (!tsInRange(load<f64>(times + i8))) status = E_BAD_TIMESTAMP;
-    else if (load<f64>(amounts + i8) < 0) status = E_BAD_AMOUNT;
-    else if ((<u32>load<i32>(sources + i4) | <u32>load<i32>(browsers + i4) | <u32>load<i32>(sexes + i4)) > 255) status = E_BAD_CODE;
+    if (<u32>type >= <u32>NUM_EVENT_TYPES) status = E_FEATURES_BAD_TYPE;
+    else if (!tsInRange(load<f64>(times + i8))) status = E_FEATURES_BAD_TIMESTAMP;
+    else if (load<f64>(amounts + i8) < 0) status = E_FEATURES_BAD_AMOUNT;
+    else if ((<u32>load<i32>(sources + i4) | <u32>load<i32>(browsers + i4) | <u32>load<i32>(sexes + i4)) > 255) status = E_FEATURES_BAD_CODE;
     store<i32>(statuses + i4, status);
     if (status != OK) {
       if (badEvent < 0) badEvent = i;

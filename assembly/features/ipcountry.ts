@@ -4,8 +4,7 @@
 // billingCountry and country fields of events). A new table is staged and
 // validated before it replaces the old one.
 
-import { OK } from "../status";
-import { E_BAD_RANGES } from "./status";
+import { OK, E_FEATURES_BAD_RANGES } from "../status";
 
 let table: usize = 0;
 let count: i32 = 0;
@@ -23,13 +22,13 @@ export function reserveRanges(n: i32): usize {
 
 /** Validates the staged ranges (sorted, disjoint, lo <= hi) and makes them current. */
 export function loadRanges(n: i32): i32 {
-  if (staged == 0 || n < 0 || n > stagedCount) return E_BAD_RANGES;
+  if (staged == 0 || n < 0 || n > stagedCount) return E_FEATURES_BAD_RANGES;
   let prevHi: i64 = -1;
   for (let k = 0; k < n; k++) {
     const r = staged + (<usize>k << 4);
     const lo = load<u32>(r);
     const hi = load<u32>(r, 4);
-    if (lo > hi || <i64>lo <= prevHi) return E_BAD_RANGES;
+    if (lo > hi || <i64>lo <= prevHi) return E_FEATURES_BAD_RANGES;
     prevHi = <i64>hi;
   }
   if (table != 0) heap.free(table);

@@ -4,8 +4,7 @@
 // or no season, multiplicative error with any season when the data are
 // positive).
 
-import { OK } from "../status";
-import { E_TOO_SHORT } from "./status";
+import { OK, E_FORECAST_TOO_SHORT } from "../status";
 import { fitModel, CRIT_LIK } from "./fit";
 import { NONE, ADD, MULT, DAMPED, RECORD_F64, rget, R_AICC, R_M } from "./record";
 
@@ -44,6 +43,6 @@ export function autoFit(y: usize, n: i32, m: i32, flags: i32, maxit: i32, r: usi
       }
     }
   }
-  if (!found) return last == OK ? E_TOO_SHORT : last;
+  if (!found) return last == OK ? E_FORECAST_TOO_SHORT : last;
   return OK;
 }

@@ -8,8 +8,7 @@
 // only the usual bounds (docs/FORECASTING.md).
 // https://github.com/robjhyndman/forecast/blob/master/R/ets.R
 
-import { OK, E_BAD_ARGUMENT } from "../status";
-import { E_TOO_SHORT, E_NOT_POSITIVE, E_NOT_FINITE, E_NO_FIT } from "./status";
+import { OK, E_BAD_ARGUMENT, E_FORECAST_TOO_SHORT, E_FORECAST_NOT_POSITIVE, E_FORECAST_NOT_FINITE, E_FORECAST_NO_FIT } from "../status";
 import { nmmin, MAX_PARAMS } from "./nelder";
 import * as ets from "./ets";
 import { decompose, fitLine, lineIntercept, lineSlope } from "./decompose";
@@ -89,15 +88,15 @@ export function fitModel(y: usize, n: i32, err: i32, trend: i32, season: i32, m:
   let lo = Infinity;
   for (let i = 0; i < n; i++) {
     const v = load<f64>(y + (<usize>i << 3));
-    if (!isFinite(v)) return E_NOT_FINITE;
+    if (!isFinite(v)) return E_FORECAST_NOT_FINITE;
     if (v < lo) lo = v;
   }
-  if ((err == MULT || season == MULT) && !(lo > 0)) return E_NOT_POSITIVE;
+  if ((err == MULT || season == MULT) && !(lo > 0)) return E_FORECAST_NOT_POSITIVE;
   const k0 = 1 + (trend != NONE ? 1 : 0) + (season != NONE ? 1 : 0) + (trend == DAMPED ? 1 : 0);
   const k = k0 + 1 + (trend != NONE ? 1 : 0);
   const nStates = 1 + (trend != NONE ? 1 : 0) + (season != NONE ? m - 1 : 0);
-  if (season != NONE && n < 2 * m) return E_TOO_SHORT;
-  if (n < 3 || k0 + nStates >= n - 1) return E_TOO_SHORT;
+  if (season != NONE && n < 2 * m) return E_FORECAST_TOO_SHORT;
+  if (n < 3 || k0 + nStates >= n - 1) return E_FORECAST_TOO_SHORT;
   fy = y;
   fn_ = n;
   fErr = err;
@@ -155,7 +154,7 @@ export function fitModel(y: usize, n: i32, err: i32, trend: i32, season: i32, m:
   if (trend != NONE) setStart(j++, b0);
 
   const value = nmmin(k, start, best, objective, -Infinity, RELTOL, 1.0, 0.5, 2.0, maxit);
-  if (!isFinite(value) || !apply(best)) return E_NO_FIT;
+  if (!isFinite(value) || !apply(best)) return E_FORECAST_NO_FIT;
   ets.run(y, n);
   const lik = ets.likelihood();
   const np = k0 + nStates + 1;

@@ -1,8 +1,7 @@
 // Forecasts and online updates from a model record: the record is loaded
 // into the recursion's state, moved or read, and written back.
 
-import { OK } from "../status";
-import { E_NO_MODEL, E_NOT_FINITE } from "./status";
+import { OK, E_FORECAST_NO_MODEL, E_FORECAST_NOT_FINITE } from "../status";
 import * as ets from "./ets";
 import {
   NONE, MULT, ADD, MAX_SEASON, rget, rset, R_HEADER,
@@ -27,10 +26,10 @@ export function loadRecord(r: usize): bool {
 
 /** Moves record r on by the k observations at y. Called per SKU and new period. */
 export function updateRecord(r: usize, y: usize, k: i32): i32 {
-  if (!loadRecord(r)) return E_NO_MODEL;
+  if (!loadRecord(r)) return E_FORECAST_NO_MODEL;
   for (let i = 0; i < k; i++) {
     const v = load<f64>(y + (<usize>i << 3));
-    if (!isFinite(v)) return E_NOT_FINITE;
+    if (!isFinite(v)) return E_FORECAST_NOT_FINITE;
   }
   for (let i = 0; i < k; i++) ets.step(load<f64>(y + (<usize>i << 3)));
   rset(r, R_LEVEL, ets.level);
@@ -46,7 +45,7 @@ export function updateRecord(r: usize, y: usize, k: i32): i32 {
  * prediction interval (0 < level < 1) to out[h..2h) and out[2h..3h).
  */
 export function predictRecord(r: usize, h: i32, level: f64, out: usize): i32 {
-  if (!loadRecord(r)) return E_NO_MODEL;
+  if (!loadRecord(r)) return E_FORECAST_NO_MODEL;
   ets.forecastMeans(out, h);
   const lo = out + (<usize>h << 3);
   const hi = out + (<usize>(2 * h) << 3);

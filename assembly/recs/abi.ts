@@ -4,8 +4,7 @@
 // at recsInputPtr() and applied by recsRun. Recommendations are written as
 // (item u32, score f32) pairs at recsOutPtr().
 
-import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH } from "../status";
-import { E_BAD_INTERACTION, E_BAD_TIMESTAMP, E_BAD_ITEM, E_BAD_USER } from "./status";
+import { OK, E_NO_MEMORY, E_BAD_ARGUMENT, E_NO_BATCH, E_RECS_BAD_INTERACTION, E_RECS_BAD_TIMESTAMP, E_RECS_BAD_ITEM, E_RECS_BAD_USER } from "../status";
 import { Cfg, NUM_PARAMS, MAX_K, applyParams, P_VIEW_WEIGHT, P_CART_WEIGHT, P_PURCHASE_WEIGHT, P_SESSION_GAP_MS, P_NEIGHBOURS, P_MAX_PAIRS, P_SIMILARITY, P_SHRINK, P_HALF_LIFE_MS, P_MAX_HISTORY, P_EXCLUDE, P_SESSION_BOOST, P_HISTORY_HALF_LIFE_MS, P_USER_TTL_MS, P_CROSS_SESSION_WEIGHT, P_POPULARITY_HALF_LIFE_MS, P_PROFILE_ITEMS } from "./config";
 import { Items, item, listEntry, revEntry, reserveItems, clearItems } from "./items";
 import { Pairs, clearPairs, pairCount, pairKey, pairSlots, findPair, slotPos, IN_LOW, IN_HIGH } from "./pairs";
@@ -133,10 +132,10 @@ export function recsRowStatus(r: i32): i32 {
 }
 
 function check(p: usize): i32 {
-  if (load<u64>(p) == 0) return E_BAD_USER;
-  if (!tsInRange(load<f64>(p, 8))) return E_BAD_TIMESTAMP;
-  if (load<u32>(p, 16) >= Items.capacity) return E_BAD_ITEM;
-  if (load<u32>(p, 20) > 2) return E_BAD_INTERACTION;
+  if (load<u64>(p) == 0) return E_RECS_BAD_USER;
+  if (!tsInRange(load<f64>(p, 8))) return E_RECS_BAD_TIMESTAMP;
+  if (load<u32>(p, 16) >= Items.capacity) return E_RECS_BAD_ITEM;
+  if (load<u32>(p, 20) > 2) return E_RECS_BAD_INTERACTION;
   return OK;
 }
 

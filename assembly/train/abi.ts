@@ -5,8 +5,7 @@
 // Order: trainReserve, trainConfigure, (trainLabelPtr, trainColumnPtr +
 // trainBinColumn per feature), trainStart, trainNextTree..., trainRescore.
 
-import { OK, E_BAD_ARGUMENT } from "../status";
-import { E_TRAIN_ORDER } from "./status";
+import { OK, E_BAD_ARGUMENT, E_TRAIN_ORDER } from "../status";
 import { reserveData, column, labels, scores, numFeatures, numTrain } from "./dataset";
 import { reserveBins, binColumn, numBinsOf, featMin, featMax, sampleBinRows } from "./bins";
 import { setParams, OBJECTIVE_BINARY, OBJECTIVE_REGRESSION } from "./params";

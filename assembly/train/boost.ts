@@ -3,8 +3,7 @@
 // learning rate, and add the tree to the training and validation scores.
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/boosting/gbdt.cpp (TrainOneIter)
 
-import { OK, E_NO_MEMORY } from "../status";
-import { E_TRAIN_ORDER, E_TRAIN_FULL } from "./status";
+import { OK, E_NO_MEMORY, E_TRAIN_ORDER, E_TRAIN_FULL } from "../status";
 import { numTrain, numRows, scores } from "./dataset";
 import { layoutBins } from "./bins";
 import { maxTrees, numLeaves, learningRate } from "./params";

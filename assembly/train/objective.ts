@@ -8,8 +8,7 @@
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/objective/binary_objective.hpp
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/objective/regression_objective.hpp
 
-import { OK } from "../status";
-import { E_TRAIN_LABEL } from "./status";
+import { OK, E_TRAIN_LABEL } from "../status";
 import { labels, scores, grad, hess, numTrain, numRows } from "./dataset";
 import { objective, OBJECTIVE_BINARY } from "./params";
 

@@ -8,7 +8,7 @@ import { EngineError } from '../errors.js';
 import { GbtEngine } from '../engine/wasm.js';
 import { FEATURE_NAMES, namesHash } from './catalog.js';
 import { ColumnBatch, NUM_COLUMNS, type FeatureInput } from './columns.js';
-import { featureStatusMessage } from './status.js';
+import { statusMessage } from '../engine/status.js';
 import { hashInto, normalizeCountry } from './hash.js';
 import type { IpRanges } from './ip-country.js';
 
@@ -112,7 +112,7 @@ export class FeatureEngine {
    */
   run(n: number, rowsAt: number = this.exports.featuresOutPtr(), lane = 0): number {
     const r = this.exports.featuresRun(n, rowsAt, lane);
-    if (r < 0) throw new EngineError(r, featureStatusMessage(r));
+    if (r < 0) throw new EngineError(r, statusMessage(r));
     return r;
   }
 
@@ -125,7 +125,7 @@ export class FeatureEngine {
     const statuses = new Int32Array(e.memory.buffer, e.featuresStatusPtr(), this.capacity);
     for (let i = e.featuresBadEvent(); out.length < count && i < statuses.length; i++) {
       const status = statuses[i]!;
-      if (status !== 0) out.push({ index: i, status, reason: featureStatusMessage(status) });
+      if (status !== 0) out.push({ index: i, status, reason: statusMessage(status) });
     }
     return out;
   }
@@ -158,7 +158,7 @@ export class FeatureEngine {
     const e = this.exports;
     const n = r.lo.length;
     const ptr = e.ipRangesReserve(n);
-    if (ptr === 0) throw new EngineError(-10, featureStatusMessage(-10));
+    if (ptr === 0) throw new EngineError(-10, statusMessage(-10));
     const words = new Uint32Array(e.memory.buffer, ptr, n * 4);
     const h = new Uint32Array(2);
     const hashes = new Map<string, [number, number]>();
@@ -198,6 +198,6 @@ export class FeatureEngine {
   }
 
   private check(status: number): void {
-    if (status < 0) throw new EngineError(status, featureStatusMessage(status));
+    if (status < 0) throw new EngineError(status, statusMessage(status));
   }
 }

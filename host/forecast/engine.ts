@@ -47,14 +47,6 @@ const ERRORS: Record<ErrorType, number> = { A: 1, M: 2 };
 const TRENDS: Record<TrendType, number> = { N: 0, A: 1, Ad: 2 };
 const SEASONS: Record<SeasonType, number> = { N: 0, A: 1, M: 2 };
 
-const FORECAST_MESSAGES: Record<number, string> = {
-  [-40]: 'series too short for the model (a seasonal model needs two full periods)',
-  [-41]: 'the model needs strictly positive data',
-  [-42]: 'a value is NaN or infinite',
-  [-43]: 'no model in the record',
-  [-44]: 'no finite fit found',
-};
-
 /** Forecast with its central prediction interval. */
 export interface Forecast {
   mean: Float64Array;
@@ -87,7 +79,7 @@ export class ForecastEngine {
   }
 
   private check(status: number, what: string): number {
-    if (status < 0) throw new EngineError(status, `${what}: ${FORECAST_MESSAGES[status] ?? statusMessage(status)}`);
+    if (status < 0) throw new EngineError(status, `${what}: ${statusMessage(status)}`);
     return status;
   }
 

@@ -6,7 +6,7 @@
 import { EngineError } from '../errors.js';
 import { GbtEngine } from '../engine/wasm.js';
 import { hashInto } from '../features/hash.js';
-import { recsStatusMessage } from './status.js';
+import { statusMessage } from '../engine/status.js';
 import type { Recommendation } from '../service/types.js';
 
 interface RecsExports {
@@ -194,7 +194,7 @@ export class RecsEngine {
     const n = this.pending;
     this.pending = 0;
     const r = this.exports.recsRun(n);
-    if (r < 0) throw new EngineError(r, recsStatusMessage(r));
+    if (r < 0) throw new EngineError(r, statusMessage(r));
     this.lastRejected = this.exports.recsRejected();
     this.rejected += this.lastRejected;
   }
@@ -218,7 +218,7 @@ export class RecsEngine {
     this.flush();
     hashInto(userId, this.hash, 0);
     const n = this.exports.recsRecommend(this.hash[0]!, this.hash[1]!, k, nowMs);
-    if (n < 0) throw new EngineError(n, recsStatusMessage(n));
+    if (n < 0) throw new EngineError(n, statusMessage(n));
     const words = new Uint32Array(this.exports.memory.buffer, this.exports.recsOutPtr(), n * 2);
     const out = new Uint32Array(n);
     for (let m = 0; m < n; m++) out[m] = words[m * 2]!;
@@ -271,7 +271,7 @@ export class RecsEngine {
   }
 
   private read(n: number): Recommendation[] {
-    if (n < 0) throw new EngineError(n, recsStatusMessage(n));
+    if (n < 0) throw new EngineError(n, statusMessage(n));
     const e = this.exports;
     // Word views over the whole memory, made again only when it grows (no per-call view).
     if (this.words.buffer !== e.memory.buffer) {
@@ -285,6 +285,6 @@ export class RecsEngine {
   }
 
   private check(status: number): void {
-    if (status < 0) throw new EngineError(status, recsStatusMessage(status));
+    if (status < 0) throw new EngineError(status, statusMessage(status));
   }
 }

@@ -9,7 +9,7 @@ import { ModelError } from '../errors.js';
 import { GbtEngine, type ModelInfo } from '../engine/wasm.js';
 import { FeatureEngine, STAT } from '../features/engine.js';
 import type { IpRanges } from '../features/ip-country.js';
-import { featureStatusField } from '../features/status.js';
+import { statusField } from '../engine/status.js';
 import { loadModel, type LoadedModel } from '../gbt/load.js';
 import type { Event } from '../events/schema.js';
 import { topReasons } from './reasons.js';
@@ -193,7 +193,7 @@ export class FraudScorer {
       if (bad.length > 0) {
         const skipped = new Set<number>();
         for (const b of bad) {
-          const field = featureStatusField(b.status);
+          const field = statusField(b.status);
           rejected.push({ index: at[b.index]!, field, reason: `${field}: ${b.reason} (rejected by the feature engine)` });
           skipped.add(at[b.index]!);
         }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { EngineError } from '../errors.js';
 import { wasmPath } from '../engine/wasm.js';
-import { trainStatusMessage } from './status.js';
+import { statusMessage } from '../engine/status.js';
 
 interface TrainExports {
   memory: WebAssembly.Memory;
@@ -76,7 +76,7 @@ export class TrainEngine {
   }
 
   private check(s: number): number {
-    if (s < 0) throw new EngineError(s, `trainer: ${trainStatusMessage(s)}`);
+    if (s < 0) throw new EngineError(s, `trainer: ${statusMessage(s)}`);
     return s;
   }
 
