@@ -168,7 +168,7 @@ export function score(h: i32, rows: i32, raw: i32): i32 {
  * Turns `rows` rows of raw margins already at outputPtr() (modelNumOutputs
  * per row) into predictions, as score() with raw = 0 would have. Called by
  * hosts that sum the trees elsewhere (the compiled scorer,
- * host/engine/compiled.ts). Returns a status.
+ * host/gbt/compiled.ts). Returns a status.
  */
 export function transform(h: i32, rows: i32): i32 {
   const f = forest(h);

@@ -1,5 +1,5 @@
 // The ranges the engines accept, defined once: the features, the
-// recommendations and the host's event validator (host/events/limits.ts
+// recommendations and the host's event validator (host/core/limits.ts
 // mirrors these; test/event-limits-agree-with-the-core.test.ts holds them
 // together) all judge an event's time by the same rule.
 

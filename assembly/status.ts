@@ -1,7 +1,7 @@
 // Every status code the module returns, one table with a range per engine.
 // A throw would trap and poison the instance, so everything caused by data
 // returns one of these instead; the host turns them into errors with the
-// messages of host/engine/status.ts, which mirrors this table
+// messages of host/wasm/status.ts, which mirrors this table
 // (test/status-codes-are-one-table.test.ts checks that it does).
 //
 //   0           OK

@@ -17,7 +17,7 @@
 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FeatureEngine } from '../host/features/engine.js';
+import type { FeatureEngine } from '../host/fraud/features.js';
 import { generate, fill, ipTable } from './lib/fraud-stream.js';
 
 const BATCH = 1000;
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const roots = args.map((r) => resolve(r));
   const engines: FeatureEngine[] = [];
   for (const root of roots) {
-    const mod = (await import(pathToFileURL(`${root}/dist/host/features/engine.js`).href)) as typeof import('../host/features/engine.js');
+    const mod = (await import(pathToFileURL(`${root}/dist/host/fraud/features.js`).href)) as typeof import('../host/fraud/features.js');
     const e = new mod.FeatureEngine({ capacity: BATCH });
     e.loadIpRanges(ipTable());
     engines.push(e);

@@ -10,9 +10,9 @@
 
 import { cpus } from 'node:os';
 import { Bench } from 'tinybench';
-import { FeatureEngine, STAT } from '../host/features/engine.js';
-import { NUM_COLUMNS } from '../host/features/columns.js';
-import { GbtEngine, type ModelInfo } from '../host/engine/wasm.js';
+import { FeatureEngine, STAT } from '../host/fraud/features.js';
+import { NUM_COLUMNS } from '../host/fraud/columns.js';
+import { GbtEngine, type ModelInfo } from '../host/gbt/engine.js';
 import { train } from '../host/train/train.js';
 import { checkParams } from '../host/train/params.js';
 import { modelText } from '../host/train/model.js';

@@ -24,9 +24,9 @@
 
 import { cpus } from 'node:os';
 import { RecsEngine } from '../host/recs/engine.js';
-import { hashInto } from '../host/features/hash.js';
+import { hashInto } from '../host/core/hash.js';
 import { RecsStage } from '../host/recs/stage.js';
-import type { BatchOutput, Event } from '../host/service/types.js';
+import type { BatchOutput, Event } from '../host/core/ports.js';
 import { mulberry32 as rng } from '../host/train/split.js';
 
 const N = Number(process.env.BENCH_INTERACTIONS ?? 10_000_000);

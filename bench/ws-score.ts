@@ -8,7 +8,7 @@
 // those of the server, protocol and validation path, not of the fraud model;
 // a second server with a constant answer (no validation) shows the server
 // and protocol path alone; a third runs the real fraud pipeline of `serve`
-// (host/service/pipeline.ts: validation, the WASM features, the shipped
+// (host/core/pipeline.ts: validation, the WASM features, the shipped
 // model, decisions and reasons, writes to the in-memory store). Two kinds of run each: closed loop (max
 // throughput) and open loop at a fixed rate (latency under that load).
 // `npm run bench:ws` runs this process with the Node flags `serve` has
@@ -30,16 +30,16 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createMetrics } from '../host/metrics/registry.js';
-import { createServer } from '../host/server/index.js';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createMemoryStore, type MemoryStore } from '../host/sinks/memory-store.js';
-import { memoryStoreSink } from '../host/sinks/memory-sink.js';
-import { FraudScorer } from '../host/service/fraud.js';
-import { Pipeline } from '../host/service/pipeline.js';
-import type { Instrumentation } from '../host/service/instrumentation.js';
+import { createMetrics } from '../host/serve/metrics.js';
+import { createServer } from '../host/serve/server.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { createMemoryStore, type MemoryStore } from '../host/serve/memory-store.js';
+import { memoryStoreSink } from '../host/serve/memory-sink.js';
+import { FraudScorer } from '../host/fraud/scorer.js';
+import { Pipeline } from '../host/core/pipeline.js';
+import type { Instrumentation } from '../host/core/instrumentation.js';
 import { createStandInScoring } from '../test/helpers/stand-in-scoring.js';
-import type { Scoring } from '../host/service/types.js';
+import type { Scoring } from '../host/core/ports.js';
 import type { LoadResult } from './ws-score-client.js';
 import { buildGoLoadgen, loadgenKind } from './lib/loadgen.js';
 

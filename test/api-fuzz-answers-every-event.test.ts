@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 import { capturedPipeline } from './helpers/captured-pipeline.js';
 import { connect } from './helpers/ws-client.js';
 import { anyMessage, messageJson } from './helpers/fuzz-events.js';
-import { MAX_JSON_DEPTH, nestingDepth } from '../host/server/body.js';
+import { MAX_JSON_DEPTH, nestingDepth } from '../host/serve/body.js';
 
 let t: TestServer;
 const { pipeline } = capturedPipeline();

@@ -11,7 +11,7 @@ import { cases, expected, inputs, modelPath } from './helpers/fixtures.js';
 import { pack } from '../host/gbt/pack.js';
 import { loadModel } from '../host/gbt/load.js';
 import { unsupportedReason } from '../host/gbt/codegen.js';
-import { GbtEngine, type LoadOptions } from '../host/engine/wasm.js';
+import { GbtEngine, type LoadOptions } from '../host/gbt/engine.js';
 
 const engine = new GbtEngine();
 

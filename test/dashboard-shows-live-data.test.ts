@@ -5,8 +5,8 @@
 // API token as access_token, so it also proves the token reaches /ws and
 // the API.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createLiveStats, type LiveStatsCollector } from '../host/service/live-stats.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { createLiveStats, type LiveStatsCollector } from '../host/serve/live-stats.js';
 import { ensureChromium, launchChromium, type Browser } from './helpers/chromium.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 

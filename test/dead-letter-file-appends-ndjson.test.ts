@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { createDeadLetterFile } from '../host/sinks/dead-letter-file.js';
-import type { BatchOutput, DeadLetter } from '../host/service/types.js';
+import { createDeadLetterFile } from '../host/serve/dead-letter-file.js';
+import type { BatchOutput, DeadLetter } from '../host/core/ports.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));

@@ -4,9 +4,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createDeadLetterFile } from '../host/sinks/dead-letter-file.js';
-import type { BatchOutput, DeadLetter } from '../host/service/types.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { createDeadLetterFile } from '../host/serve/dead-letter-file.js';
+import type { BatchOutput, DeadLetter } from '../host/core/ports.js';
 
 const batch = (deadLetters: DeadLetter[]): BatchOutput => ({ scores: [], alerts: [], deadLetters, recommendations: [], inventory: [] });
 

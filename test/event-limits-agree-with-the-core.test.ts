@@ -1,4 +1,4 @@
-// The event validator (host/events/schema.ts) and the WASM core judge an
+// The event validator (host/core/schema.ts) and the WASM core judge an
 // event's time by one rule: any ts the validator passes, the feature engine
 // and the recommender take, and any it refuses, they skip (per event, never
 // the batch). Checked on random times around every edge, as numbers and as
@@ -6,11 +6,11 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { FeatureEngine } from '../host/features/engine.js';
-import { GbtEngine } from '../host/engine/wasm.js';
+import { FeatureEngine } from '../host/fraud/features.js';
+import { GbtEngine } from '../host/gbt/engine.js';
 import { RecsEngine } from '../host/recs/engine.js';
-import { MAX_TS } from '../host/events/limits.js';
-import { validateEvent } from '../host/events/schema.js';
+import { MAX_TS } from '../host/core/limits.js';
+import { validateEvent } from '../host/core/schema.js';
 
 const edges = [0, -1, -0.5, 1, MAX_TS, MAX_TS + 1, MAX_TS - 1, MAX_TS * 2, 8.64e15, -8.64e15, 1.7e12, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE];
 const anyTs = fc.oneof(

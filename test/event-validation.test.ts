@@ -3,7 +3,7 @@
 // field, never an exception.
 
 import { describe, expect, it } from 'vitest';
-import { parseEvent, validateEvent, ipv4ToNumber } from '../host/events/schema.js';
+import { parseEvent, validateEvent, ipv4ToNumber } from '../host/core/schema.js';
 
 describe('event validation', () => {
   it('accepts each event type and normalises ts and ip', () => {

@@ -8,7 +8,7 @@ import { cases, inputs, modelPath } from './helpers/fixtures.js';
 import { pack } from '../host/gbt/pack.js';
 import { referenceContributions } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/engine/wasm.js';
+import { GbtEngine } from '../host/gbt/engine.js';
 
 const engine = new GbtEngine();
 

@@ -10,7 +10,7 @@ import { randomForest, rng, awkwardRows, withModel } from './helpers/random-fore
 import { cases, modelPath } from './helpers/fixtures.js';
 import { referenceContributions, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/engine/wasm.js';
+import { GbtEngine } from '../host/gbt/engine.js';
 import type { Forest } from '../host/gbt/ir.js';
 
 const engine = new GbtEngine();

@@ -1,4 +1,4 @@
-// host/features/catalog.ts is the one list of features: the WASM index
+// host/fraud/catalog.ts is the one list of features: the WASM index
 // constants (assembly/features/names.ts) and the table in docs/FEATURES.md are
 // generated from it and must be current, and an engine refuses a module
 // whose feature count or names hash differs.
@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FEATURES, FEATURE_NAMES, namesHash } from '../host/features/catalog.js';
-import { renderAssemblyNames, spliceDocs } from '../host/features/codegen.js';
-import { FeatureEngine } from '../host/features/engine.js';
-import { GbtEngine } from '../host/engine/wasm.js';
+import { FEATURES, FEATURE_NAMES, namesHash } from '../host/fraud/catalog.js';
+import { renderAssemblyNames, spliceDocs } from '../host/fraud/codegen.js';
+import { FeatureEngine } from '../host/fraud/features.js';
+import { GbtEngine } from '../host/gbt/engine.js';
 import { ROOT } from './helpers/cli.js';
 
 describe('the feature catalog', () => {

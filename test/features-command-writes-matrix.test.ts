@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { fraudCsv, IP_TABLE } from './helpers/fraud-data.js';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
-import { fraudEvent, readFraudData, replayOrder } from '../host/features/fraud-data.js';
-import { parseIpRanges } from '../host/features/ip-country.js';
-import { ReferenceFeatures } from '../host/features/reference.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
+import { readFraudData, replayOrder } from '../host/datasets/fraud-data.js';
+import { fraudEvent } from '../host/fraud/replay.js';
+import { parseIpRanges } from '../host/datasets/ip-country.js';
+import { ReferenceFeatures } from '../host/fraud/reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-features-'));
 const ROWS = 800;

@@ -4,7 +4,7 @@
 // growing once the horizon is full. Also reports the bytes per tracked entity.
 
 import { expect, it } from 'vitest';
-import { FeatureEngine, STAT } from '../host/features/engine.js';
+import { FeatureEngine, STAT } from '../host/fraud/features.js';
 import { T0 } from './helpers/event-stream.js';
 
 const EVENTS = 400_000;

@@ -2,7 +2,7 @@
 // 0x9747b28c), so any embedder can reproduce it; absent ids hash to (0, 0).
 
 import { describe, expect, it } from 'vitest';
-import { hash64, murmur3, SEED_HI } from '../host/features/hash.js';
+import { hash64, murmur3, SEED_HI } from '../host/core/hash.js';
 
 // A second, byte-array implementation, straight from the reference C++.
 function bytesMurmur(b: Uint8Array, seed: number): number {

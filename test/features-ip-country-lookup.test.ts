@@ -4,9 +4,9 @@
 // scientific notation, repairs rounded bounds, sorts, and rejects overlaps.
 
 import { describe, expect, it } from 'vitest';
-import { FeatureEngine } from '../host/features/engine.js';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
-import { parseIpRanges, scanIpRanges } from '../host/features/ip-country.js';
+import { FeatureEngine } from '../host/fraud/features.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
+import { parseIpRanges, scanIpRanges } from '../host/datasets/ip-country.js';
 import { rng, T0 } from './helpers/event-stream.js';
 
 const TEXT = `lower_bound_ip_address,upper_bound_ip_address,country

@@ -3,9 +3,9 @@
 // out-of-order event within the lateness is counted into its own buckets.
 
 import { describe, expect, it } from 'vitest';
-import { FeatureEngine, STAT } from '../host/features/engine.js';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
-import type { FeatureInput } from '../host/features/columns.js';
+import { FeatureEngine, STAT } from '../host/fraud/features.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
+import type { FeatureInput } from '../host/fraud/columns.js';
 import { T0 } from './helpers/event-stream.js';
 
 const W = FEATURE_NAMES.length;

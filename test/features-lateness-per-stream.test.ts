@@ -6,10 +6,10 @@
 // stream through and counts late events in streamscore_events_late_total.
 
 import { describe, expect, it } from 'vitest';
-import { FeatureEngine, STAT } from '../host/features/engine.js';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
-import type { FeatureInput } from '../host/features/columns.js';
-import { EngineError } from '../host/errors.js';
+import { FeatureEngine, STAT } from '../host/fraud/features.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
+import type { FeatureInput } from '../host/fraud/columns.js';
+import { EngineError } from '../host/core/errors.js';
 import { T0 } from './helpers/event-stream.js';
 import { capturedPipeline } from './helpers/captured-pipeline.js';
 

@@ -2,9 +2,9 @@
 // purchase itself, never from anything after it.
 
 import { describe, expect, it } from 'vitest';
-import { FeatureEngine } from '../host/features/engine.js';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
-import type { FeatureInput } from '../host/features/columns.js';
+import { FeatureEngine } from '../host/fraud/features.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
+import type { FeatureInput } from '../host/fraud/columns.js';
 import { randomStream, smallIpTable, T0 } from './helpers/event-stream.js';
 
 const W = FEATURE_NAMES.length;

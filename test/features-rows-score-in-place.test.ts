@@ -3,9 +3,9 @@
 // copying the rows in.
 
 import { expect, it } from 'vitest';
-import { GbtEngine } from '../host/engine/wasm.js';
-import { FeatureEngine } from '../host/features/engine.js';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
+import { GbtEngine } from '../host/gbt/engine.js';
+import { FeatureEngine } from '../host/fraud/features.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
 import { pack } from '../host/gbt/pack.js';
 import { randomForest } from './helpers/random-forest.js';
 import { randomStream, smallIpTable } from './helpers/event-stream.js';

@@ -5,9 +5,9 @@
 // size. The reference keeps every event and computes windows by filtering.
 
 import { describe, expect, it } from 'vitest';
-import { FeatureEngine } from '../host/features/engine.js';
-import { ReferenceFeatures } from '../host/features/reference.js';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
+import { FeatureEngine } from '../host/fraud/features.js';
+import { ReferenceFeatures } from '../host/fraud/reference.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
 import { randomStream, rng, smallIpTable } from './helpers/event-stream.js';
 
 const same = (a: number, b: number) => Object.is(a, b) || a === b || (Number.isNaN(a) && Number.isNaN(b));

@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { fileSource, ndjsonEvents, type InvalidLine } from '../host/sources/file.js';
-import type { SourceMessage } from '../host/service/types.js';
+import { fileSource, ndjsonEvents, type InvalidLine } from '../host/serve/file-source.js';
+import type { SourceMessage } from '../host/core/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-file-source-'));
 const file = join(dir, 'events.ndjson');

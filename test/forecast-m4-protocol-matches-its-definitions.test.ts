@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ForecastEngine } from '../host/forecast/engine.js';
 import { smape, mase, owa } from '../host/forecast/metrics.js';
-import { parseM4 } from '../host/forecast/m4-csv.js';
+import { parseM4 } from '../host/datasets/m4-csv.js';
 
 const e = new ForecastEngine();
 

@@ -6,8 +6,8 @@
 import { expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
-import { FraudScorer } from '../host/service/fraud.js';
-import type { Event } from '../host/events/schema.js';
+import { FraudScorer } from '../host/fraud/scorer.js';
+import type { Event } from '../host/core/schema.js';
 
 const MODEL = join(ROOT, 'models', 'fraud-ecommerce.txt');
 const T0 = Date.UTC(2015, 2, 1, 12);

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
 import { cases, modelPath } from './helpers/fixtures.js';
-import { FraudScorer } from '../host/service/fraud.js';
-import { ModelError } from '../host/errors.js';
-import type { Event } from '../host/events/schema.js';
+import { FraudScorer } from '../host/fraud/scorer.js';
+import { ModelError } from '../host/core/errors.js';
+import type { Event } from '../host/core/schema.js';
 
 const MODEL = join(ROOT, 'models', 'fraud-ecommerce.txt');
 

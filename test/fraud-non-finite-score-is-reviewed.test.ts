@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FraudScorer, NON_FINITE_REASON } from '../host/service/fraud.js';
+import { FraudScorer, NON_FINITE_REASON } from '../host/fraud/scorer.js';
 import { ROOT } from './helpers/cli.js';
 
 function linearTree(coeff: number, constant: number): string {

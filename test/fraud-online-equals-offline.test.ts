@@ -9,9 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, ROOT } from './helpers/cli.js';
 import { fraudCsv } from './helpers/fraud-data.js';
-import { readFraudData, replayOrder, fraudEvent } from '../host/features/fraud-data.js';
-import { FraudScorer } from '../host/service/fraud.js';
-import type { Event } from '../host/events/schema.js';
+import { readFraudData, replayOrder } from '../host/datasets/fraud-data.js';
+import { fraudEvent } from '../host/fraud/replay.js';
+import { FraudScorer } from '../host/fraud/scorer.js';
+import type { Event } from '../host/core/schema.js';
 
 const MODEL = join(ROOT, 'models', 'fraud-ecommerce.txt');
 

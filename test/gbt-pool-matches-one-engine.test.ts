@@ -8,9 +8,9 @@
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { cases, inputs, modelPath } from './helpers/fixtures.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/engine/wasm.js';
-import { GbtPool } from '../host/engine/pool.js';
-import { EngineError } from '../host/errors.js';
+import { GbtEngine } from '../host/gbt/engine.js';
+import { GbtPool } from '../host/gbt/pool.js';
+import { EngineError } from '../host/core/errors.js';
 
 const engine = new GbtEngine();
 const pools: GbtPool[] = [];

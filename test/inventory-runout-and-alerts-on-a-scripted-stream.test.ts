@@ -5,8 +5,8 @@
 // time, back to ok after a delivery), each with its reason.
 
 import { describe, expect, it } from 'vitest';
-import { InventoryStage } from '../host/inventory/stage.js';
-import type { BatchOutput, Event, StockAlert } from '../host/service/types.js';
+import { InventoryStage } from '../host/forecast/inventory.js';
+import type { BatchOutput, Event, StockAlert } from '../host/core/ports.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1); // a Monday

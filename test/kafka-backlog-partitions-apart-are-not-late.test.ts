@@ -6,8 +6,8 @@
 // With one watermark per process, the partition read second would be late.
 
 import { expect, test } from 'vitest';
-import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
+import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
 import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
 import { capturedPipeline } from './helpers/captured-pipeline.js';
 

@@ -3,7 +3,7 @@
 
 import { expect, test } from 'vitest';
 import { Partitioners } from 'kafkajs';
-import { partitionOf } from '../host/sinks/murmur2.js';
+import { partitionOf } from '../host/serve/murmur2.js';
 import { rng } from './helpers/event-stream.js';
 
 test('same partition as kafkajs for ASCII and non-ASCII keys of every length, many partition counts', () => {

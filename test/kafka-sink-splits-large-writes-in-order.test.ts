@@ -4,9 +4,9 @@
 
 import { expect, test } from 'vitest';
 import type { Admin, Consumer } from 'kafkajs';
-import { FEATURE_NAMES } from '../host/features/catalog.js';
-import { createKafkaSink, type KafkaSink } from '../host/sinks/kafka-sink.js';
-import type { ScoredOutput } from '../host/service/types.js';
+import { FEATURE_NAMES } from '../host/fraud/catalog.js';
+import { createKafkaSink, type KafkaSink } from '../host/serve/kafka-sink.js';
+import type { ScoredOutput } from '../host/core/ports.js';
 import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
 
 const run = unique('sink-split');

@@ -3,13 +3,13 @@
 // the purchase's eventId (values in catalogue order, missing ones null, the
 // names once in a header record; labels keyed by the purchase they label, so
 // they share its partition), dead letters as they came. Each message reads
-// back as documented in host/sinks/kafka-sink.ts.
+// back as documented in host/serve/kafka-sink.ts.
 
 import { expect, test } from 'vitest';
 import type { Admin, Consumer } from 'kafkajs';
-import { namesHash } from '../host/features/catalog.js';
-import { createKafkaSink, type KafkaSink, type KafkaSinkTopics } from '../host/sinks/kafka-sink.js';
-import type { BatchOutput, FraudAlert, ScoredOutput, StockAlert } from '../host/service/types.js';
+import { namesHash } from '../host/fraud/catalog.js';
+import { createKafkaSink, type KafkaSink, type KafkaSinkTopics } from '../host/serve/kafka-sink.js';
+import type { BatchOutput, FraudAlert, ScoredOutput, StockAlert } from '../host/core/ports.js';
 import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
 
 const run = unique('sink');

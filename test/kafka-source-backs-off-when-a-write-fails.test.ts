@@ -6,8 +6,8 @@
 // slice in flight and with two.
 
 import { describe, expect, it } from 'vitest';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';
 import { adminForFile, brokers, committed, createTopic, ends, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const sources: KafkaSource[] = [];

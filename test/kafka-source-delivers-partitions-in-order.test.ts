@@ -7,9 +7,9 @@
 // slice names its partition as the stream it is from.
 
 import { expect, test } from 'vitest';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
-import type { SourceMessage } from '../host/service/types.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';
+import type { SourceMessage } from '../host/core/ports.js';
 import { adminForFile, brokers, committed, createTopic, ends, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const MESSAGES = 2000;

@@ -6,7 +6,7 @@
 // one partition at the same time.
 
 import { expect, test } from 'vitest';
-import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
+import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';
 import { adminForFile, brokers, createTopic, ends, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-rebalance');

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test } from 'vitest';
-import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
+import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';
 import { ROOT } from './helpers/cli.js';
 import { adminForFile, brokers, committed, createTopic, ends, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 

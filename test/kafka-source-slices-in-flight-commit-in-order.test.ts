@@ -8,7 +8,7 @@
 // have settled.
 
 import { expect, test } from 'vitest';
-import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
+import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';
 import { adminForFile, brokers, committed, createTopic, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-in-flight');

@@ -3,7 +3,7 @@
 // (leaving the group), so a restart resumes right after it with no duplicate.
 
 import { expect, test } from 'vitest';
-import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
+import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';
 import { adminForFile, brokers, committed, createTopic, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-stop');

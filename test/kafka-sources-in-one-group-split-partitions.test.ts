@@ -3,7 +3,7 @@
 // exactly one of them, each key always to the same one.
 
 import { expect, test } from 'vitest';
-import { createKafkaSource, type KafkaSource } from '../host/sources/kafka.js';
+import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';
 import { adminForFile, brokers, createTopic, parseWhere, produceKeyed, unique, until } from './helpers/kafka-topics.js';
 
 const topic = unique('source-split');

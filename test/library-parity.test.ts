@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { cases, expected, inputs, maxAbsDiff, modelPath } from './helpers/fixtures.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/engine/wasm.js';
+import { GbtEngine } from '../host/gbt/engine.js';
 
 const engine = new GbtEngine();
 const all = cases();

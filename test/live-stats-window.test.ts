@@ -1,8 +1,8 @@
 // The dashboard's live numbers: events per second over the last whole
 // seconds of the window, and latency percentiles over the window's scores.
 import { expect, test } from 'vitest';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createLiveStats } from '../host/service/live-stats.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { createLiveStats } from '../host/serve/live-stats.js';
 
 test('events per second by type, and latency p50/p99 over the window', () => {
   let now = 100_000;

@@ -1,7 +1,7 @@
 // The in-memory store forgets entries after their time to live (1 hour by
 // default) and never holds more than its bound: the least recently used go.
 import { afterEach, expect, test } from 'vitest';
-import { createMemoryStore, DEFAULT_TTL_MS, type MemoryStore } from '../host/sinks/memory-store.js';
+import { createMemoryStore, DEFAULT_TTL_MS, type MemoryStore } from '../host/serve/memory-store.js';
 
 let now = 1_000_000;
 let store: MemoryStore | undefined;

@@ -14,8 +14,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModel } from '../host/gbt/load.js';
-import { ModelError } from '../host/errors.js';
-import { FraudScorer } from '../host/service/fraud.js';
+import { ModelError } from '../host/core/errors.js';
+import { FraudScorer } from '../host/fraud/scorer.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-degenerate-'));

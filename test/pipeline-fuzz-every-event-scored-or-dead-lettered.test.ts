@@ -10,13 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { FraudScorer } from '../host/service/fraud.js';
-import { Pipeline } from '../host/service/pipeline.js';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { InventoryStage } from '../host/inventory/stage.js';
+import { FraudScorer } from '../host/fraud/scorer.js';
+import { Pipeline } from '../host/core/pipeline.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { InventoryStage } from '../host/forecast/inventory.js';
 import { RecsStage } from '../host/recs/stage.js';
-import { parseEvent } from '../host/events/schema.js';
-import type { DeadLetter, ScoredOutput, Sink, SourceMessage } from '../host/service/types.js';
+import { parseEvent } from '../host/core/schema.js';
+import type { DeadLetter, ScoredOutput, Sink, SourceMessage } from '../host/core/ports.js';
 import { anyMessage, messageText } from './helpers/fuzz-events.js';
 import { ROOT } from './helpers/cli.js';
 

@@ -1,11 +1,11 @@
 // A purchase's reasons are its k largest positive contributions, largest
 // first, ties to the earlier feature, each with the feature's value in words:
-// host/service/reasons.ts against a sort of all the features, on random rows
+// host/fraud/reasons.ts against a sort of all the features, on random rows
 // with many ties, zeros and negatives, for k from 1 to 6.
 
 import { expect, test } from 'vitest';
-import { topReasons } from '../host/service/reasons.js';
-import { FEATURES } from '../host/features/catalog.js';
+import { topReasons } from '../host/fraud/reasons.js';
+import { FEATURES } from '../host/fraud/catalog.js';
 
 test('topReasons picks what a full sort picks, in its order, for every k', () => {
   const names = FEATURES.map((f) => f.name);

@@ -1,7 +1,7 @@
 // The read endpoints answer from the Store: 200 with the top k, 404 with a
 // JSON error for an unknown id, 400 for a bad k.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { InventoryState } from '../host/service/types.js';
+import type { InventoryState } from '../host/core/ports.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let t: TestServer;

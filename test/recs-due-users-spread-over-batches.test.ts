@@ -7,7 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DUE_SHARE, MIN_DUE_PER_BATCH, RecsStage } from '../host/recs/stage.js';
-import type { Event } from '../host/service/types.js';
+import type { Event } from '../host/core/ports.js';
 import { T0, backgroundViews, emptyOutput, view } from './helpers/recs-stage-events.js';
 
 const USERS = 60;

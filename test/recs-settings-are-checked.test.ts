@@ -2,7 +2,7 @@
 // error naming the variable and the flag.
 
 import { describe, expect, it } from 'vitest';
-import { serveConfig } from '../host/service/config.js';
+import { serveConfig } from '../host/serve/config.js';
 
 describe('RECS_* settings', () => {
   it('default to the documented values and follow the environment', () => {

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { RecsStage } from '../host/recs/stage.js';
-import type { BatchOutput, Event, Recommendation } from '../host/service/types.js';
+import type { BatchOutput, Event, Recommendation } from '../host/core/ports.js';
 
 const t0 = Date.UTC(2024, 5, 1);
 const empty = (): BatchOutput => ({ scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [] });

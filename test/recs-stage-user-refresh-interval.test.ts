@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { RecsStage } from '../host/recs/stage.js';
-import type { BatchOutput, Event } from '../host/service/types.js';
+import type { BatchOutput, Event } from '../host/core/ports.js';
 import { T0, backgroundViews, emptyOutput, view } from './helpers/recs-stage-events.js';
 
 /** Other shoppers' sessions, so that the items have neighbours. */

@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { RecsStage, RefreshGovernor, interactionsOf } from '../host/recs/stage.js';
-import type { Event } from '../host/service/types.js';
+import type { Event } from '../host/core/ports.js';
 import { T0, backgroundViews, emptyOutput, view } from './helpers/recs-stage-events.js';
 
 describe('RefreshGovernor', () => {

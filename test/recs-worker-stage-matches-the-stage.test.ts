@@ -11,13 +11,13 @@ import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import { ROOT } from './helpers/cli.js';
-import { Simulator } from '../host/sources/simulator.js';
+import { Simulator } from '../host/simulator/simulator.js';
 import { RecsStage } from '../host/recs/stage.js';
 import { RecsWorkerStage } from '../host/recs/worker-stage.js';
-import { FraudScorer } from '../host/service/fraud.js';
-import { Pipeline, type Stage } from '../host/service/pipeline.js';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import type { BatchOutput, Event, Recommendation, Sink } from '../host/service/types.js';
+import { FraudScorer } from '../host/fraud/scorer.js';
+import { Pipeline, type Stage } from '../host/core/pipeline.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import type { BatchOutput, Event, Recommendation, Sink } from '../host/core/ports.js';
 
 const MODEL = join(ROOT, 'models', 'fraud-ecommerce.txt');
 const empty = (): BatchOutput => ({ scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [], labels: [] });

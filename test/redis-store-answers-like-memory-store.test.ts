@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Redis } from 'ioredis';
-import { createMemoryStore, type MemoryStore } from '../host/sinks/memory-store.js';
-import { createRedisStore, type RedisStore } from '../host/sinks/redis-store.js';
-import type { BatchOutput, InventoryState, Recommendation, ScoredOutput, Store } from '../host/service/types.js';
+import { createMemoryStore, type MemoryStore } from '../host/serve/memory-store.js';
+import { createRedisStore, type RedisStore } from '../host/serve/redis-store.js';
+import type { BatchOutput, InventoryState, Recommendation, ScoredOutput, Store } from '../host/core/ports.js';
 import { services } from './services/provided.js';
 
 const TTL_MS = 1500;

@@ -7,10 +7,10 @@
 
 import { afterAll, expect, test } from 'vitest';
 import { Redis } from 'ioredis';
-import { StreamscoreError } from '../host/errors.js';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createRedisStore, type RedisStore } from '../host/sinks/redis-store.js';
-import type { BatchOutput, ScoredOutput } from '../host/service/types.js';
+import { StreamscoreError } from '../host/core/errors.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { createRedisStore, type RedisStore } from '../host/serve/redis-store.js';
+import type { BatchOutput, ScoredOutput } from '../host/core/ports.js';
 import { ownRedis, type OwnRedis } from './helpers/own-redis.js';
 
 const TTL_MS = 60_000;

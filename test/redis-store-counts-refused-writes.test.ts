@@ -9,9 +9,9 @@
 
 import { afterAll, expect, test } from 'vitest';
 import { Redis } from 'ioredis';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import { createRedisStore, type RedisStore } from '../host/sinks/redis-store.js';
-import type { BatchOutput, Recommendation } from '../host/service/types.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import { createRedisStore, type RedisStore } from '../host/serve/redis-store.js';
+import type { BatchOutput, Recommendation } from '../host/core/ports.js';
 import { ownRedis, type OwnRedis } from './helpers/own-redis.js';
 
 let redis: OwnRedis | undefined;

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateEvent, type Event, type LabelEvent, type PurchaseEvent, type SignupEvent } from '../host/events/schema.js';
-import { dottedQuad, readFraudData, replayOrder } from '../host/features/fraud-data.js';
+import { validateEvent, type Event, type LabelEvent, type PurchaseEvent, type SignupEvent } from '../host/core/schema.js';
+import { dottedQuad, readFraudData, replayOrder } from '../host/datasets/fraud-data.js';
 import { runCli } from './helpers/cli.js';
 import { fraudCsv, IP_TABLE } from './helpers/fraud-data.js';
 

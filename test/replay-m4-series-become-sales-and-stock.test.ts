@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateEvent, type Event, type SaleEvent, type StockEvent } from '../host/events/schema.js';
-import { M4_START, LEAD_DAYS } from '../host/sources/replay/m4.js';
+import { validateEvent, type Event, type SaleEvent, type StockEvent } from '../host/core/schema.js';
+import { M4_START, LEAD_DAYS } from '../host/datasets/m4-events.js';
 import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-replay-m4-'));

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateEvent, type Event, type InteractionEvent } from '../host/events/schema.js';
+import { validateEvent, type Event, type InteractionEvent } from '../host/core/schema.js';
 import { runCli } from './helpers/cli.js';
 import { rng } from './helpers/event-stream.js';
 

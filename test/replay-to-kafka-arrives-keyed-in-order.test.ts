@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import type { Event } from '../host/events/schema.js';
+import type { Event } from '../host/core/schema.js';
 import { runCli } from './helpers/cli.js';
 import { fraudCsv } from './helpers/fraud-data.js';
 import { services } from './services/provided.js';

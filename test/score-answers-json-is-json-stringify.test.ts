@@ -1,4 +1,4 @@
-// The scoring answers' written-out JSON (host/server/score.ts writeResults,
+// The scoring answers' written-out JSON (host/serve/score-batcher.ts writeResults,
 // UTF-8 into a reusable buffer) is byte for byte what
 // Buffer.from(JSON.stringify(results)) gives: for the real pipeline's results on a
 // simulated stream (scores, reasons, per-event errors), and for the results a
@@ -6,9 +6,9 @@
 // JSON has no word for, objects of another shape).
 
 import { expect, test } from 'vitest';
-import { JsonBytes, writeResults } from '../host/server/score.js';
-import { Simulator } from '../host/sources/simulator.js';
-import type { ScoreError, ScoreResult } from '../host/service/types.js';
+import { JsonBytes, writeResults } from '../host/serve/score-batcher.js';
+import { Simulator } from '../host/simulator/simulator.js';
+import type { ScoreError, ScoreResult } from '../host/core/ports.js';
 import { capturedPipeline } from './helpers/captured-pipeline.js';
 
 // The bytes written, as latin1 (one character a byte: a byte-exact comparison with a readable diff).

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
 import { createStandInScoring } from './helpers/stand-in-scoring.js';
 import { purchase } from './helpers/server.js';
-import { ScoreBatcher, type ScoreAnswer } from '../host/server/score.js';
-import { FraudScorer } from '../host/service/fraud.js';
-import { Pipeline } from '../host/service/pipeline.js';
-import { createInstrumentation } from '../host/service/instrumentation.js';
-import type { ScoreError, ScoreResult, Scoring } from '../host/service/types.js';
+import { ScoreBatcher, type ScoreAnswer } from '../host/serve/score-batcher.js';
+import { FraudScorer } from '../host/fraud/scorer.js';
+import { Pipeline } from '../host/core/pipeline.js';
+import { createInstrumentation } from '../host/core/instrumentation.js';
+import type { ScoreError, ScoreResult, Scoring } from '../host/core/ports.js';
 
 const MODEL = join(ROOT, 'models', 'fraud-ecommerce.txt');
 const turn = () => new Promise<void>((r) => setImmediate(r));

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { freePorts } from './services/ports.js';
 import { startServe } from './helpers/serve-process.js';
 import { BIN } from './helpers/cli.js';
-import { brokerProbe } from '../host/kafka-client.js';
+import { brokerProbe } from '../host/serve/kafka-client.js';
 import { services } from './services/provided.js';
 
 /** A loopback port with nothing listening on it. */

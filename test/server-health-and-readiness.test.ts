@@ -1,6 +1,6 @@
 // GET /health always answers 200; GET /ready follows the readiness checks.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Readiness } from '../host/service/types.js';
+import type { Readiness } from '../host/core/ports.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let t: TestServer;

@@ -1,4 +1,4 @@
-// serve's settings are defined once (host/service/config.ts): the README's
+// serve's settings are defined once (host/serve/config.ts): the README's
 // table, docs/CONFIGURATION.md, .env.example and `serve --help` are made
 // from that list and are current; every setting has an effect and has the
 // same one given as a flag or as a variable, whatever the others are given
@@ -8,9 +8,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { SETTINGS, serveConfig } from '../host/service/config.js';
-import { generated } from '../host/service/gen-settings.js';
-import { UsageError } from '../host/errors.js';
+import { SETTINGS, serveConfig } from '../host/serve/config.js';
+import { generated } from '../host/serve/gen-settings.js';
+import { UsageError } from '../host/core/errors.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 // Both service parts on, so that their settings count.

@@ -2,8 +2,8 @@
 // eventId, and carries only SPEC fields (the ground truth is kept out of it).
 
 import { expect, test } from 'vitest';
-import { EVENT_FIELDS, validateEvent } from '../host/events/schema.js';
-import { Simulator } from '../host/sources/simulator.js';
+import { EVENT_FIELDS, validateEvent } from '../host/core/schema.js';
+import { Simulator } from '../host/simulator/simulator.js';
 
 const SPEC_FIELDS = EVENT_FIELDS;
 

@@ -2,7 +2,7 @@
 // on, at about the configured rate.
 
 import { expect, test } from 'vitest';
-import { Simulator } from '../host/sources/simulator.js';
+import { Simulator } from '../host/simulator/simulator.js';
 
 test('ts never goes back, starts at start, and the mean rate is the configured one', () => {
   const start = Date.UTC(2024, 2, 4); // a Monday

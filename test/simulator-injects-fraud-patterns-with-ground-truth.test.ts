@@ -3,8 +3,8 @@
 // as labels: fraud=true exactly for injected purchases.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Event, LabelEvent, PurchaseEvent, SignupEvent } from '../host/events/schema.js';
-import { Simulator, type FraudPattern } from '../host/sources/simulator.js';
+import type { Event, LabelEvent, PurchaseEvent, SignupEvent } from '../host/core/schema.js';
+import { Simulator, type FraudPattern } from '../host/simulator/simulator.js';
 
 const streamed: { id: string; pattern: FraudPattern }[] = [];
 const sim = new Simulator({

@@ -2,7 +2,7 @@
 // event at a time or in big batches); another seed or start gives another.
 
 import { expect, test } from 'vitest';
-import { Simulator } from '../host/sources/simulator.js';
+import { Simulator } from '../host/simulator/simulator.js';
 
 const opts = { seed: 42, start: Date.UTC(2025, 4, 1, 9), rate: 300 };
 

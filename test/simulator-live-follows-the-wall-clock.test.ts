@@ -4,8 +4,8 @@
 // how busy the machine is (timings belong in benchmarks).
 
 import { expect, test } from 'vitest';
-import { live } from '../host/sources/pace.js';
-import { Simulator } from '../host/sources/simulator.js';
+import { live } from '../host/simulator/pace.js';
+import { Simulator } from '../host/simulator/simulator.js';
 
 test('live: events arrive when their time comes, at the rate', async () => {
   const rate = 2000;
@@ -30,7 +30,7 @@ test('live: events arrive when their time comes, at the rate', async () => {
 });
 
 test('fast-forward: the same events, as fast as they are taken', async () => {
-  const { fastForward } = await import('../host/sources/pace.js');
+  const { fastForward } = await import('../host/simulator/pace.js');
   const opts = { seed: 8, rate: 2000, start: Date.UTC(2024, 0, 1), skus: 0 };
   const got = [];
   for await (const b of fastForward(new Simulator(opts), { limit: 10_000, maxBatch: 333 })) got.push(...b);

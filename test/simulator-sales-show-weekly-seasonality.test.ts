@@ -3,9 +3,9 @@
 // policy: the level falls with sales and jumps when an order arrives.
 
 import { expect, test } from 'vitest';
-import type { SaleEvent, StockEvent } from '../host/events/schema.js';
-import { WEEKLY } from '../host/sources/demand.js';
-import { Simulator } from '../host/sources/simulator.js';
+import type { SaleEvent, StockEvent } from '../host/core/schema.js';
+import { WEEKLY } from '../host/simulator/demand.js';
+import { Simulator } from '../host/simulator/simulator.js';
 
 const DAY = 86_400_000;
 

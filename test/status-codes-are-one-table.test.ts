@@ -1,12 +1,12 @@
 // The module's status codes are one table (assembly/status.ts) with a range
-// per engine, and the host's table (host/engine/status.ts) has exactly the
+// per engine, and the host's table (host/wasm/status.ts) has exactly the
 // same codes under the same names, each with a message: no two engines share
 // a code, and a code the host cannot describe cannot exist.
 
 import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATUS } from '../host/engine/status.js';
+import { STATUS } from '../host/wasm/status.js';
 import { ROOT } from './helpers/cli.js';
 
 const RANGES: [string, number, number][] = [
@@ -17,7 +17,7 @@ const RANGES: [string, number, number][] = [
   ['forecast', -499, -401],
 ];
 
-it('assembly/status.ts and host/engine/status.ts hold the same codes under the same names', () => {
+it('assembly/status.ts and host/wasm/status.ts hold the same codes under the same names', () => {
   const text = readFileSync(join(ROOT, 'assembly', 'status.ts'), 'utf8');
   const core = new Map<number, string>();
   for (const m of text.matchAll(/^export const (E_\w+): i32 = (-\d+);/gm)) {

@@ -3,8 +3,8 @@
 // store stay 500s.
 import { afterAll, expect, test } from 'vitest';
 import { freePorts } from './services/ports.js';
-import { createRedisStore, type RedisStore } from '../host/sinks/redis-store.js';
-import type { Store } from '../host/service/types.js';
+import { createRedisStore, type RedisStore } from '../host/serve/redis-store.js';
+import type { Store } from '../host/core/ports.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const closers: (() => unknown)[] = [];

@@ -13,7 +13,7 @@ import { randomForest, awkwardRows, withModel } from './helpers/random-forest.js
 import { ROOT } from './helpers/cli.js';
 import { referenceContributions, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine, type ModelInfo } from '../host/engine/wasm.js';
+import { GbtEngine, type ModelInfo } from '../host/gbt/engine.js';
 import type { Forest } from '../host/gbt/ir.js';
 
 const engine = new GbtEngine();

@@ -12,7 +12,7 @@ import { train, type TrainResult } from '../host/train/train.js';
 import { checkParams, type TrainParams } from '../host/train/params.js';
 import { modelText } from '../host/train/model.js';
 import { parseModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/engine/wasm.js';
+import { GbtEngine } from '../host/gbt/engine.js';
 import type { TrainingData } from '../host/train/csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-train-'));

@@ -13,7 +13,7 @@ import { train } from '../host/train/train.js';
 import { checkParams } from '../host/train/params.js';
 import { modelText } from '../host/train/model.js';
 import { parseModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/engine/wasm.js';
+import { GbtEngine } from '../host/gbt/engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-nan-'));
 

@@ -3,7 +3,7 @@
 // export us_listen_socket_close.
 import { createRequire } from 'node:module';
 import { expect, test } from 'vitest';
-import { assertNativeUws, loadUws } from '../host/server/native.js';
+import { assertNativeUws, loadUws } from '../host/serve/native.js';
 
 const require = createRequire(import.meta.url);
 

@@ -9,7 +9,7 @@ import { cases, modelPath } from './helpers/fixtures.js';
 import { pack } from '../host/gbt/pack.js';
 import { referencePredict, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/engine/wasm.js';
+import { GbtEngine } from '../host/gbt/engine.js';
 import type { Forest } from '../host/gbt/ir.js';
 
 const engine = new GbtEngine();

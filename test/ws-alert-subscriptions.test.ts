@@ -1,7 +1,7 @@
 // {"op":"subscribe"} on /ws streams alerts of the chosen topics as the
 // service publishes them (uWS pub/sub), and only those.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { FraudAlert, StockAlert } from '../host/service/types.js';
+import type { FraudAlert, StockAlert } from '../host/core/ports.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { connect } from './helpers/ws-client.js';
 

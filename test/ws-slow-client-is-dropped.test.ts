@@ -6,7 +6,7 @@
 // would catch a missing limit.
 import { afterEach, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import type { FraudAlert } from '../host/service/types.js';
+import type { FraudAlert } from '../host/core/ports.js';
 import { purchase, startTestServer, type TestServer } from './helpers/server.js';
 import { connect, type JsonClient } from './helpers/ws-client.js';
 

@@ -1,7 +1,7 @@
 // Writes the feature row of the current purchase from the state as it is,
 // before the purchase itself is counted: point-in-time by construction. The
-// definitions are in host/features/catalog.ts (and docs/FEATURES.md); the
-// readable twin of this file is host/features/reference.ts.
+// definitions are in host/fraud/catalog.ts (and docs/FEATURES.md); the
+// readable twin of this file is host/fraud/reference.ts.
 
 import { Ev } from "./columns";
 import { Clock, bucket5, bucketHour, since, hourOfDay, dayOfWeek } from "./clock";

@@ -1,5 +1,5 @@
 // The recommendation exports (docs/ABI.md, "Recommendations"). The host
-// hashes user ids (host/features/hash.ts) and maps item ids to dense indices
+// hashes user ids (host/core/hash.ts) and maps item ids to dense indices
 // (host/recs/engine.ts); a batch of interactions is written as 24-byte rows
 // at recsInputPtr() and applied by recsRun. Recommendations are written as
 // (item u32, score f32) pairs at recsOutPtr().

@@ -1,5 +1,5 @@
 // Per-user state: an open-addressing table from the user's 64-bit id hash
-// (host/features/hash.ts) to a 32-byte record in a pool with a free list:
+// (host/core/hash.ts) to a 32-byte record in a pool with a free list:
 //   0 lastTs f64, 8 sessionStart f64, 16 history u32 (pointer),
 //   20 len u32, 24 cap u32, 28 sessions u32
 // The history holds the user's last maxHistory distinct items, oldest first,

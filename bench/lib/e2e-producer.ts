@@ -20,7 +20,7 @@
 // in place at send.
 //
 // Sending: one lane per partition, one produce request in flight per lane
-// (so a partition stays in order, as in host/sinks/kafka-events.ts), at most
+// (so a partition stays in order, as in host/serve/kafka-events.ts), at most
 // MAX_REQUEST messages a request. A lane that is idle sends what is queued
 // at once: no linger. Two modes:
 // - rate: events fall due on the schedule start + k / rate; due events join
@@ -44,10 +44,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
-import { partitionOf } from '../../host/sinks/murmur2.js';
-import { PartitionKeys } from '../../host/sinks/partition-key.js';
-import { Simulator } from '../../host/sources/simulator.js';
-import { EVENT_TYPES } from '../../host/events/schema.js';
+import { partitionOf } from '../../host/serve/murmur2.js';
+import { PartitionKeys } from '../../host/serve/partition-key.js';
+import { Simulator } from '../../host/simulator/simulator.js';
+import { EVENT_TYPES } from '../../host/core/schema.js';
 
 const TOPIC = process.env.BENCH_TOPIC ?? 'streamscore.events';
 const SIM_RATE = Number(process.env.BENCH_SIM_RATE ?? 5_000);

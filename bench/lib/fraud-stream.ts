@@ -1,9 +1,9 @@
 // The fraud-feature benchmarks' stream (bench/features.ts, bench/features-ab.ts):
 // a shop's busy stretch, generated and hashed into column arrays up front.
 
-import type { ColumnBatch } from '../../host/features/columns.js';
-import { hashInto } from '../../host/features/hash.js';
-import { parseIpRanges } from '../../host/features/ip-country.js';
+import type { ColumnBatch } from '../../host/fraud/columns.js';
+import { hashInto } from '../../host/core/hash.js';
+import { parseIpRanges } from '../../host/datasets/ip-country.js';
 import { mulberry32 as rng } from '../../host/train/split.js';
 
 export const RATE = 2000; // stream events per second of event time

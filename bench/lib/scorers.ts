@@ -3,8 +3,8 @@
 // all the per-batch work a caller would: WASM copies the rows into its memory
 // and the outputs out; onnxruntime gets a fresh float32 tensor.
 
-import { GbtEngine, type LoadOptions } from '../../host/engine/wasm.js';
-import { GbtPool } from '../../host/engine/pool.js';
+import { GbtEngine, type LoadOptions } from '../../host/gbt/engine.js';
+import { GbtPool } from '../../host/gbt/pool.js';
 import { loadModel } from '../../host/gbt/load.js';
 import { referencePredict, referenceRaw } from '../../host/gbt/reference.js';
 import type { BenchModel } from './data.js';
@@ -30,7 +30,7 @@ export function wasmScorer(model: BenchModel, name: string, blockRows?: number, 
 }
 
 /**
- * The WASM scorer on `threads` threads (host/engine/pool.ts): the caller's
+ * The WASM scorer on `threads` threads (host/gbt/pool.ts): the caller's
  * thread plus worker threads, each scoring its share of the batch.
  */
 export async function poolScorer(model: BenchModel, name: string, threads: number, load: LoadOptions = {}): Promise<Scorer> {

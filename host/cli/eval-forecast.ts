@@ -1,9 +1,9 @@
 // `streamscore eval forecast`: argument parsing and the report
-// (host/eval/forecast.ts does the work).
+// (host/forecast/eval.ts does the work).
 
 import { parseArgs } from 'node:util';
-import { UsageError } from '../errors.js';
-import { evalForecast, FORECAST_METHODS, type ForecastMethod, type ForecastEvalResult } from '../eval/forecast.js';
+import { UsageError } from '../core/errors.js';
+import { evalForecast, FORECAST_METHODS, type ForecastMethod, type ForecastEvalResult } from '../forecast/eval.js';
 import { progress } from './progress.js';
 
 const CHOICES = ['naive2', 'ses', 'holt', 'damped', 'comb', 'theta', 'auto', 'all', 'naive', 'snaive'] as const;

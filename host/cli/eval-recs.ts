@@ -1,9 +1,9 @@
 // `streamscore eval recs`: argument parsing and the report
-// (host/eval/recs.ts does the work).
+// (host/recs/eval.ts does the work).
 
 import { parseArgs } from 'node:util';
-import { UsageError } from '../errors.js';
-import { evalRecs, EVAL_RECS_OPTIONS, type RecsEvalResult } from '../eval/recs.js';
+import { UsageError } from '../core/errors.js';
+import { evalRecs, EVAL_RECS_OPTIONS, type RecsEvalResult } from '../recs/eval.js';
 import type { RecsOptions } from '../recs/engine.js';
 
 /** Runs `eval recs ...`; resolves to the exit code. */

@@ -1,9 +1,9 @@
-// `streamscore eval fraud`: replay, train, score and report (host/eval/fraud.ts).
+// `streamscore eval fraud`: replay, train, score and report (host/fraud/eval.ts).
 
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
-import { evalFraud, type FraudEvalResult } from '../eval/fraud.js';
+import { UsageError } from '../core/errors.js';
+import { evalFraud, type FraudEvalResult } from '../fraud/eval.js';
 import { evalForecastCommand } from './eval-forecast.js';
 import { evalRecsCommand } from './eval-recs.js';
 import { trainOptions, trainParamsFrom } from './train.js';

@@ -6,11 +6,11 @@
 import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { UsageError } from '../errors.js';
-import { FeatureEngine, STAT } from '../features/engine.js';
-import { loadIpRanges } from '../features/ip-country.js';
-import { readFraudData, type FraudData } from '../features/fraud-data.js';
-import { replayFraud } from '../features/replay.js';
+import { UsageError } from '../core/errors.js';
+import { FeatureEngine, STAT } from '../fraud/features.js';
+import { loadIpRanges } from '../datasets/ip-country.js';
+import { readFraudData, type FraudData } from '../datasets/fraud-data.js';
+import { replayFraud } from '../fraud/replay.js';
 import { progress } from './progress.js';
 
 export const SOURCES = ['fraud-ecommerce'] as const;

@@ -1,11 +1,11 @@
 // What `streamscore --help` and `streamscore COMMAND --help` print: every
 // command, and for each every option with its default. `serve`'s options
-// come from its settings (host/service/config.ts, serveHelp);
+// come from its settings (host/serve/config.ts, serveHelp);
 // test/every-command-answers-help.test.ts holds these texts to the options
 // each parser takes.
 
 import { DEFAULTS } from '../train/params.js';
-import { serveHelp } from '../service/config.js';
+import { serveHelp } from '../serve/config.js';
 
 const TRAIN_OPTIONS = `  --trees N                 trees (boosting rounds); default ${DEFAULTS.trees}
   --leaves N                most leaves per tree; default ${DEFAULTS.numLeaves}

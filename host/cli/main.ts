@@ -3,12 +3,12 @@
 
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
-import { StreamscoreError, UsageError } from '../errors.js';
+import { StreamscoreError, UsageError } from '../core/errors.js';
 import { score } from './score.js';
 import { loadModel } from '../gbt/load.js';
 import { trainCommand, parseTrainArgs } from './train.js';
 import { features } from './features.js';
-import { FEATURE_NAMES } from '../features/catalog.js';
+import { FEATURE_NAMES } from '../fraud/catalog.js';
 import { evalCommand } from './eval.js';
 import { serveCommand } from './serve.js';
 import { parseReplayArgs, replay } from './replay.js';

@@ -1,23 +1,23 @@
 // `streamscore replay`: turns a dataset into SPEC events and writes them as
 // NDJSON to stdout or to a Kafka topic, in event-time order, as fast as
 // possible or at --rate events per second. The readers live in
-// host/sources/replay/ (one per dataset) and host/sources/file.ts (NDJSON);
-// the Kafka writer in host/sinks/kafka-events.ts.
+// host/datasets/ (one per dataset) and host/serve/file-source.ts (NDJSON);
+// the Kafka writer in host/serve/kafka-events.ts.
 
 import { once } from 'node:events';
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Event } from '../events/schema.js';
-import { UsageError } from '../errors.js';
-import { loadIpRanges } from '../features/ip-country.js';
-import { KafkaEventWriter } from '../sinks/kafka-events.js';
-import { PartitionKeys } from '../sinks/partition-key.js';
-import { ndjsonEvents, type InvalidLine } from '../sources/file.js';
-import { atRate, fastForward } from '../sources/pace.js';
-import { DAY_MS, fraudEcommerceEvents } from '../sources/replay/fraud-ecommerce.js';
-import { m4Events } from '../sources/replay/m4.js';
-import { movielensEvents } from '../sources/replay/movielens.js';
-import { MAX_RATE, Simulator } from '../sources/simulator.js';
+import type { Event } from '../core/schema.js';
+import { UsageError } from '../core/errors.js';
+import { loadIpRanges } from '../datasets/ip-country.js';
+import { KafkaEventWriter } from '../serve/kafka-events.js';
+import { PartitionKeys } from '../serve/partition-key.js';
+import { ndjsonEvents, type InvalidLine } from '../serve/file-source.js';
+import { atRate, fastForward } from '../simulator/pace.js';
+import { DAY_MS, fraudEcommerceEvents } from '../datasets/fraud-ecommerce-events.js';
+import { m4Events } from '../datasets/m4-events.js';
+import { movielensEvents } from '../datasets/movielens-events.js';
+import { MAX_RATE, Simulator } from '../simulator/simulator.js';
 import { progress } from './progress.js';
 
 export const REPLAY_SOURCES = ['fraud-ecommerce', 'movielens', 'm4', 'ndjson', 'simulate'] as const;

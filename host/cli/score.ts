@@ -6,11 +6,11 @@ import { createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { loadModel } from '../gbt/load.js';
-import { ModelError } from '../errors.js';
-import { GbtEngine, type ModelInfo } from '../engine/wasm.js';
-import { GbtPool } from '../engine/pool.js';
-import { formatOf, rowParser } from '../batch/rows.js';
-import { openInput, readLines } from '../batch/lines.js';
+import { ModelError } from '../core/errors.js';
+import { GbtEngine, type ModelInfo } from '../gbt/engine.js';
+import { GbtPool } from '../gbt/pool.js';
+import { formatOf, rowParser } from '../gbt/rows.js';
+import { openInput, readLines } from '../core/lines.js';
 import { progress } from './progress.js';
 
 export interface ScoreOptions {
@@ -20,7 +20,7 @@ export interface ScoreOptions {
   raw: boolean;
   format?: string;
   batchRows?: number;
-  /** Threads scoring each batch (default 1); more split every batch between worker threads (host/engine/pool.ts). */
+  /** Threads scoring each batch (default 1); more split every batch between worker threads (host/gbt/pool.ts). */
   threads?: number;
 }
 

@@ -1,9 +1,9 @@
-// `streamscore serve`: flags over environment variables (host/service/config.ts).
+// `streamscore serve`: flags over environment variables (host/serve/config.ts).
 
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { SETTINGS, serveConfig, serveHelp } from '../service/config.js';
-import { startServe } from '../service/serve.js';
+import { SETTINGS, serveConfig, serveHelp } from '../serve/config.js';
+import { startServe } from '../serve/serve.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 

@@ -4,7 +4,7 @@
 
 import { writeFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 import { readTrainingCsv } from '../train/csv.js';
 import { train, type TrainResult } from '../train/train.js';
 import { type TrainParams, checkParams } from '../train/params.js';

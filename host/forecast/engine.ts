@@ -2,10 +2,9 @@
 // "Forecasting"). One instance per engine; views into memory are made fresh
 // per call because growing memory detaches old ones.
 
-import { readFileSync } from 'node:fs';
-import { EngineError } from '../errors.js';
-import { wasmPath } from '../engine/wasm.js';
-import { statusMessage } from '../engine/status.js';
+import { EngineError } from '../core/errors.js';
+import { wasmModule } from '../wasm/module.js';
+import { statusMessage } from '../wasm/status.js';
 
 interface ForecastExports {
   memory: WebAssembly.Memory;
@@ -66,16 +65,13 @@ export interface AutoOptions {
   maxit?: number;
 }
 
-let compiled: WebAssembly.Module | null = null;
-
 export class ForecastEngine {
   readonly exports: ForecastExports;
   private cap = 0;
   private hcap = 0;
 
   constructor() {
-    compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
-    this.exports = new WebAssembly.Instance(compiled, {}).exports as unknown as ForecastExports;
+    this.exports = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as ForecastExports;
   }
 
   private check(status: number, what: string): number {

@@ -11,7 +11,7 @@
 //     `inf` themselves (x <= inf is every non-missing x, as LightGBM
 //     decides; test/fixtures/gbt/lgb4_tweedie has one).
 
-import { ModelError } from '../errors.js';
+import { ModelError } from '../core/errors.js';
 import type { Forest } from './ir.js';
 
 /** Throws ModelError unless the forest may score. `declaredTrees`: what the file says it holds, when it says. */

@@ -18,7 +18,7 @@
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/boosting/gbdt_model_text.cpp (LoadModelFromString)
 
 import { readFileSync } from 'node:fs';
-import { ModelError } from '../errors.js';
+import { ModelError } from '../core/errors.js';
 import { type Forest, type Tree, type Transform, type LinearLeaves, SplitKind, MissingType, MAX_OUTPUTS, MAX_FEATURES } from './ir.js';
 
 interface Block {

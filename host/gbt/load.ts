@@ -3,7 +3,7 @@
 // blob (.ssm, magic "SSM1", written by `streamscore compile`).
 
 import { readFileSync } from 'node:fs';
-import { ModelError } from '../errors.js';
+import { ModelError } from '../core/errors.js';
 import { type Forest } from './ir.js';
 import { parseLightGbm } from './lightgbm.js';
 import { parseXgboost } from './xgboost.js';

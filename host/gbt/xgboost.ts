@@ -19,7 +19,7 @@
 // https://github.com/dmlc/xgboost/blob/v2.1.3/src/gbm/gbtree.cc (Dart::PredictBatchImpl)
 
 import { readFileSync } from 'node:fs';
-import { ModelError } from '../errors.js';
+import { ModelError } from '../core/errors.js';
 import { type Forest, type Tree, type Transform, SplitKind, MissingType, MAX_OUTPUTS, MAX_FEATURES } from './ir.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,13 +1,13 @@
 // The recommendation exports of the WASM core, wrapped for the host: item
 // ids <-> dense indices (the core's item tables are arrays), user ids hashed
-// to 64 bits (host/features/hash.ts), settings written as numbers, batches
+// to 64 bits (host/core/hash.ts), settings written as numbers, batches
 // of interactions written as 24-byte rows. No strings cross into WASM.
 
-import { EngineError } from '../errors.js';
-import { GbtEngine } from '../engine/wasm.js';
-import { hashInto } from '../features/hash.js';
-import { statusMessage } from '../engine/status.js';
-import type { Recommendation } from '../service/types.js';
+import { EngineError } from '../core/errors.js';
+import { GbtEngine } from '../gbt/engine.js';
+import { hashInto } from '../core/hash.js';
+import { statusMessage } from '../wasm/status.js';
+import type { Recommendation } from '../core/ports.js';
 
 interface RecsExports {
   memory: WebAssembly.Memory;

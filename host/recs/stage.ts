@@ -36,8 +36,8 @@
 // and forgets the others: the state is bounded by the users pushed in one
 // interval.
 
-import type { Stage } from '../service/pipeline.js';
-import type { BatchOutput, Event, Recommendation } from '../service/types.js';
+import type { Stage } from '../core/pipeline.js';
+import type { BatchOutput, Event, Recommendation } from '../core/ports.js';
 import { RecsEngine, type InteractionType, type RecsOptions } from './engine.js';
 
 export interface RecsStageOptions extends RecsOptions {

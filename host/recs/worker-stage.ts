@@ -11,14 +11,14 @@
 // items are parsed only if a sink reads them (the in-memory store).
 
 import { Worker } from 'node:worker_threads';
-import { EngineError } from '../errors.js';
-import { wasmModule } from '../engine/wasm.js';
-import { workerScript } from '../worker-script.js';
+import { EngineError } from '../core/errors.js';
+import { wasmModule } from '../wasm/module.js';
+import { workerScript } from '../core/worker-script.js';
 import { interactionsOf, type RecsStageOptions } from './stage.js';
 import type { BatchMessage, ListText, ReplyMessage, WorkerData } from './worker.js';
-import type { Stage } from '../service/pipeline.js';
-import type { BatchOutput, Recommendation, RecommendationList } from '../service/types.js';
-import type { Event } from '../events/schema.js';
+import type { Stage } from '../core/pipeline.js';
+import type { BatchOutput, Recommendation, RecommendationList } from '../core/ports.js';
+import type { Event } from '../core/schema.js';
 
 export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'now'> {
   /** Called once if the worker fails (it then fails every batch): `serve` stops on it. */

@@ -7,9 +7,9 @@
 
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { GbtEngine } from '../engine/wasm.js';
+import { GbtEngine } from '../gbt/engine.js';
 import { RecsStage, type Interactions, type RecsStageOptions } from './stage.js';
-import type { BatchOutput, Recommendation, RecommendationList } from '../service/types.js';
+import type { BatchOutput, Recommendation, RecommendationList } from '../core/ports.js';
 
 export interface WorkerData {
   /** The compiled core (shared by the threads of a process). */

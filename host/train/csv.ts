@@ -11,9 +11,9 @@
 // and the column (categorical text must be encoded as numbers first). The
 // label must be present on every row.
 
-import { InputError } from '../errors.js';
-import { openInput, readLines } from '../batch/lines.js';
-import { parseField, splitFields } from '../batch/rows.js';
+import { InputError } from '../core/errors.js';
+import { openInput, readLines } from '../core/lines.js';
+import { parseField, splitFields } from '../gbt/rows.js';
 
 export interface TrainingData {
   file: string;

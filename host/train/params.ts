@@ -1,7 +1,7 @@
 // Training parameters, their defaults (LightGBM's, except the validation
 // split and early stopping, which LightGBM leaves to the caller) and checks.
 
-import { UsageError } from '../errors.js';
+import { UsageError } from '../core/errors.js';
 
 export interface TrainParams {
   objective: 'binary' | 'regression';

@@ -2,7 +2,7 @@
 // feature columns to the WASM trainer, asks for one tree at a time, tracks
 // the validation metric for early stopping, and keeps the best iteration.
 
-import { InputError } from '../errors.js';
+import { InputError } from '../core/errors.js';
 import { ZERO_THRESHOLD } from '../gbt/pack.js';
 import type { TrainingData } from './csv.js';
 import { type TrainParams, MIN_DATA_IN_BIN } from './params.js';

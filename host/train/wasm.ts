@@ -2,10 +2,9 @@
 // instance and memory, typed views made fresh per call (growing memory
 // detaches old ones), statuses turned into EngineErrors.
 
-import { readFileSync } from 'node:fs';
-import { EngineError } from '../errors.js';
-import { wasmPath } from '../engine/wasm.js';
-import { statusMessage } from '../engine/status.js';
+import { EngineError } from '../core/errors.js';
+import { wasmModule } from '../wasm/module.js';
+import { statusMessage } from '../wasm/status.js';
 
 interface TrainExports {
   memory: WebAssembly.Memory;
@@ -65,14 +64,11 @@ export interface GrownTree {
   leafCount: Int32Array;
 }
 
-let compiled: WebAssembly.Module | null = null;
-
 export class TrainEngine {
   private readonly e: TrainExports;
 
   constructor() {
-    compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
-    this.e = new WebAssembly.Instance(compiled, {}).exports as unknown as TrainExports;
+    this.e = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as TrainExports;
   }
 
   private check(s: number): number {

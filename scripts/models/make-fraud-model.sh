@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds models/fraud-ecommerce.txt, the default fraud model of `serve`:
 # the point-in-time features of every row of the Fraud_Data prefix, and our
-# own trainer with the fraud parameters of host/eval/fraud.ts (FRAUD_PARAMS),
+# own trainer with the fraud parameters of host/fraud/eval.ts (FRAUD_PARAMS),
 # on all rows (no hold-out; docs/FRAUD.md has the held-out figures).
 #   bash scripts/models/make-fraud-model.sh [DATA_DIR]   (default ../shared/data/fraud)
 set -euo pipefail

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, inputs, modelPath, type FixtureCase } from '../helpers/fixtures.js';
 import { loadModel } from '../../host/gbt/load.js';
-import { GbtEngine, wasmPath } from '../../host/engine/wasm.js';
+import { GbtEngine } from '../../host/gbt/engine.js';
+import { wasmPath } from '../../host/wasm/module.js';
 
 const HERE = import.meta.dirname;
 const CACHE = join(homedir(), '.cache', 'streamscore');

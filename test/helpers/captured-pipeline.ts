@@ -2,11 +2,11 @@
 // by a sink and its metrics registered, for tests that feed it batches.
 
 import { join } from 'node:path';
-import { FraudScorer } from '../../host/service/fraud.js';
-import { Pipeline } from '../../host/service/pipeline.js';
-import { createInstrumentation, type Instrumentation } from '../../host/service/instrumentation.js';
-import { createMetrics, type Metrics } from '../../host/metrics/registry.js';
-import type { ScoredOutput, Sink } from '../../host/service/types.js';
+import { FraudScorer } from '../../host/fraud/scorer.js';
+import { Pipeline } from '../../host/core/pipeline.js';
+import { createInstrumentation, type Instrumentation } from '../../host/core/instrumentation.js';
+import { createMetrics, type Metrics } from '../../host/serve/metrics.js';
+import type { ScoredOutput, Sink } from '../../host/core/ports.js';
 import { ROOT } from './cli.js';
 
 export interface CapturedPipeline {

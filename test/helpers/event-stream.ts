@@ -3,9 +3,9 @@
 // out of order within the allowed lateness, events later than it, and gaps
 // longer than the windows and the profile horizon (so state expires).
 
-import type { FeatureInput } from '../../host/features/columns.js';
-import type { IpRanges } from '../../host/features/ip-country.js';
-import type { EventType } from '../../host/events/schema.js';
+import type { FeatureInput } from '../../host/fraud/columns.js';
+import type { IpRanges } from '../../host/datasets/ip-country.js';
+import type { EventType } from '../../host/core/schema.js';
 
 /** mulberry32 (host/train/split.ts): a small seeded generator in [0, 1). */
 export { mulberry32 as rng } from '../../host/train/split.js';

@@ -5,8 +5,8 @@
 // fuzz tests of the pipeline, the HTTP API and the WebSocket share them.
 
 import fc from 'fast-check';
-import { MAX_TS } from '../../host/events/limits.js';
-import { EVENT_FIELDS } from '../../host/events/schema.js';
+import { MAX_TS } from '../../host/core/limits.js';
+import { EVENT_FIELDS } from '../../host/core/schema.js';
 
 const FIELDS: Record<string, readonly string[]> = EVENT_FIELDS;
 

@@ -4,7 +4,7 @@
 //
 //   node kafka-source-child.mjs   (env: BROKERS, TOPIC, GROUP, DELAY_MS, MAX_BATCH)
 
-import { createKafkaSource } from '../../dist/host/sources/kafka.js';
+import { createKafkaSource } from '../../dist/host/serve/kafka-source.js';
 
 const env = process.env;
 const source = createKafkaSource({

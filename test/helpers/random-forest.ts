@@ -5,7 +5,7 @@
 
 import { type Forest, type Tree, type Transform, SplitKind, MissingType } from '../../host/gbt/ir.js';
 import { pack } from '../../host/gbt/pack.js';
-import type { GbtEngine, ModelInfo } from '../../host/engine/wasm.js';
+import type { GbtEngine, ModelInfo } from '../../host/gbt/engine.js';
 
 /** A small seeded PRNG (mulberry32, host/train/split.ts), so failures reproduce. */
 export { mulberry32 as rng } from '../../host/train/split.js';

@@ -2,7 +2,7 @@
 // empty batch output, and other shoppers' sessions so that items have
 // neighbours before a test's own shopper arrives.
 
-import type { BatchOutput, Event } from '../../host/service/types.js';
+import type { BatchOutput, Event } from '../../host/core/ports.js';
 
 /** The event time the background sessions start at. */
 export const T0 = Date.UTC(2024, 5, 1);

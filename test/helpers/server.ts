@@ -1,10 +1,10 @@
 // Starts the real server on a free loopback port with the stand-in scoring, a
 // real in-memory store and real prom-client metrics, for the server's tests.
 
-import { createServer, type Server, type ServerOptions } from '../../host/server/index.js';
-import { createMetrics, type Metrics } from '../../host/metrics/registry.js';
-import { createInstrumentation, type Instrumentation } from '../../host/service/instrumentation.js';
-import { createMemoryStore, type MemoryStore } from '../../host/sinks/memory-store.js';
+import { createServer, type Server, type ServerOptions } from '../../host/serve/server.js';
+import { createMetrics, type Metrics } from '../../host/serve/metrics.js';
+import { createInstrumentation, type Instrumentation } from '../../host/core/instrumentation.js';
+import { createMemoryStore, type MemoryStore } from '../../host/serve/memory-store.js';
 import { createStandInScoring } from './stand-in-scoring.js';
 
 export interface TestServer {

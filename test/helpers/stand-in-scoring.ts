@@ -1,14 +1,14 @@
 // A STAND-IN for the fraud pipeline's Scoring, for the server's tests and the
 // WebSocket benchmark only: deterministic, instant, no model. The real
-// Scoring (host/service/pipeline.ts) replaces it. It validates with the real
+// Scoring (host/core/pipeline.ts) replaces it. It validates with the real
 // event schema, so per-event errors are the real ones.
 //
 //   purchase: fraudScore = 1 - exp(-amount / 1000); review from 0.5, block from 0.9;
 //             one reason ("amount") when the score is 0.5 or more
 //   any other valid event: fraudScore 0, allow, no reasons
 
-import { validateEvent } from '../../host/events/schema.js';
-import type { Decision, ScoreError, ScoreResult, Scoring } from '../../host/service/types.js';
+import { validateEvent } from '../../host/core/schema.js';
+import type { Decision, ScoreError, ScoreResult, Scoring } from '../../host/core/ports.js';
 
 export function standInScore(amount: number): { fraudScore: number; decision: Decision } {
   const fraudScore = 1 - Math.exp(-amount / 1000);

@@ -1,0 +1,195 @@
+// The seams of `serve`: what the server, sources and sinks see of each other.
+// The pipeline (host/core/pipeline.ts) implements Scoring; stores
+// (in-memory for the embedded default, Redis in service mode) implement Store.
+
+import type { Event } from './schema.js';
+
+export type Decision = 'allow' | 'review' | 'block';
+
+/** One feature's push on a fraud score, in plain words. */
+export interface Reason {
+  feature: string;
+  /** Contribution to the raw margin (log-odds for a binary model). */
+  contribution: number;
+  /** "3 purchases from this device in the last hour (usually 0)". */
+  text: string;
+}
+
+export interface ScoreResult {
+  eventId: string;
+  fraudScore: number;
+  decision: Decision;
+  reasons: Reason[];
+}
+
+/** A per-event failure in a scoring request (the others are still scored). */
+export interface ScoreError {
+  eventId?: string;
+  error: string;
+  field?: string;
+}
+
+export interface FraudAlert {
+  topic: 'alerts.fraud';
+  ts: number;
+  eventId: string;
+  userId: string;
+  amount: number;
+  fraudScore: number;
+  decision: Decision;
+  reasons: Reason[];
+}
+
+export interface StockAlert {
+  topic: 'alerts.stock';
+  ts: number;
+  sku: string;
+  level: number;
+  reason: string;
+  runoutDate: string | null;
+}
+
+export type Alert = FraudAlert | StockAlert;
+
+export interface InventoryState {
+  sku: string;
+  level: number | null;
+  forecast: { date: string; mean: number; lo: number; hi: number }[];
+  runoutDate: string | null;
+  alert: { state: 'ok' | 'reorder' | 'stockout-risk'; reason: string } | null;
+}
+
+export interface Recommendation {
+  itemId: string;
+  score: number;
+}
+
+/** Scores events on request (POST /v1/score, WebSocket "score"), without side effects on the stream's state. */
+export interface Scoring {
+  score(events: unknown[]): (ScoreResult | ScoreError)[];
+}
+
+/** What the API reads. Async: Redis behind it in service mode. */
+export interface Store {
+  recommendations(userId: string, k: number): Promise<Recommendation[] | null>;
+  similarItems(itemId: string, k: number): Promise<Recommendation[] | null>;
+  inventory(sku: string): Promise<InventoryState | null>;
+  fraudScore(eventId: string): Promise<ScoreResult | null>;
+}
+
+/** Health of the parts /ready reports on. */
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+export type { Event };
+
+/** A message from a source, before validation. */
+export interface SourceMessage {
+  /** The message's text; null for a Kafka message whose value is null (a tombstone), told apart from an empty one. */
+  value: string | null;
+  /** Where it came from, for dead letters: "streamscore.events[2]@1234" or "events.ndjson:17". */
+  where: string;
+  /** Kafka message key, when there is one. */
+  key?: string;
+  /** Set when the message cannot be an event whatever its text (not UTF-8): the reason it goes to the dead letters. */
+  invalid?: string;
+}
+
+/**
+ * A source hands batches over in order and waits until each is fully handled
+ * (every sink's write resolved) before it commits: at-least-once.
+ */
+export interface Source {
+  readonly name: string;
+  /**
+   * Runs until stop() or the end of the input. `stream` names the ordered
+   * stream a batch is from when there are several (the Kafka source: the
+   * partition, "topic[2]"); event-time lateness is measured per stream.
+   */
+  run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void>;
+  /** Stops taking new batches; resolves once the current one is handled and committed. */
+  stop(): Promise<void>;
+}
+
+/** An event that failed validation, with why and where. */
+export interface DeadLetter {
+  where: string;
+  /** The message's text as it came (null: a Kafka message with a null value, told apart from an empty one). */
+  raw: string | null;
+  /** The source message's key (Kafka), kept so the dead letter lands where the event would have. */
+  key?: string;
+  reason: string;
+  field?: string;
+  /** When it was rejected, epoch ms. */
+  ts: number;
+}
+
+/** A scored purchase as sinks see it: the API's result plus what the outputs key on. */
+export interface ScoredOutput extends ScoreResult {
+  userId: string;
+  amount: number;
+  /** The event's own time, epoch ms. */
+  ts: number;
+  /** The feature row the score came from, for the feature log (host/fraud/catalog.ts order). */
+  features: ArrayLike<number>;
+}
+
+/** An event an engine did not accept: its index in the events handed over, the field at fault, and why. */
+export interface Rejection {
+  index: number;
+  field: string;
+  reason: string;
+}
+
+/** The fraud job as the pipeline drives it (host/fraud/scorer.ts implements it). */
+export interface FraudJob {
+  /**
+   * Runs events through the features in order and scores every purchase;
+   * `stream` names the ordered stream they are from (a Kafka partition).
+   * An event the engines do not accept is left out and listed in `rejected`.
+   */
+  process(events: readonly Event[], stream?: string): { scored: ScoredOutput[]; rejected: Rejection[] };
+  /** Events so far later than the allowed lateness. */
+  lateEvents(): number;
+  /** Purchases so far whose score was not finite. */
+  readonly nonFinite: number;
+}
+
+/** One user's recommendations or one item's similar items, as a batch pushes them. */
+export interface RecommendationList {
+  userId?: string;
+  itemId?: string;
+  /** Best first. */
+  readonly items: Recommendation[];
+  /**
+   * `JSON.stringify(items)` and `items.length`, when the producer made the
+   * text already (the recommendations worker does, off the main thread, and
+   * sends only the text); a sink that stores text (Redis) writes it as it is.
+   */
+  readonly text?: { json: string; count: number };
+}
+
+/** What one batch of the stream produced. */
+export interface BatchOutput {
+  scores: ScoredOutput[];
+  alerts: Alert[];
+  deadLetters: DeadLetter[];
+  /** Recommendation lists that changed (per user or per item). */
+  recommendations: RecommendationList[];
+  /** Inventory states that changed. */
+  inventory: InventoryState[];
+  /** Label events (late fraud feedback), for the feature log to join on purchaseEventId. */
+  labels?: { eventId: string; purchaseEventId: string; fraud: boolean; ts: number }[];
+}
+
+/** A sink writes each batch's outputs; the source commits after every sink's write resolved. */
+export interface Sink {
+  readonly name: string;
+  write(out: BatchOutput): Promise<void>;
+  /** For /ready: false while degraded (e.g. Redis down and writes buffered). */
+  readiness(): { ok: boolean; detail?: string };
+  /** Flushes what is buffered and closes. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,39 @@
+// The feature log as an NDJSON file: the features of every scored purchase as
+// they were at scoring time, and every label event, so labels can be joined
+// to features (on eventId = purchaseEventId) to retrain without recomputing.
+//
+//   {"kind":"header","featureNames":[...]}                       first line
+//   {"kind":"features","eventId":"p1","userId":"u1","ts":...,"fraudScore":0.12,"features":[...]}
+//   {"kind":"label","eventId":"l1","purchaseEventId":"p1","fraud":true,"ts":...}
+// Missing feature values are null.
+
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import type { BatchOutput, Sink } from '../core/ports.js';
+
+/** Appends to `path`, writing the header first when the file is new or empty. */
+export function featureLogFile(path: string, featureNames: readonly string[]): Sink {
+  const fresh = !existsSync(path) || statSync(path).size === 0;
+  const out = createWriteStream(path, { flags: 'a' });
+  if (fresh) out.write(JSON.stringify({ kind: 'header', featureNames }) + '\n');
+  let failed: Error | null = null;
+  out.on('error', (e) => (failed = e));
+  return {
+    name: 'feature-log',
+    async write(batch: BatchOutput) {
+      if (failed) throw failed;
+      const lines: string[] = [];
+      for (const s of batch.scores) {
+        const features = Array.from(s.features, (x) => (Number.isNaN(x) ? null : x));
+        lines.push(JSON.stringify({ kind: 'features', eventId: s.eventId, userId: s.userId, ts: s.ts, fraudScore: s.fraudScore, features }));
+      }
+      for (const l of batch.labels ?? []) lines.push(JSON.stringify({ kind: 'label', ...l }));
+      if (lines.length > 0 && !out.write(lines.join('\n') + '\n')) await once(out, 'drain');
+    },
+    readiness: () => (failed ? { ok: false, detail: `feature log ${path}: ${(failed as Error).message}` } : { ok: true }),
+    async close() {
+      out.end();
+      await once(out, 'close');
+    },
+  };
+}

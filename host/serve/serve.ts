@@ -1,0 +1,195 @@
+// `streamscore serve`: wires a source, the pipeline, the sinks and the server.
+// Embedded default (no KAFKA_BROKERS, no REDIS_URL): the built-in simulator,
+// the in-memory store, dead letters to a file. Service mode: a Kafka consumer
+// group in, Kafka output topics and Redis out. Kafka and Redis modules load
+// only when used.
+//
+// Lifecycle: SIGTERM/SIGINT stop the source (its current batch finishes and
+// commits), then the sinks flush and close, then the server closes. The model
+// file is polled; a new version is loaded, checked and swapped between
+// batches, and a bad one is logged and ignored (the old one keeps serving).
+
+import { statSync } from 'node:fs';
+import { createInstrumentation, INSTRUMENTATION } from '../core/instrumentation.js';
+import { createMetrics } from './metrics.js';
+import { createLiveStats } from './live-stats.js';
+import { FraudScorer } from '../fraud/scorer.js';
+import { Pipeline, type Stage } from '../core/pipeline.js';
+import { InventoryStage } from '../forecast/inventory.js';
+import { RecsStage } from '../recs/stage.js';
+import { RecsWorkerStage } from '../recs/worker-stage.js';
+import { simulatorSource } from '../simulator/source.js';
+import { createMemoryStore } from './memory-store.js';
+import { memoryStoreSink } from './memory-sink.js';
+import { featureLogFile } from './feature-log-file.js';
+import { DeadLetterFile } from './dead-letter-file.js';
+import { fileSource } from './file-source.js';
+import { loadIpRanges } from '../datasets/ip-country.js';
+import { createServer, type Server } from './server.js';
+import type { ServeConfig } from './config.js';
+import type { Readiness, Recommendation, Sink, Source, Store } from '../core/ports.js';
+
+export interface Running {
+  server: Server;
+  pipeline: Pipeline;
+  fraud: FraudScorer;
+  /** Resolves when the source ends (a file source) or the service is stopped. */
+  done: Promise<void>;
+  /** Rejects if a job fails for good (the recommendations worker died); never resolves. */
+  jobsFailed: Promise<never>;
+  stop(): Promise<void>;
+}
+
+/** Starts everything; `log` gets one line per lifecycle step. */
+export async function startServe(config: ServeConfig, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<Running> {
+  const instrumentation = createInstrumentation();
+  const metrics = createMetrics(instrumentation);
+  const live = createLiveStats(instrumentation);
+  const fraud = new FraudScorer(config.fraudModel, {
+    reviewThreshold: config.reviewThreshold,
+    blockThreshold: config.blockThreshold,
+    ipRanges: config.ipCountry ? loadIpRanges(config.ipCountry) : undefined,
+  });
+  instrumentation.emit(INSTRUMENTATION.MODEL_LOADED, { model: 'fraud', version: modelVersion(config.fraudModel) });
+
+  const sinks: Sink[] = [];
+  let store: Store;
+  if (config.redis) {
+    const { createRedisStore } = await import('./redis-store.js');
+    const redis = createRedisStore({ ...config.redis, instrumentation });
+    store = redis;
+    sinks.push(redis);
+  } else {
+    const memory = createMemoryStore();
+    store = memory;
+    sinks.push(memoryStoreSink(memory));
+  }
+  if (config.kafka) {
+    const { createKafkaSink } = await import('./kafka-sink.js');
+    const k = config.kafka;
+    const kafka = createKafkaSink({ brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topics: k.outputs, compression: k.compression, instrumentation, featureNames: fraud.features.names });
+    await kafka.connect();
+    sinks.push(kafka);
+  } else {
+    sinks.push(new DeadLetterFile({ path: config.deadLetterFile, instrumentation }));
+  }
+  if (config.featureLog) sinks.push(featureLogFile(config.featureLog, fraud.features.names));
+
+  // The other jobs on the stream (recommendations, inventory), after fraud.
+  // SERVE_JOBS picks them: the end-to-end benchmark measures serve with and without them.
+  // A job that can no longer write (its worker died) ends the service: `serve` exits non-zero, and its uncommitted batches are delivered again to whoever takes over.
+  let failJobs: (e: Error) => void = () => {};
+  const jobsFailed = new Promise<never>((_, reject) => (failJobs = reject));
+  jobsFailed.catch(() => {});
+  const stages: Stage[] = [];
+  if (config.jobs.inventory) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
+  if (config.jobs.recs) {
+    // On its own thread by default (RECS_WORKER): the job costs as much as the rest of the stream.
+    const { worker, workerNice, ...recs } = config.recs;
+    const options = { ...recs, onTopItems: (items: Recommendation[]) => live.setTopItems(items) };
+    stages.push(
+      worker
+        ? await RecsWorkerStage.start({
+            ...options,
+            nice: workerNice,
+            onFailure: (e) => {
+              log(`streamscore: ${e.message}; no batch can be written past it: stopping`);
+              failJobs(e);
+            },
+          })
+        : new RecsStage(options),
+    );
+  }
+  const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
+  let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
+  // Every check that needs the broker says so while it does not answer.
+  const broker = config.kafka ? (await import('./kafka-client.js')).brokerProbe(config.kafka.brokers) : null;
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };
+    for (const s of sinks) checks[s.name] = s.readiness();
+    if (sourceReadiness) checks.source = sourceReadiness();
+    if (broker !== null) {
+      const up = await broker();
+      if (!up.ok) for (const name of ['kafka', ...(config.source === 'kafka' ? ['source'] : [])]) if (checks[name]) checks[name] = { ok: false, detail: up.detail };
+    }
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  };
+  let server: Server;
+  try {
+    server = await createServer({ port: config.port, host: config.bindAddress, scoring: pipeline, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
+  } catch (e) {
+    // Nothing is left running (the recommendations thread, the sinks' connections): the process exits with the error.
+    await pipeline.close().catch(() => {});
+    for (const s of sinks) await s.close().catch(() => {});
+    live.close?.();
+    metrics.close();
+    throw e;
+  }
+  pipeline.onAlert = (a) => server.publish(a);
+  const statsTimer = setInterval(() => server.publishStats(live.snapshot()), 1000);
+  log(`streamscore: listening on ${config.bindAddress}:${server.port} (${config.source} -> ${config.redis ? 'redis' : 'memory'}${config.kafka ? ' + kafka' : ''}; fraud model ${config.fraudModel})`);
+
+  // Hot reload: poll the model file's mtime and size.
+  let version = modelVersion(config.fraudModel);
+  const poll = config.modelPollSeconds > 0
+    ? setInterval(() => {
+        const v = modelVersion(config.fraudModel);
+        if (v === version) return;
+        version = v;
+        try {
+          fraud.reload(config.fraudModel);
+          instrumentation.emit(INSTRUMENTATION.MODEL_LOADED, { model: 'fraud', version: v });
+          log(`streamscore: fraud model reloaded (${config.fraudModel})`);
+        } catch (e) {
+          instrumentation.emit(INSTRUMENTATION.MODEL_REJECTED, { model: 'fraud', reason: (e as Error).message });
+          log(`streamscore: new fraud model rejected, the previous one keeps serving: ${(e as Error).message}`);
+        }
+      }, config.modelPollSeconds * 1000)
+    : null;
+
+  let source: Source;
+  if (config.source === 'simulate') source = simulatorSource({ rate: config.rate, seed: config.seed });
+  else if (config.source.startsWith('file:')) source = fileSource({ path: config.source.slice('file:'.length), rate: config.fileRate ?? undefined });
+  else {
+    const { createKafkaSource } = await import('./kafka-source.js');
+    const { compression: _c, outputs: _o, ...k } = config.kafka!;
+    const kafkaSource = createKafkaSource({
+      ...k,
+      instrumentation,
+      log,
+    });
+    source = kafkaSource;
+    sourceReadiness = () => kafkaSource.readiness();
+  }
+  const done = source.run((batch, stream) => pipeline.handle(batch, stream)).catch((e) => {
+    log(`streamscore: source ${source.name} failed: ${(e as Error).message}`);
+    throw e;
+  });
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log('streamscore: stopping: source, then sinks, then server');
+      if (poll) clearInterval(poll);
+      clearInterval(statsTimer);
+      await source.stop();
+      await done.catch(() => {});
+      await pipeline.drain();
+      await pipeline.close().catch((e) => log(`streamscore: stopping the jobs: ${(e as Error).message}`));
+      for (const s of sinks) await s.close().catch((e) => log(`streamscore: closing ${s.name}: ${(e as Error).message}`));
+      server.close();
+      live.close?.();
+      metrics.close();
+      log('streamscore: stopped');
+    })());
+  return { server, pipeline, fraud, done, jobsFailed, stop };
+}
+
+function modelVersion(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.size}@${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
