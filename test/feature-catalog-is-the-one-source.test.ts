@@ -38,6 +38,6 @@ describe('the feature catalog', () => {
     const gbt = new GbtEngine();
     const exports = gbt.exports as unknown as Record<string, unknown>;
     const fake = { exports: { ...exports, featuresCount: () => FEATURE_NAMES.length - 1 } } as unknown as GbtEngine;
-    expect(() => new FeatureEngine({ engine: fake })).toThrow(/do not match host\/features\/catalog.ts/);
+    expect(() => new FeatureEngine({ engine: fake })).toThrow(/do not match host\/fraud\/catalog.ts/);
   });
 });

@@ -16,7 +16,7 @@ import { adminForFile, brokers, committed, createTopic, ends, parseWhere, produc
 
 const MESSAGES = 4000;
 const CHILD = join(import.meta.dirname, 'helpers', 'kafka-source-child.mjs');
-const BUILT = join(ROOT, 'dist', 'host', 'sources', 'kafka.js');
+const BUILT = join(ROOT, 'dist', 'host', 'serve', 'kafka-source.js');
 const topic = unique('source-crash');
 const groupId = unique('source-crash');
 
