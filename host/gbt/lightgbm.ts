@@ -17,7 +17,6 @@
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/io/tree.cpp (Tree::Tree(const char*))
 // https://github.com/microsoft/LightGBM/blob/v4.6.0/src/boosting/gbdt_model_text.cpp (LoadModelFromString)
 
-import { readFileSync } from 'node:fs';
 import { ModelError } from '../core/errors.js';
 import { type Forest, type Tree, type Transform, type LinearLeaves, SplitKind, MissingType, MAX_OUTPUTS, MAX_FEATURES } from './ir.js';
 
@@ -104,11 +103,6 @@ export function parseLightGbm(text: string, file = '<model>'): Forest {
     sumF32: false,
     trees,
   };
-}
-
-/** Loads a LightGBM text model file. */
-export function loadLightGbm(path: string): Forest {
-  return parseLightGbm(readFileSync(path, 'utf8'), path);
 }
 
 // ObjectiveFunction::ConvertOutput of each objective, keyed by the first word

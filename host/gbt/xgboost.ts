@@ -18,7 +18,6 @@
 // https://github.com/dmlc/xgboost/blob/v2.1.3/src/tree/tree_model.cc (RegTree::LoadModel)
 // https://github.com/dmlc/xgboost/blob/v2.1.3/src/gbm/gbtree.cc (Dart::PredictBatchImpl)
 
-import { readFileSync } from 'node:fs';
 import { ModelError } from '../core/errors.js';
 import { type Forest, type Tree, type Transform, SplitKind, MissingType, MAX_OUTPUTS, MAX_FEATURES } from './ir.js';
 
@@ -92,11 +91,6 @@ export function parseXgboost(text: string, file = '<model>'): Forest {
     sumF32: true,
     trees,
   };
-}
-
-/** Loads an XGBoost JSON model file. */
-export function loadXgboost(path: string): Forest {
-  return parseXgboost(readFileSync(path, 'utf8'), path);
 }
 
 const NON_FINITE: Record<string, number> = { '\u0000NaN': NaN, '\u0000Infinity': Infinity, '\u0000-Infinity': -Infinity };

@@ -47,11 +47,6 @@ export interface NdjsonOptions {
   signal?: AbortSignal;
 }
 
-/** "file:PATH" -> PATH, or undefined for any other --source value. */
-export function filePath(spec: string): string | undefined {
-  return spec.startsWith('file:') && spec.length > 5 ? spec.slice(5) : undefined;
-}
-
 /** The valid events of an NDJSON file (or "-" for stdin), in file order, in batches. */
 export async function* ndjsonEvents(path: string, opts: NdjsonOptions): AsyncGenerator<FileBatch> {
   const batches = readEvents(path, opts);
