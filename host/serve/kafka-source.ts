@@ -22,8 +22,9 @@
 // Kafka sinks do; `serve` sets KAFKA_SLICES_IN_FLIGHT, default 2). Commits
 // stay in order and after the write: a partition's slice is committed only
 // once its own write and every earlier one resolved; a failed write stops
-// the partition (no later slice is committed, the batch fails, kafkajs
-// re-delivers from the last commit): still at-least-once, never a skip.
+// the partition (no later slice is committed) and it is read again from the
+// failed slice after a back-off (redeliver): still at-least-once, never a
+// skip, and never a hot loop.
 //
 // Scale-out: processes in one group split the partitions; events are keyed by
 // userId, so a user's events stay on one partition and so in one process,
