@@ -31,6 +31,11 @@ describe('bad input rows', () => {
     expectCleanFailure(runCli(['score', '--model', lgb, '--input', p]), `${p}:4 (Column_2): not a number: "x3"`);
   });
 
+  it('names the line of a quoted field that is not closed', () => {
+    const p = file('quote.csv', '1,2,3,4,5,6\n1,"2,3,4,5,6\n');
+    expectCleanFailure(runCli(['score', '--model', lgb, '--input', p]), `${p}:2`, /quoted field is not closed/);
+  });
+
   it('names the line of a row with the wrong field count', () => {
     const p = file('short.csv', '1,2,3,4,5,6\n1,2,3\n');
     expectCleanFailure(runCli(['score', '--model', lgb, '--input', p]), `${p}:2`, /3 fields.*6 features/);

@@ -34,6 +34,11 @@ describe('bad training CSVs', () => {
     expectCleanFailure(trainOn(p), 1, `${p}:7 (country): not a number: "FR" (encode text columns as numbers)`);
   });
 
+  it('names the line of a quoted field that is not closed (one CSV splitter for every reader)', () => {
+    const p = file('quote.csv', 'a,b,y\n1,2,0\n"3,4,1\n');
+    expectCleanFailure(trainOn(p), 1, `${p}:3`, /quoted field is not closed/);
+  });
+
   it('names the line of a row with the wrong field count', () => {
     const p = file('short.csv', `y,a,b\n${good(3)}\n1,2\n`);
     expectCleanFailure(trainOn(p), 1, `${p}:5: row has 2 fields, the header has 3`);

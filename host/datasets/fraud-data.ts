@@ -18,7 +18,7 @@
 
 import { InputError } from '../core/errors.js';
 import { openInput, readLines } from '../core/lines.js';
-import { splitCsvLine } from './csv.js';
+import { splitLine } from '../core/csv.js';
 
 export const FRAUD_COLUMNS = [
   'user_id', 'signup_time', 'purchase_time', 'purchase_value', 'device_id', 'source',
@@ -85,7 +85,7 @@ export async function readFraudData(path: string, onProgress?: (rows: number, by
       const lineNo = batch.firstLine + k;
       const text = batch.lines[k]!;
       if (at === null) {
-        const header = (splitCsvLine(text.replace(/^\uFEFF/, '')) ?? []).map((h) => h.trim());
+        const header = (splitLine(text.replace(/^\uFEFF/, '')) ?? []).map((h) => h.trim());
         const missing = FRAUD_COLUMNS.filter((c) => !header.includes(c));
         if (missing.length > 0) throw new InputError(path, lineNo, `header lacks ${missing.join(', ')} (a Fraud_Data file has ${FRAUD_COLUMNS.join(',')})`);
         at = Object.fromEntries(FRAUD_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<Column, number>;
@@ -93,7 +93,7 @@ export async function readFraudData(path: string, onProgress?: (rows: number, by
         continue;
       }
       if (text.trim() === '') continue;
-      const f = splitCsvLine(text);
+      const f = splitLine(text);
       if (!f || f.length !== width) throw new InputError(path, lineNo, `expected ${width} fields, found ${f ? f.length : 'an unclosed quote'}`);
       const get = (c: Column) => f[at![c]]!.trim();
       const fail = (c: Column, why: string): never => {

@@ -16,7 +16,7 @@
 
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
-import { splitCsvLine } from './csv.js';
+import { splitLine } from '../core/csv.js';
 
 export interface IpRanges {
   lo: Uint32Array;
@@ -32,7 +32,7 @@ const COLUMNS = ['lower_bound_ip_address', 'upper_bound_ip_address', 'country'] 
 /** Parses the text of a ranges file; errors name file:line (column). */
 export function parseIpRanges(text: string, file = '<ip ranges>'): IpRanges {
   const lines = text.split('\n');
-  const header = splitCsvLine(lines[0]!.replace(/\r$/, '').replace(/^\uFEFF/, '')) ?? [];
+  const header = splitLine(lines[0]!.replace(/\r$/, '').replace(/^\uFEFF/, '')) ?? [];
   const at = COLUMNS.map((c) => header.findIndex((h) => h.trim().toLowerCase() === c));
   const missing = COLUMNS.filter((_, k) => at[k]! < 0);
   if (missing.length > 0) throw new InputError(file, 1, `header lacks ${missing.join(', ')} (expected ${COLUMNS.join(',')})`);
@@ -42,7 +42,7 @@ export function parseIpRanges(text: string, file = '<ip ranges>'): IpRanges {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!.replace(/\r$/, '');
     if (line.trim() === '') continue;
-    const f = splitCsvLine(line);
+    const f = splitLine(line);
     if (!f || f.length < header.length) throw new InputError(file, i + 1, `expected ${header.length} fields, found ${f ? f.length : 'an unclosed quote'}`);
     const loText = f[at[0]!]!.trim();
     let lo = bound(loText, file, i + 1, COLUMNS[0], Math.ceil);

@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
-import { splitCsvLine } from './csv.js';
+import { splitLine } from '../core/csv.js';
 
 export interface M4Series {
   id: string;
@@ -27,7 +27,7 @@ export function parseM4(text: string, file = '<input>'): M4Series[] {
     let line = lines[i]!;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.trim() === '') continue;
-    const cells = splitCsvLine(line);
+    const cells = splitLine(line);
     if (cells === null) throw new InputError(file, i + 1, 'unclosed quote');
     if (i === 0 && cells[0]?.trim() === 'V1') continue;
     const id = cells[0]!.trim();

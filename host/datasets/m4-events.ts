@@ -29,7 +29,7 @@
 import type { Event } from '../core/schema.js';
 import { InputError } from '../core/errors.js';
 import { openInput, readLines } from '../core/lines.js';
-import { splitCsvLine } from './csv.js';
+import { splitLine } from '../core/csv.js';
 
 export const M4_START = Date.UTC(2020, 0, 1);
 export const LEAD_DAYS = 7;
@@ -113,7 +113,7 @@ async function readSeries(path: string, onProgress?: (rows: number, bytes: numbe
       const text = batch.lines[j]!;
       const line = batch.firstLine + j;
       if (text.trim() === '') continue;
-      const f = splitCsvLine(text.replace(/^\uFEFF/, ''));
+      const f = splitLine(text.replace(/^\uFEFF/, ''));
       if (!f) throw new InputError(path, line, 'a quoted field is not closed');
       const id = f[0]!.trim();
       if (line === 1 && id === 'V1') continue;

@@ -11,6 +11,7 @@
 // with the file, line and field when a value is not a number.
 
 import { InputError, UsageError } from '../core/errors.js';
+import { splitLine, UNCLOSED_QUOTE } from '../core/csv.js';
 
 export type Format = 'csv' | 'tsv' | 'libsvm' | 'ndjson';
 
@@ -45,30 +46,6 @@ export function parseField(s: string): number | undefined {
   return undefined;
 }
 
-/** Splits a delimited line, honouring double quotes ("" inside quotes is a quote). */
-export function splitFields(line: string, sep: string): string[] {
-  if (!line.includes('"')) return line.split(sep);
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === sep) {
-      out.push(field);
-      field = '';
-    } else field += c;
-  }
-  out.push(field);
-  return out;
-}
-
 /**
  * A parser for delimited rows. The first non-blank line decides whether
  * there is a header: it is one when any field is neither a number nor a
@@ -81,7 +58,8 @@ export function delimitedParser(file: string, sep: string, numFeatures: number, 
   return (line, lineNo, out, at) => {
     // Blank lines are skipped; a TSV row of empty (missing) fields is not blank.
     if (line.trim() === '' && !line.includes(sep)) return false;
-    const fields = splitFields(line, sep);
+    const fields = splitLine(line, sep);
+    if (fields === null) throw new InputError(file, lineNo, UNCLOSED_QUOTE);
     if (columnOf === null) {
       const isHeader = fields.some((f) => parseField(f) === undefined);
       if (isHeader) {

@@ -13,7 +13,8 @@
 
 import { InputError } from '../core/errors.js';
 import { openInput, readLines } from '../core/lines.js';
-import { parseField, splitFields } from '../gbt/rows.js';
+import { parseField } from '../gbt/rows.js';
+import { splitLine, UNCLOSED_QUOTE } from '../core/csv.js';
 
 export interface TrainingData {
   file: string;
@@ -57,7 +58,8 @@ export async function readTrainingCsv(file: string, labelName: string, onProgres
       const text = batch.lines[i]!;
       const lineNo = batch.firstLine + i;
       if (text.trim() === '') continue;
-      const fields = splitFields(text, ',');
+      const fields = splitLine(text, ',');
+      if (fields === null) throw new InputError(file, lineNo, UNCLOSED_QUOTE);
       if (names === null) {
         names = fields.map((f) => f.trim());
         if (lineNo === 1 && names[0]!.startsWith('\uFEFF')) names[0] = names[0]!.slice(1);
