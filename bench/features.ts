@@ -4,7 +4,7 @@
 // batches of 1, 100 and 1,000 events (tinybench: mean, p50, p99); then the
 // same with a 300-tree model scoring each purchase row in place (features +
 // scoring, the whole WASM part of serving a purchase). Reports only: never
-// fails on a time. Prints markdown for docs/BENCHMARKS.md.
+// fails on a time. Prints markdown for docs/PERFORMANCE.md and bench/results/.
 //
 //   npm run bench:features    # BENCH_TIME_MS sets tinybench's time per task (default 2000)
 

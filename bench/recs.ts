@@ -2,7 +2,7 @@
 // and recommendation latency, on a generated stream of 10,000,000
 // interactions over a 100,000-item catalogue (BENCH_INTERACTIONS,
 // BENCH_ITEMS override). Reports only: never fails on a time. Prints
-// markdown for docs/BENCHMARKS.md.
+// markdown for docs/PERFORMANCE.md and bench/results/.
 //
 // The stream: 1,000,000 shoppers (the busiest 1% start 10% of sessions),
 // sessions of about 8 interactions 30-120 s apart (70% views, 20% carts,

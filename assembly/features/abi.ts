@@ -40,7 +40,7 @@ let touched: f64 = 0; // what touchGroup read, kept so the loads stay
 // featuresRun touches the state of events in groups of GROUP: the index
 // slots of the group two ahead, and the records of the group one ahead (their
 // slots are in cache by then), so that the misses of a whole group are in
-// flight at once, not only the few of one event (docs/BENCHMARKS.md, "Fraud
+// flight at once, not only the few of one event (bench/results/2026-11-25-to-12-07-benchmarks-log.md, "Fraud
 // features": 14% on the benchmark's warm stream over touching one event four
 // ahead, the pairs and the IP country included).
 const GROUP: i32 = 8;

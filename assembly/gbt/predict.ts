@@ -18,7 +18,7 @@ const XGB_MAX_CAT: f32 = 16777216.0;
 
 // Rows per pass over the trees: large enough that each tree's set-up is
 // spread over many rows, small enough that a block's rows (with the fast
-// layout's extra columns) stay in L2. Measured in docs/BENCHMARKS.md.
+// layout's extra columns) stay in L2. Measured in bench/results/2026-11-25-to-12-07-benchmarks-log.md.
 const DEFAULT_BLOCK_ROWS: i32 = 512;
 let blockRows: i32 = DEFAULT_BLOCK_ROWS;
 

@@ -1,4 +1,4 @@
-// Markdown tables for the bench output, so a run pastes into docs/BENCHMARKS.md.
+// Markdown tables for the bench output, so a run pastes into docs/PERFORMANCE.md or a bench/results/ log.
 
 export interface SpeedRow {
   scorer: string;

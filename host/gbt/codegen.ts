@@ -187,7 +187,7 @@ export function meanSplitsPerTree(blob: Uint8Array): number {
 }
 
 /**
- * Whether compiling pays off, measured (docs/BENCHMARKS.md, GBT scoring):
+ * Whether compiling pays off, measured (bench/results/2026-11-25-to-12-07-benchmarks-log.md, GBT scoring):
  * on trees of 31 leaves the generated code is about 2x faster than the
  * interpreter; on trees of 255 splits it is slower at batch 100 and up,
  * where the interpreter's four rows in lockstep hide its load latency and

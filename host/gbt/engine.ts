@@ -55,7 +55,7 @@ export interface LoadOptions {
   /**
    * Compile the model into its own WebAssembly module (host/gbt/codegen.ts)
    * and score with it: same margins bit for bit, faster, at a compile cost
-   * at load time (docs/BENCHMARKS.md). Models with linear leaves stay on the
+   * at load time (bench/results/2026-11-25-to-12-07-benchmarks-log.md). Models with linear leaves stay on the
    * interpreter. 'auto' compiles when the trees are small enough for it to
    * be faster (COMPILE_MAX_MEAN_SPLITS in host/gbt/codegen.ts).
    */

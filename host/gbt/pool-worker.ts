@@ -35,7 +35,7 @@ try {
 /**
  * V8 starts a WASM function on its baseline compiler and moves it to the
  * optimising one once it has run enough; without this the first few hundred
- * small batches a worker scores run at about half speed (docs/BENCHMARKS.md).
+ * small batches a worker scores run at about half speed (bench/results/2026-11-25-to-12-07-benchmarks-log.md).
  */
 function warmUp(e: GbtEngine, m: ReturnType<GbtEngine['load']>, rows: number): void {
   for (let i = 0; i < 20; i++) {

@@ -20,7 +20,7 @@
 // embedded feature log file does (host/serve/feature-log-file.ts), and the
 // names once in a header record: measured on real scored purchases, records
 // with the names in each (2.4 KB instead of 0.4 KB) were slower in 5 of 6
-// runs, 1.3 to 1.8 times at batches of 1,000 (docs/BENCHMARKS.md, "Sinks").
+// runs, 1.3 to 1.8 times at batches of 1,000 (bench/results/2026-11-25-to-12-07-benchmarks-log.md, "Sinks").
 // Each record carries `featureSet`,
 // the FNV-1a hash of the names that the WASM module also carries
 // (host/fraud/catalog.ts namesHash), and a header record with that hash
@@ -75,7 +75,7 @@ export interface KafkaSinkOptions extends KafkaClientOptions {
   /**
    * Batch compression (default none): gzip was level or slower in the full
    * benchmark runs, faster only at batches of 1,000 in interleaved ones, and
-   * always took more CPU (docs/BENCHMARKS.md, "Sinks"); it shrinks the
+   * always took more CPU (bench/results/2026-11-25-to-12-07-benchmarks-log.md, "Sinks"); it shrinks the
    * messages 8 to 15 times, for where storage or bandwidth matter (or set
    * compression.type on the topics).
    */

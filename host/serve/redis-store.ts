@@ -74,7 +74,7 @@ export interface LatestScore extends ScoreResult {
  * refused key does not stop the rest; answers [refused, the first refusal's
  * message or '']. One call costs the client about a third of what the same
  * SETs cost as a pipeline (ioredis makes an object, a promise and a reply per
- * pipelined command; docs/BENCHMARKS.md, "Redis writes in one call").
+ * pipelined command; bench/results/2026-11-25-to-12-07-benchmarks-log.md, "Redis writes in one call").
  */
 export const SET_PX_SCRIPT = `
 local failed, first = 0, ''

@@ -25,7 +25,7 @@ export type ScoreAnswer = (ScoreResult | ScoreError)[] | Error;
 // server's CPU at 50,000 single-event requests/s; then the written-out text's
 // pieces (and their flattening when sent) were a third of what the server
 // allocated, and each young-generation collection is a pause that every
-// request waiting sees (docs/BENCHMARKS.md, "WebSocket scoring API"). So the
+// request waiting sees (bench/results/2026-11-25-to-12-07-benchmarks-log.md, "WebSocket scoring API"). So the
 // answers are written into one reusable buffer, not built as strings.
 // Anything else (errors, another Scoring's objects) goes through
 // JSON.stringify.
