@@ -27,14 +27,14 @@ export interface FraudOptions {
   reasons?: number;
 }
 
+/** Recent purchases' rows a new model is tried on before it serves. */
+const CANARY_RECENT = 64;
+
 /**
  * What a purchase whose score is not a finite number gets (a model whose
  * canary rows all scored finite can still overflow on an extreme row): never
  * a silent allow, and never a block nobody can explain: a person looks at it.
  */
-/** Recent purchases' rows a new model is tried on before it serves. */
-const CANARY_RECENT = 64;
-
 export const NON_FINITE_DECISION: Decision = 'review';
 export const NON_FINITE_REASON: Reason = {
   feature: 'score',
