@@ -11,8 +11,10 @@ import fc from 'fast-check';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { capturedPipeline } from './helpers/captured-pipeline.js';
 import { connect } from './helpers/ws-client.js';
-import { anyMessage, messageJson } from './helpers/fuzz-events.js';
+import { anyMessage, configureFuzzSeed, messageJson } from './helpers/fuzz-events.js';
 import { MAX_JSON_DEPTH, nestingDepth } from '../host/serve/body.js';
+
+configureFuzzSeed();
 
 let t: TestServer;
 const { pipeline } = capturedPipeline();

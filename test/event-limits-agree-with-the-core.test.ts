@@ -11,6 +11,9 @@ import { GbtEngine } from '../host/gbt/engine.js';
 import { RecsEngine } from '../host/recs/engine.js';
 import { MAX_TS } from '../host/core/limits.js';
 import { validateEvent } from '../host/core/schema.js';
+import { configureFuzzSeed } from './helpers/fuzz-events.js';
+
+configureFuzzSeed();
 
 const edges = [0, -1, -0.5, 1, MAX_TS, MAX_TS + 1, MAX_TS - 1, MAX_TS * 2, 8.64e15, -8.64e15, 1.7e12, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE];
 const anyTs = fc.oneof(

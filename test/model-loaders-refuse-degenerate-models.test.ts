@@ -17,6 +17,9 @@ import { parseModel } from '../host/gbt/load.js';
 import { ModelError } from '../host/core/errors.js';
 import { FraudScorer } from '../host/fraud/scorer.js';
 import { ROOT, runCli } from './helpers/cli.js';
+import { configureFuzzSeed } from './helpers/fuzz-events.js';
+
+configureFuzzSeed();
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-degenerate-'));
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'gbt');

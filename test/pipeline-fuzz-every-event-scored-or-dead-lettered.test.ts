@@ -17,8 +17,10 @@ import { InventoryStage } from '../host/forecast/inventory.js';
 import { RecsStage } from '../host/recs/stage.js';
 import { parseEvent } from '../host/core/schema.js';
 import type { DeadLetter, ScoredOutput, Sink, SourceMessage } from '../host/core/ports.js';
-import { anyMessage, messageText } from './helpers/fuzz-events.js';
+import { anyMessage, configureFuzzSeed, messageText } from './helpers/fuzz-events.js';
 import { ROOT } from './helpers/cli.js';
+
+configureFuzzSeed();
 
 // fast-check's seed, printed on a failure; a failure's seed and path go into
 // REGRESSIONS below so that it is tried on every run from then on.
