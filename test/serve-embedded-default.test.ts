@@ -37,7 +37,12 @@ describe('serve, embedded default', () => {
   });
 
   it('scores purchases over HTTP and WebSocket with the shipped model, and streams stats', async () => {
-    const t = Date.now();
+    // The signup and the purchase in one 5-minute window: one that straddles a
+    // window's edge counts the signup in the previous 5-minute bucket, a
+    // different (and lower) score.
+    const now = Date.now();
+    const bucket = now - (now % 300_000);
+    const t = now - bucket >= 2_500 ? now : bucket - 1_000;
     const events = [
       { eventId: 'api-s1', type: 'signup', ts: t - 2000, userId: 'api-u1', deviceId: 'api-farm', ip: '10.1.2.3' },
       { eventId: 'api-p1', type: 'purchase', ts: t - 1000, userId: 'api-u1', amount: 35, deviceId: 'api-farm', ip: '10.1.2.3' },
