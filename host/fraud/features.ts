@@ -95,6 +95,18 @@ export class FeatureEngine {
     return r;
   }
 
+  /**
+   * run() into the default buffer for callers whose events were checked
+   * already (a replay of a read file, a feature matrix): a skipped event is
+   * an error naming it, as event `first` + its index in the batch.
+   */
+  runChecked(n: number, first: number): number {
+    const rows = this.run(n);
+    const bad = this.rejected()[0];
+    if (bad !== undefined) throw new EngineError(bad.status, `${bad.reason} (event ${first + bad.index})`);
+    return rows;
+  }
+
   /** The events the last run skipped, with why, in batch order (empty when it took them all). */
   rejected(): { index: number; status: number; reason: string }[] {
     const e = this.exports;
@@ -123,9 +135,7 @@ export class FeatureEngine {
       const end = Math.min(events.length, start + this.capacity);
       const cols = this.columns();
       for (let i = start; i < end; i++) cols.set(i - start, events[i]!);
-      const rows = this.run(end - start);
-      const bad = this.rejected();
-      if (bad.length > 0) throw new EngineError(bad[0]!.status, `${bad[0]!.reason} (event ${start + bad[0]!.index})`);
+      const rows = this.runChecked(end - start, start);
       out.set(this.rows(rows), at);
       at += rows * this.width;
     }

@@ -2,7 +2,6 @@
 // and purchase in time order, a batch at a time. `features` writes the rows
 // out; `eval fraud` keeps them to train and score on.
 
-import { EngineError } from '../core/errors.js';
 import { FeatureEngine } from './features.js';
 import { type FraudData, replayOrder } from '../datasets/fraud-data.js';
 import type { FeatureInput } from './columns.js';
@@ -62,10 +61,8 @@ export function* replayFraud(data: FraudData, engine: FeatureEngine): Generator<
       c.age[i] = data.age[r]!;
       if (purchase) purchaseRows.push(r);
     }
-    const count = engine.run(end - start);
     // The reader checked every row; a skipped one would shift the rows against purchaseRows.
-    const bad = engine.rejected()[0];
-    if (bad !== undefined) throw new EngineError(bad.status, `${bad.reason} (event ${start + bad.index} of the replay)`);
+    const count = engine.runChecked(end - start, start);
     yield { rows: engine.rows(count), count, purchaseRows, events: end };
   }
 }

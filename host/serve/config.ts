@@ -393,6 +393,20 @@ function recsSettings(r: SettingsReader): ServeConfig['recs'] {
 const defaultOf = (s: Setting) => s.defaultText ?? s.default ?? '(unset)';
 const cell = (t: string) => t.replace(/\|/g, '\\|');
 
+/** Every setting's lines in SETTINGS order, with `dialsHeading` once before the first tuning dial. */
+function everySetting(dialsHeading: string[], lines: (s: Setting) => string[]): string[] {
+  const out: string[] = [];
+  let dials = false;
+  for (const s of SETTINGS) {
+    if ((s.dial ?? false) && !dials) {
+      dials = true;
+      out.push(...dialsHeading);
+    }
+    out.push(...lines(s));
+  }
+  return out;
+}
+
 /** The Markdown table of the user settings (dials: false) or the tuning dials (true). */
 export function settingsTable(dials: boolean): string {
   const rows = SETTINGS.filter((s) => (s.dial ?? false) === dials).map((s) => `| \`${s.env}\` | \`--${s.flag}\` | ${cell(defaultOf(s))} | ${cell(s.doc)} |`);
@@ -407,16 +421,8 @@ export function envExample(): string {
     '# --source, ...) override these. Generated from host/serve/config.ts (npm run',
     '# gen:settings); the tuning dials are explained in docs/CONFIGURATION.md.',
   ];
-  let dials = false;
-  for (const s of SETTINGS) {
-    if ((s.dial ?? false) && !dials) {
-      dials = true;
-      out.push('', '# ---- tuning dials ----');
-    }
-    // Commented out: a copy of this file changes nothing until a line is set.
-    out.push('', `# ${s.doc} (--${s.flag}; default ${defaultOf(s)})`);
-    out.push(`# ${s.env}=${s.default ?? s.example}`);
-  }
+  // Commented out: a copy of this file changes nothing until a line is set.
+  out.push(...everySetting(['', '# ---- tuning dials ----'], (s) => ['', `# ${s.doc} (--${s.flag}; default ${defaultOf(s)})`, `# ${s.env}=${s.default ?? s.example}`]));
   return out.join('\n') + '\n';
 }
 
@@ -432,14 +438,11 @@ export function serveHelp(): string {
     '',
     'options:',
   ];
-  let dials = false;
-  for (const s of SETTINGS) {
-    if ((s.dial ?? false) && !dials) {
-      dials = true;
-      lines.push('', 'tuning dials:');
-    }
-    const arg = s.kind === 'bool' ? 'true|false' : s.kind === 'choice' ? s.choices!.join('|') : s.kind.toUpperCase();
-    lines.push(`  --${s.flag} ${arg}`, `      ${s.doc}`, `      ${s.env}; default ${defaultOf(s)}${s.kind === 'int' || s.kind === 'number' ? `; ${wants(s)}` : ''}`);
-  }
+  lines.push(
+    ...everySetting(['', 'tuning dials:'], (s) => {
+      const arg = s.kind === 'bool' ? 'true|false' : s.kind === 'choice' ? s.choices!.join('|') : s.kind.toUpperCase();
+      return [`  --${s.flag} ${arg}`, `      ${s.doc}`, `      ${s.env}; default ${defaultOf(s)}${s.kind === 'int' || s.kind === 'number' ? `; ${wants(s)}` : ''}`];
+    }),
+  );
   return lines.join('\n') + '\n';
 }
