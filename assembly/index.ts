@@ -4,7 +4,7 @@
 
 import { MAX_TS } from "./limits";
 import { Forest, parseForest } from "./gbt/forest";
-import { sumBlock, setBlockRows as setBlock, blockRowsFor, setFastLayout, setTableLayout, usesTable, initOutputs } from "./gbt/predict";
+import { sumBlock, blockRowsFor, usesTable, initOutputs } from "./gbt/predict";
 import { transformBlock } from "./gbt/transform";
 import { explainRows, initContributions, scoreExplainBlock } from "./gbt/explain";
 import { freeFast } from "./gbt/fast";
@@ -247,21 +247,6 @@ export function scoreExplain(h: i32, rows: i32): i32 {
 /** Pointer to the contributions written by explain(). Re-read after each explain(). */
 export function explainPtr(): usize {
   return explainOut;
-}
-
-/** Sets how many rows share one pass over the trees (1 = row by row; 0 = the default, 512). Called by benchmarks and tests. */
-export function setBlockRows(n: i32): void {
-  setBlock(n);
-}
-
-/** Scores with the fast layout where a model has one (on != 0, the default) or always with the blob's nodes. Called by tests and benchmarks. */
-export function useFastLayout(on: i32): void {
-  setFastLayout(on != 0);
-}
-
-/** Scores and explains models of small trees on their table layout (on != 0, the default) or walks their fast layout. Called by tests and benchmarks. */
-export function useTableLayout(on: i32): void {
-  setTableLayout(on != 0);
 }
 
 function forest(h: i32): Forest | null {

@@ -10,10 +10,10 @@ import { randomForest, rng, awkwardRows, withModel } from './helpers/random-fore
 import { cases, modelPath } from './helpers/fixtures.js';
 import { referenceContributions, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/gbt/engine.js';
+import { DebugGbtEngine } from '../host/gbt/engine.js';
 import type { Forest } from '../host/gbt/ir.js';
 
-const engine = new GbtEngine();
+const engine = new DebugGbtEngine();
 
 function bits(a: Float64Array): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);

@@ -13,10 +13,10 @@ import { randomForest, awkwardRows, withModel } from './helpers/random-forest.js
 import { ROOT } from './helpers/cli.js';
 import { referenceContributions, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine, type ModelInfo } from '../host/gbt/engine.js';
+import { DebugGbtEngine, type ModelInfo } from '../host/gbt/engine.js';
 import type { Forest } from '../host/gbt/ir.js';
 
-const engine = new GbtEngine();
+const engine = new DebugGbtEngine();
 const bits = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 interface Answers {

@@ -9,10 +9,10 @@ import { cases, modelPath } from './helpers/fixtures.js';
 import { pack } from '../host/gbt/pack.js';
 import { referencePredict, referenceRaw } from '../host/gbt/reference.js';
 import { loadModel } from '../host/gbt/load.js';
-import { GbtEngine } from '../host/gbt/engine.js';
+import { DebugGbtEngine } from '../host/gbt/engine.js';
 import type { Forest } from '../host/gbt/ir.js';
 
-const engine = new GbtEngine();
+const engine = new DebugGbtEngine();
 
 function compare(forest: Forest, seed: number, rows: number): void {
   const model = engine.load(pack(forest));

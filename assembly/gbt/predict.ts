@@ -26,7 +26,7 @@ let blockRows: i32 = DEFAULT_BLOCK_ROWS;
 // every row the full depth without checking whether it has stopped.
 const SHALLOW_SLACK: u32 = 2;
 
-/** Sets how many rows share one pass over the trees (1 = row by row; 0 = the default). Called by benchmarks and tests. */
+/** Sets how many rows share one pass over the trees (1 = row by row; 0 = the default). Called by the debug build (debug.ts) for benchmarks and tests. */
 export function setBlockRows(n: i32): void {
   blockRows = n == 0 ? DEFAULT_BLOCK_ROWS : n < 1 ? 1 : n;
 }
@@ -34,7 +34,7 @@ export function setBlockRows(n: i32): void {
 let fastLayout = true;
 let tableLayout = true;
 
-/** Turns the table layout (table.ts) on or off for models that have one (off: they walk the fast layout). Called by tests and benchmarks. */
+/** Turns the table layout (table.ts) on or off for models that have one (off: they walk the fast layout). Called by the debug build (debug.ts) for tests and benchmarks. */
 export function setTableLayout(on: bool): void {
   tableLayout = on;
 }
@@ -44,7 +44,7 @@ export function usesTable(f: Forest): bool {
   return fastLayout && tableLayout && f.tableSplits != 0;
 }
 
-/** Turns the fast layout (fast.ts) on or off for models that have one. Called by tests and benchmarks to compare the two walks. */
+/** Turns the fast layout (fast.ts) on or off for models that have one. Called by the debug build (debug.ts) for tests and benchmarks to compare the two walks. */
 export function setFastLayout(on: bool): void {
   fastLayout = on;
 }

@@ -3,7 +3,7 @@
 // all the per-batch work a caller would: WASM copies the rows into its memory
 // and the outputs out; onnxruntime gets a fresh float32 tensor.
 
-import { GbtEngine, type LoadOptions } from '../../host/gbt/engine.js';
+import { DebugGbtEngine, GbtEngine, type LoadOptions } from '../../host/gbt/engine.js';
 import { GbtPool } from '../../host/gbt/pool.js';
 import { loadModel } from '../../host/gbt/load.js';
 import { referencePredict, referenceRaw } from '../../host/gbt/reference.js';
@@ -16,13 +16,18 @@ export interface Scorer {
 }
 
 /**
- * The WASM scorer; blockRows 1 walks row by row, undefined keeps the engine
- * default (blocked). load { compile: true } scores with the model compiled to
- * its own module.
+ * The WASM scorer; blockRows 1 walks row by row (on the debug build, which
+ * has the switch and is optimised as the release build is), undefined keeps
+ * the release build's default (blocked). load { compile: true } scores with
+ * the model compiled to its own module.
  */
 export function wasmScorer(model: BenchModel, name: string, blockRows?: number, load: LoadOptions = {}): Scorer {
-  const engine = new GbtEngine();
-  if (blockRows !== undefined) engine.exports.setBlockRows(blockRows);
+  let engine = new GbtEngine();
+  if (blockRows !== undefined) {
+    const debug = new DebugGbtEngine();
+    debug.exports.setBlockRows(blockRows);
+    engine = debug;
+  }
   const info = engine.load(loadModel(model.modelPath).blob, load);
   if (load.compile === true && info.compiled === null) throw new Error(`${model.name}: not compiled`);
   // score() = input().set(rows) + run() + slice(): the copy in and out is timed.

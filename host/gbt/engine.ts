@@ -22,9 +22,6 @@ interface Exports {
   outputPtr(): number;
   score(h: number, rows: number, raw: number): number;
   transform(h: number, rows: number): number;
-  setBlockRows(n: number): void;
-  useFastLayout(on: number): void;
-  useTableLayout(on: number): void;
   modelTableLayout(h: number): number;
   modelFastLayout(h: number): number;
   explain(h: number, rows: number): number;
@@ -64,6 +61,13 @@ export interface LoadOptions {
   compiledBlockRows?: number;
   /** Subtrees generated without branches (host/gbt/codegen.ts CodegenOptions.selectNodes). */
   compiledSelectNodes?: number;
+}
+
+/** The debug build's switches (assembly/debug.ts), for tests and benchmarks that compare the scorer's walks. */
+interface DebugExports extends Exports {
+  setBlockRows(n: number): void;
+  useFastLayout(on: number): void;
+  useTableLayout(on: number): void;
 }
 
 export class GbtEngine {
@@ -185,5 +189,14 @@ export class GbtEngine {
     this.outsReserved = Math.max(outs, this.outsReserved);
     const s = this.exports.batchReserve(this.rowsReserved, this.colsReserved, this.outsReserved);
     if (s < 0) throw new EngineError(s, statusMessage(s));
+  }
+}
+
+/** A GbtEngine on the debug build: the same scorer, plus switches that tests and benchmarks use to compare its walks (the bits are the same in each). */
+export class DebugGbtEngine extends GbtEngine {
+  declare readonly exports: DebugExports;
+
+  constructor() {
+    super(wasmModule('debug'));
   }
 }

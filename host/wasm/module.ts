@@ -6,19 +6,27 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../core/errors.js';
 
-/** Where the release build lives, relative to this file in src or dist. */
-export function wasmPath(): string {
-  for (const rel of ['../../build/streamscore.wasm', '../../../build/streamscore.wasm']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
+/**
+ * The two builds of the core: release (what everything runs) and debug
+ * (assembly/debug.ts: the release ABI plus the switches tests and
+ * benchmarks use to compare the scorer's walks).
+ */
+export type Build = 'release' | 'debug';
+
+const FILES: Record<Build, string> = { release: 'build/streamscore.wasm', debug: 'build/debug/streamscore.wasm' };
+
+/** Where a build lives, relative to this file in src or dist. */
+export function wasmPath(build: Build = 'release'): string {
+  for (const up of ['../../', '../../../']) {
+    const p = fileURLToPath(new URL(up + FILES[build], import.meta.url));
     if (existsSync(p)) return p;
   }
-  throw new EngineError(-11, 'build/streamscore.wasm not found: run `npm run build`');
+  throw new EngineError(-11, `${FILES[build]} not found: run \`npm run build\``);
 }
 
-let compiled: WebAssembly.Module | null = null;
+const compiled: Partial<Record<Build, WebAssembly.Module>> = {};
 
 /** The compiled core, shared by every engine of the process (and handed to worker threads). */
-export function wasmModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
-  return compiled;
+export function wasmModule(build: Build = 'release'): WebAssembly.Module {
+  return (compiled[build] ??= new WebAssembly.Module(readFileSync(wasmPath(build))));
 }

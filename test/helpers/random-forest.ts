@@ -5,7 +5,7 @@
 
 import { type Forest, type Tree, type Transform, SplitKind, MissingType } from '../../host/gbt/ir.js';
 import { pack } from '../../host/gbt/pack.js';
-import type { GbtEngine, ModelInfo } from '../../host/gbt/engine.js';
+import type { DebugGbtEngine, ModelInfo } from '../../host/gbt/engine.js';
 
 /** A small seeded PRNG (mulberry32, host/train/split.ts), so failures reproduce. */
 export { mulberry32 as rng } from '../../host/train/split.js';
@@ -148,7 +148,7 @@ export function awkwardRows(forest: Forest, seed: number, rows: number): Float64
 }
 
 /** Loads `forest` into `engine`, scores in blocks of `block` rows while `fn` runs, then restores the block size and frees the model. */
-export function withModel<T>(engine: GbtEngine, forest: Forest, block: number, fn: (model: ModelInfo) => T): T {
+export function withModel<T>(engine: DebugGbtEngine, forest: Forest, block: number, fn: (model: ModelInfo) => T): T {
   const model = engine.load(pack(forest));
   try {
     engine.exports.setBlockRows(block);
