@@ -29,6 +29,7 @@ import type { TopicMessages } from 'kafkajs';
 import { DEFAULT_OUTPUT_TOPICS, KafkaSink, createKafkaSink, type KafkaSinkOptions } from '../host/serve/kafka-sink.js';
 import { SET_PX_SCRIPT, createRedisStore } from '../host/serve/redis-store.js';
 import type { BatchOutput, FraudAlert, ScoredOutput } from '../host/core/ports.js';
+import { fraudAlertRecord } from '../host/core/records.js';
 import { startKafka } from '../test/services/kafka.js';
 import { startRedis } from '../test/services/redis.js';
 
@@ -69,10 +70,11 @@ function makeBatch(size: number, batchNo: number): BatchOutput {
   const scores: ScoredOutput[] = [];
   const alerts: FraudAlert[] = [];
   for (let i = 0; i < size; i++) {
-    const s = pool[(batchNo * size + i) % pool.length]!;
+    // A fresh purchase each time, as the pipeline's are: its score record not yet written.
+    const s: ScoredOutput = { ...pool[(batchNo * size + i) % pool.length]!, record: undefined };
     scores.push(s);
     if (s.decision !== 'allow') {
-      alerts.push({ topic: 'alerts.fraud', ts: s.ts, eventId: s.eventId, userId: s.userId, amount: s.amount, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons });
+      alerts.push({ topic: 'alerts.fraud', ts: s.ts, eventId: s.eventId, userId: s.userId, amount: s.amount, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons, record: fraudAlertRecord(s) });
     }
   }
   return { scores, alerts, deadLetters: [], recommendations: [], inventory: [] };

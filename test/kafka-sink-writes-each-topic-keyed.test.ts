@@ -75,6 +75,7 @@ test('every output lands on its topic with its key', async () => {
   expect(scores[0]!.value).toEqual({
     eventId: 'p1',
     userId: 'u1',
+    amount: 99.5,
     fraudScore: 0.1,
     decision: 'allow',
     reasons: [{ feature: 'f_b', contribution: 0.75, text: 'b is high' }],

@@ -13,7 +13,6 @@ test('entries expire after the TTL, one hour by default', async () => {
   expect(DEFAULT_TTL_MS).toBe(3_600_000);
   store = createMemoryStore({ now: () => now });
   store.putRecommendations('u1', rec(3));
-  store.putScore({ eventId: 'e1', fraudScore: 0.5, decision: 'review', reasons: [] });
   store.putInventory({ sku: 'S', level: 1, forecast: [], runoutDate: null, alert: null });
   store.putSimilarItems('i0', rec(2), 1000); // a shorter TTL of its own
   now += 999;
@@ -22,10 +21,9 @@ test('entries expire after the TTL, one hour by default', async () => {
   expect(await store.similarItems('i0', 10)).toBeNull();
   now += DEFAULT_TTL_MS - 1001;
   expect(await store.recommendations('u1', 2)).toEqual(rec(2));
-  expect(await store.fraudScore('e1')).toMatchObject({ decision: 'review' });
+  expect(await store.inventory('S')).toMatchObject({ sku: 'S' });
   now += 1;
   expect(await store.recommendations('u1', 2)).toBeNull();
-  expect(await store.fraudScore('e1')).toBeNull();
   expect(await store.inventory('S')).toBeNull();
 });
 
@@ -36,8 +34,8 @@ test('at the bound the least recently used entry goes, and reads count as use', 
   store.putRecommendations('d', rec(1));
   expect(await store.recommendations('b', 1)).toBeNull();
   for (const u of ['a', 'c', 'd']) expect(await store.recommendations(u, 1)).not.toBeNull();
-  for (let i = 0; i < 10_000; i++) store.putScore({ eventId: `e${i}`, fraudScore: 0, decision: 'allow', reasons: [] });
-  expect(store.sizes()).toEqual({ scores: 3, recommendations: 3, similarItems: 0, inventory: 0 });
+  for (let i = 0; i < 10_000; i++) store.putInventory({ sku: `S${i}`, level: i, forecast: [], runoutDate: null, alert: null });
+  expect(store.sizes()).toEqual({ recommendations: 3, similarItems: 0, inventory: 3 });
 });
 
 test('lists are capped at the largest k served', async () => {

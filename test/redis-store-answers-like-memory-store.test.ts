@@ -1,13 +1,15 @@
 // The Redis store answers the API exactly as the in-memory store does: the
-// same scores, recommendation lists (cut to k, capped at 100), similar items
-// and inventory states after the same writes, null for what was never
-// written, the latest write winning, and everything gone after its time to
-// live. The same assertions run against both; Redis' TTLs are checked too.
+// same recommendation lists (cut to k, capped at 100), similar items and
+// inventory states after the same writes, null for what was never written,
+// the latest write winning, and everything gone after its time to live. The
+// same assertions run against both; Redis' keys and TTLs are checked too,
+// with each purchase's score record under its event and its user.
 
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Redis } from 'ioredis';
-import { createMemoryStore, type MemoryStore } from '../host/serve/memory-store.js';
+import { createMemoryStore } from '../host/serve/memory-store.js';
+import { memoryStoreSink } from '../host/serve/memory-sink.js';
 import { createRedisStore, type RedisStore } from '../host/serve/redis-store.js';
 import type { BatchOutput, InventoryState, Recommendation, ScoredOutput, Store } from '../host/core/ports.js';
 import { services } from './services/provided.js';
@@ -44,21 +46,11 @@ const inventory = (sku: string, level: number): InventoryState => ({
 
 const batch = (part: Partial<BatchOutput>): BatchOutput => ({ scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [], ...part });
 
-/** The memory store behind the same write(BatchOutput) as the pipeline's memory sink. */
+/** The memory store behind the pipeline's memory sink. */
 function memory(): Writable {
-  const store: MemoryStore = createMemoryStore({ ttlMs: TTL_MS });
-  return {
-    ...store,
-    async write(out) {
-      for (const s of out.scores) store.putScore({ eventId: s.eventId, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons });
-      for (const r of out.recommendations) {
-        if (r.userId !== undefined) store.putRecommendations(r.userId, r.items);
-        if (r.itemId !== undefined) store.putSimilarItems(r.itemId, r.items);
-      }
-      for (const i of out.inventory) store.putInventory(i);
-    },
-    close: () => store.close(),
-  };
+  const store = createMemoryStore({ ttlMs: TTL_MS });
+  const sink = memoryStoreSink(store);
+  return { ...store, write: (out) => sink.write(out), close: () => sink.close() };
 }
 
 const redisStores: RedisStore[] = [];
@@ -77,7 +69,7 @@ async function answers(store: Writable) {
   if ('waitUntilReady' in store) expect(await (store as RedisStore).waitUntilReady(5000)).toBe(true);
   await store.write(
     batch({
-      scores: [score('e1', 'u1', 0.93), score('e2', 'u1', 0.12), score('e3', 'u2', 0.5000000000000001)],
+      scores: [score('e1', 'u1', 0.93), score('e2', 'u1', 0.12), score('e3', 'u2', 0.5000000000000001)], // no reads: only Redis keeps them (below)
       recommendations: [
         { userId: 'u1', items: items(150, 'i') },
         { itemId: 'i0', items: items(3, 'j') },
@@ -89,9 +81,6 @@ async function answers(store: Writable) {
   // The latest write of a key wins.
   await store.write(batch({ recommendations: [{ userId: 'u2', items: items(4, 'z') }], inventory: [inventory('SKU-2', 40)] }));
   const now = {
-    score1: await store.fraudScore('e1'),
-    score3: await store.fraudScore('e3'),
-    noScore: await store.fraudScore('nope'),
     recs10: await store.recommendations('u1', 10),
     recsCapped: (await store.recommendations('u1', 1000))?.length,
     recsU2: await store.recommendations('u2', 10),
@@ -104,7 +93,7 @@ async function answers(store: Writable) {
     noInv: await store.inventory('SKU-X'),
   };
   await new Promise((r) => setTimeout(r, TTL_MS + 300));
-  const expired = [await store.fraudScore('e1'), await store.recommendations('u1', 10), await store.similarItems('i0', 10), await store.inventory('SKU-1')];
+  const expired = [await store.recommendations('u1', 10), await store.similarItems('i0', 10), await store.inventory('SKU-1')];
   return { now, expired };
 }
 
@@ -116,10 +105,6 @@ describe.each([
     const store = make();
     try {
       const { now, expired } = await answers(store);
-      const { features: _f, userId: _u, amount: _a, ts: _t, ...result1 } = score('e1', 'u1', 0.93);
-      expect(now.score1).toEqual(result1);
-      expect(now.score3?.fraudScore).toBe(0.5000000000000001);
-      expect(now.noScore).toBeNull();
       expect(now.recs10).toEqual(items(150, 'i').slice(0, 10));
       expect(now.recsCapped).toBe(100);
       expect(now.recsU2).toEqual(items(4, 'z'));
@@ -130,7 +115,7 @@ describe.each([
       expect(now.inv1).toEqual(inventory('SKU-1', 12));
       expect(now.inv2).toEqual(inventory('SKU-2', 40));
       expect(now.noInv).toBeNull();
-      expect(expired).toEqual([null, null, null, null]);
+      expect(expired).toEqual([null, null, null]);
     } finally {
       await store.close();
     }
@@ -161,7 +146,11 @@ test('both stores give identical answers, and Redis holds each key with its TTL'
       expect(ttl, key).toBeGreaterThan(3_600_000 - 10_000);
       expect(ttl, key).toBeLessThanOrEqual(3_600_000);
     }
-    expect(await store.latestScore('u9')).toMatchObject({ eventId: 'e9', userId: 'u9', fraudScore: 0.2, ts: 1_767_225_600_000 });
+    // Both score keys hold the purchase's score record, the same text.
+    const { features: _f, ...record } = score('e9', 'u9', 0.2);
+    const byEvent = await raw.get(`${prefix}default:score:event:e9`);
+    expect(JSON.parse(byEvent!)).toEqual(record);
+    expect(await raw.get(`${prefix}default:score:user:u9`)).toBe(byEvent);
   } finally {
     raw.disconnect();
   }

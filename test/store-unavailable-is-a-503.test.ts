@@ -35,7 +35,6 @@ test('a store failure that retrying cannot fix is a 500', async () => {
     },
     similarItems: async () => null,
     inventory: async () => null,
-    fraudScore: async () => null,
   };
   const t = await startTestServer({ store: broken });
   closers.push(() => t.close());

@@ -9,6 +9,7 @@
 import { parseEvent, validateEvent, type Event, type Validation } from './schema.js';
 import { INSTRUMENTATION, type Instrumentation } from './instrumentation.js';
 import type { Alert, BatchOutput, DeadLetter, ScoreError, ScoreResult, Scoring, Sink, SourceMessage, FraudJob, Rejection, ScoredOutput } from './ports.js';
+import { fraudAlertRecord } from './records.js';
 
 /**
  * A job besides fraud on the same stream (recommendations, inventory): it sees
@@ -228,7 +229,7 @@ export class Pipeline implements Scoring {
     for (const s of scored) {
       r.scored.push(s);
       if (s.decision !== 'allow') {
-        r.out.alerts.push({ topic: 'alerts.fraud', ts: s.ts, eventId: s.eventId, userId: s.userId, amount: s.amount, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons });
+        r.out.alerts.push({ topic: 'alerts.fraud', ts: s.ts, eventId: s.eventId, userId: s.userId, amount: s.amount, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons, record: fraudAlertRecord(s) });
       }
     }
     for (const x of rejected) r.rejected.push(x);

@@ -38,6 +38,8 @@ export interface FraudAlert {
   fraudScore: number;
   decision: Decision;
   reasons: Reason[];
+  /** Its JSON, written by the pipeline from the purchase's score record (host/core/records.ts). */
+  record?: string;
 }
 
 export interface StockAlert {
@@ -74,7 +76,6 @@ export interface Store {
   recommendations(userId: string, k: number): Promise<Recommendation[] | null>;
   similarItems(itemId: string, k: number): Promise<Recommendation[] | null>;
   inventory(sku: string): Promise<InventoryState | null>;
-  fraudScore(eventId: string): Promise<ScoreResult | null>;
 }
 
 /** Health of the parts /ready reports on. */
@@ -134,6 +135,8 @@ export interface ScoredOutput extends ScoreResult {
   ts: number;
   /** The feature row the score came from, for the feature log (host/fraud/catalog.ts order). */
   features: ArrayLike<number>;
+  /** Its score record once written (host/core/records.ts scoreRecord): every output reuses it. */
+  record?: string;
 }
 
 /** An event an engine did not accept: its index in the events handed over, the field at fault, and why. */

@@ -209,6 +209,7 @@ export class FraudScorer implements FraudJob {
           decision: finite ? this.decide(score) : NON_FINITE_DECISION,
           reasons: finite ? topReasons(contrib, row, this.features.names, this.opts.reasons, k * (width + 1)) : [NON_FINITE_REASON],
           features: row,
+          record: undefined,
         });
       }
     }

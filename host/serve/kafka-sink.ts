@@ -8,8 +8,8 @@
 // would be marked done and its outputs lost, silently.
 //
 // Topics (names configurable; null or an empty KAFKA_TOPIC_* leaves one out):
-//   streamscore.scores        key userId  {eventId, userId, fraudScore, decision, reasons, ts, scoredAt}
-//   streamscore.alerts.fraud  key userId  the FraudAlert (decisions review and block)
+//   streamscore.scores        key userId  the score record {eventId, userId, ts, amount, fraudScore, decision, reasons} and scoredAt
+//   streamscore.alerts.fraud  key userId  the FraudAlert: the score record with its topic (decisions review and block)
 //   streamscore.alerts.stock  key sku     the StockAlert
 //   streamscore.features      key eventId {kind:"features", eventId, userId, ts, fraudScore, scoredAt, featureSet, features: [v0, v1, ...]}
 //                             key purchaseEventId {kind:"label", eventId, purchaseEventId, fraud, ts}
@@ -48,6 +48,7 @@ import { StreamscoreError, UsageError } from '../core/errors.js';
 import { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 import { INSTRUMENTATION, type Instrumentation } from '../core/instrumentation.js';
 import type { BatchOutput, Sink } from '../core/ports.js';
+import { alertRecord, num, scoreRecord, valuesJson } from '../core/records.js';
 
 export interface KafkaSinkTopics {
   scores: string | null;
@@ -200,14 +201,14 @@ export class KafkaSink implements Sink {
       t.scores,
       out.scores.map((s) => ({
         key: s.userId,
-        value: JSON.stringify({ eventId: s.eventId, userId: s.userId, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons, ts: s.ts, scoredAt }),
+        value: `${scoreRecord(s).slice(0, -1)},"scoredAt":${scoredAt}}`,
       })),
     );
     const fraud: Message[] = [];
     const stock: Message[] = [];
     for (const a of out.alerts) {
-      if (a.topic === 'alerts.fraud') fraud.push({ key: a.userId, value: JSON.stringify(a) });
-      else stock.push({ key: a.sku, value: JSON.stringify(a) });
+      if (a.topic === 'alerts.fraud') fraud.push({ key: a.userId, value: alertRecord(a) });
+      else stock.push({ key: a.sku, value: alertRecord(a) });
     }
     add(t.fraudAlerts, fraud);
     add(t.stockAlerts, stock);
@@ -306,18 +307,6 @@ export class KafkaSink implements Sink {
     request = request.filter((r) => r.messages.length > 0);
     if (request.length > 0) yield request;
   }
-}
-
-/** [v0,v1,...] as JSON.stringify writes an array of numbers (NaN and infinities as null), without the array. */
-function valuesJson(values: ArrayLike<number>): string {
-  let out = '[';
-  for (let i = 0; i < values.length; i++) out += (i === 0 ? '' : ',') + num(values[i]!);
-  return out + ']';
-}
-
-/** A number as JSON writes it; NaN and infinities (which JSON lacks) as null. */
-function num(v: number): string {
-  return Number.isFinite(v) ? String(v) : 'null';
 }
 
 function byteLength(v: Buffer | string | null | undefined): number {

@@ -4,12 +4,11 @@
 import type { MemoryStore } from './memory-store.js';
 import type { BatchOutput, Sink } from '../core/ports.js';
 
-/** Writes scores, recommendations and inventory of each batch into `store`. */
+/** Writes the recommendations and inventory states of each batch into `store` (what the API reads; scores are answered, not looked up). */
 export function memoryStoreSink(store: MemoryStore): Sink {
   return {
     name: 'memory',
     async write(out: BatchOutput) {
-      for (const s of out.scores) store.putScore({ eventId: s.eventId, fraudScore: s.fraudScore, decision: s.decision, reasons: s.reasons });
       for (const r of out.recommendations) {
         if (r.userId !== undefined) store.putRecommendations(r.userId, r.items);
         if (r.itemId !== undefined) store.putSimilarItems(r.itemId, r.items);

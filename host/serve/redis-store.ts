@@ -29,7 +29,8 @@
 import { Redis } from 'ioredis';
 import { StreamscoreError } from '../core/errors.js';
 import { INSTRUMENTATION, type Instrumentation } from '../core/instrumentation.js';
-import type { BatchOutput, Decision, InventoryState, Reason, Recommendation, ScoreResult, Sink, Store } from '../core/ports.js';
+import type { BatchOutput, InventoryState, Recommendation, ScoredOutput, Sink, Store } from '../core/ports.js';
+import { scoreRecord } from '../core/records.js';
 import { DEFAULT_TTL_MS } from './memory-store.js';
 
 export interface RedisStoreOptions {
@@ -59,13 +60,6 @@ export interface RedisStoreOptions {
   closeTimeoutMs?: number;
   /** Receives SINK_ERROR (sink "redis") per failed flush attempt or read. */
   instrumentation?: Instrumentation;
-}
-
-/** The last scored purchase of a user, as `streamscore:score:user:<userId>` holds it. */
-export interface LatestScore extends ScoreResult {
-  userId: string;
-  /** The purchase's own time, epoch ms. */
-  ts: number;
 }
 
 /**
@@ -196,21 +190,7 @@ export class RedisStore implements Store, Sink {
     return this.read<InventoryState>(this.key('inventory:', sku));
   }
 
-  async fraudScore(eventId: string): Promise<ScoreResult | null> {
-    return this.read<ScoreResult>(this.key('score:event:', eventId));
-  }
-
-  /** The last scored purchase of a user (not in the Store interface; the memory store does not keep it). */
-  async latestScore(userId: string): Promise<LatestScore | null> {
-    return this.read<LatestScore>(this.key('score:user:', userId));
-  }
-
   // --- Writers, as the memory store has them ---
-
-  /** Writes one score. Used by tests and tools; the pipeline uses write(). */
-  putScore(result: ScoreResult & { userId?: string; ts?: number }): Promise<void> {
-    return this.enqueue(this.scoreEntries(result, Date.now()));
-  }
 
   putRecommendations(userId: string, items: Recommendation[]): Promise<void> {
     return this.enqueue([this.entry(this.key('recs:user:', userId), items.slice(0, this.maxList), this.ttl.recs, Date.now())]);
@@ -302,19 +282,13 @@ export class RedisStore implements Store, Sink {
     return { key, value: json, expiresAt: now + ttlMs, seq: 0, bytes: key.length + json.length };
   }
 
-  private scoreEntries(s: ScoreResult & { userId?: string; ts?: number }, now: number): Entry[] {
-    const result: { eventId: string; fraudScore: number; decision: Decision; reasons: Reason[] } = {
-      eventId: s.eventId,
-      fraudScore: s.fraudScore,
-      decision: s.decision,
-      reasons: s.reasons,
-    };
-    const entries = [this.entry(this.key('score:event:', s.eventId), result, this.ttl.score, now)];
-    if (s.userId !== undefined) {
-      const latest: LatestScore = { ...result, userId: s.userId, ts: s.ts ?? now };
-      entries.push(this.entry(this.key('score:user:', s.userId), latest, this.ttl.score, now));
-    }
-    return entries;
+  /** A purchase's two keys, by event and by user, with one value: its score record (host/core/records.ts). */
+  private scoreEntries(s: ScoredOutput, now: number): Entry[] {
+    const record = scoreRecord(s);
+    return [
+      this.textEntry(this.key('score:event:', s.eventId), record, this.ttl.score, now),
+      this.textEntry(this.key('score:user:', s.userId), record, this.ttl.score, now),
+    ];
   }
 
   private enqueue(entries: Entry[]): Promise<void> {

@@ -4,6 +4,7 @@
 import type { MetricsSource } from './metrics.js';
 import { createInstrumentation, type Instrumentation } from '../core/instrumentation.js';
 import type { Alert, Readiness, Scoring, Store } from '../core/ports.js';
+import { alertRecord } from '../core/records.js';
 import { StreamscoreError } from '../core/errors.js';
 import { ScoreBatcher } from './score-batcher.js';
 import { createAuthorize } from './auth.js';
@@ -100,7 +101,7 @@ export async function createServer(options: ServerOptions): Promise<Server> {
   return {
     port,
     publish(alert) {
-      ws.publish(alert.topic, JSON.stringify({ op: 'alert', alert }));
+      ws.publish(alert.topic, `{"op":"alert","alert":${alertRecord(alert)}}`);
     },
     publishStats(stats) {
       ws.publish('stats', JSON.stringify({ op: 'stats', stats }));
