@@ -1,5 +1,5 @@
 // The recommendations stage bounds the time one batch spends on users whose
-// interval has passed (maxDueMs, RECS_DUE_MS in serve): a wave of users who
+// interval has passed (maxDueMs, 5 ms in serve): a wave of users who
 // fall due together (pushed together one interval earlier, or made due at
 // once when a stretched interval comes back) is spread over the following
 // batches, in due order, instead of one long batch that the whole stream

@@ -1,5 +1,5 @@
-// The recommendations job on its own thread (RECS_WORKER, the default of
-// serve) pushes exactly the lists the in-thread stage pushes for the same
+// The recommendations job on its own thread (as serve runs
+// it) pushes exactly the lists the in-thread stage pushes for the same
 // batches, in the same order (as their JSON text, which parses to the same
 // items), and hands the top items on; the pipeline
 // writes each batch's scores at once and its lists when the worker answers,
@@ -133,7 +133,7 @@ describe('the recommendations worker', () => {
     await expect(pipeline.handle(batches(1, 10)[0]!.map((e) => ({ value: JSON.stringify(e), where: 'test' })))).rejects.toThrow(/recommendations worker/);
   });
 
-  it.runIf(process.platform === 'linux')('runs at its own nice value (RECS_WORKER_NICE), leaving the calling thread as it was', async () => {
+  it.runIf(process.platform === 'linux')('runs at its own nice value (10 in serve), leaving the calling thread as it was', async () => {
     const before = niceOfThisThread();
     const at7 = () => threadNices().filter((n) => n === 7).length;
     expect(at7()).toBe(0);

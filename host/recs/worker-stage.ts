@@ -24,7 +24,7 @@ export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'no
   /** Called once if the worker fails (it then fails every batch): `serve` stops on it. */
   onFailure?: (e: Error) => void;
   /**
-   * The worker thread's nice value (RECS_WORKER_NICE), 0 to 19: on Linux a
+   * The worker thread's nice value (10 in serve), 0 to 19: on Linux a
    * thread has its own, so only the job yields the cores to the scores' path
    * when both want one. Elsewhere (the call would renice the whole process)
    * it is not applied.

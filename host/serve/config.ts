@@ -88,11 +88,6 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'RECS_HALF_LIFE_HOURS', flag: 'recs-half-life', kind: 'number', default: '0', min: 0, max: 1e9, dial: true, doc: 'half-life (hours) of co-occurrence counts (0: no decay)', example: '48' },
   { env: 'RECS_ITEM_REFRESH_SECONDS', flag: 'recs-item-refresh', kind: 'number', default: '60', min: 0, max: 1e6, dial: true, doc: "least time between two pushes of one item's similar-items list", example: '30' },
   { env: 'RECS_USER_REFRESH_MS', flag: 'recs-user-refresh-ms', kind: 'number', default: '2000', min: 0, max: 3_600_000, dial: true, doc: "least time (ms) between two pushes of one user's list; changes meanwhile are pushed once it has passed (0: every batch)", example: '500' },
-  { env: 'RECS_USER_REFRESH_MAX_MS', flag: 'recs-user-refresh-max-ms', kind: 'number', default: '30000', min: 0, max: 3_600_000, dial: true, doc: 'longest (ms) the user interval is stretched to while the recommendations job takes most of a core (RECS_USER_REFRESH_MS or less: never stretched)', example: '10000' },
-  { env: 'RECS_MAX_WAIT_MS', flag: 'recs-max-wait-ms', kind: 'number', default: '50', min: 0, max: 3_600_000, dial: true, doc: "longest mean wait (ms) of a second's batches for the recommendations thread before the user interval stretches too (0: only its own busy time counts)", example: '100' },
-  { env: 'RECS_DUE_MS', flag: 'recs-due-ms', kind: 'number', default: '5', min: 0, max: 60_000, dial: true, doc: 'most time (ms) one batch spends on lists of users whose interval has passed, beyond the first 8 (0: only the count bound)', example: '2.5' },
-  { env: 'RECS_WORKER', flag: 'recs-worker', kind: 'bool', default: 'true', dial: true, doc: "run the recommendations job on its own thread (true) or on serve's main thread (false)", example: 'false' },
-  { env: 'RECS_WORKER_NICE', flag: 'recs-worker-nice', kind: 'int', default: '10', min: 0, max: 19, dial: true, doc: 'nice value (0-19, Linux) of the recommendations thread alone: when the cores are short, scoring runs first (0: the same priority)', example: '0' },
 ];
 
 export interface KafkaSettings {
@@ -166,16 +161,6 @@ export interface ServeConfig {
     halfLifeMs: number;
     itemRefreshMs: number;
     userRefreshMs: number;
-    /** Longest the user interval stretches to while the job cannot keep up (host/recs/stage.ts). */
-    userRefreshMaxMs: number;
-    /** Longest mean wait of batches for the recommendations thread before the user interval stretches (ms; 0: not watched). */
-    maxWaitMs: number;
-    /** Most time (ms) a batch spends on users whose interval has passed, beyond the first few (0: no bound). */
-    maxDueMs: number;
-    /** Run the job on its own thread (host/recs/worker-stage.ts) instead of serve's main thread. */
-    worker: boolean;
-    /** The worker thread's nice value (Linux, per thread; 0: as the rest of serve). */
-    workerNice: number;
   };
 }
 
@@ -382,11 +367,6 @@ function recsSettings(r: SettingsReader): ServeConfig['recs'] {
     halfLifeMs: r.num('recs-half-life') * 3_600_000,
     itemRefreshMs: r.num('recs-item-refresh') * 1000,
     userRefreshMs: r.num('recs-user-refresh-ms'),
-    userRefreshMaxMs: r.num('recs-user-refresh-max-ms'),
-    maxWaitMs: r.num('recs-max-wait-ms'),
-    maxDueMs: r.num('recs-due-ms'),
-    worker: r.bool('recs-worker'),
-    workerNice: r.num('recs-worker-nice'),
   };
 }
 

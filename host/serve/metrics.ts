@@ -57,7 +57,7 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
   });
   const listsDelay = new Histogram({
     name: 'streamscore_recommendations_delay_seconds',
-    help: 'Time from a batch being handed to the recommendations job on its own thread (RECS_WORKER) to the batch\'s lists being written, in seconds.',
+    help: 'Time from a batch being handed to the recommendations job on its own thread to the batch\'s lists being written, in seconds.',
     buckets: LATENCY_BUCKETS,
     registers,
   });

@@ -16,7 +16,6 @@ import { createLiveStats } from './live-stats.js';
 import { FraudScorer } from '../fraud/scorer.js';
 import { Pipeline, type Stage } from '../core/pipeline.js';
 import { InventoryStage } from '../forecast/inventory.js';
-import { RecsStage } from '../recs/stage.js';
 import { RecsWorkerStage } from '../recs/worker-stage.js';
 import { simulatorSource } from '../simulator/source.js';
 import { createMemoryStore } from './memory-store.js';
@@ -28,6 +27,16 @@ import { loadIpRanges } from '../datasets/ip-country.js';
 import { createServer, type Server } from './server.js';
 import type { ServeConfig } from './config.js';
 import type { Readiness, Recommendation, Sink, Source, Store } from '../core/ports.js';
+
+/**
+ * How `serve` schedules the recommendations job, on its own thread at nice
+ * 10 (docs/RECOMMENDATIONS.md): a batch spends at most 5 ms on users whose
+ * interval has passed, and the user interval stretches up to 30 s while the
+ * job takes most of a core or its batches wait over 50 ms on average.
+ * Measured defaults (bench/results/2026-11-25-to-12-07-benchmarks-log.md),
+ * no longer settings: the adaptive interval does what tuning them did.
+ */
+const RECS_SCHEDULE = { maxDueMs: 5, userRefreshMaxMs: 30_000, maxWaitMs: 50, nice: 10 };
 
 export interface Running {
   server: Server;
@@ -84,20 +93,16 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   const stages: Stage[] = [];
   if (config.jobs.inventory) stages.push(new InventoryStage({ period: config.inventoryPeriod, leadTimeDays: config.inventoryLeadTimeDays, reorderPoint: config.inventoryReorderPoint, refitPeriods: config.inventoryRefitPeriods }));
   if (config.jobs.recs) {
-    // On its own thread by default (RECS_WORKER): the job costs as much as the rest of the stream.
-    const { worker, workerNice, ...recs } = config.recs;
-    const options = { ...recs, onTopItems: (items: Recommendation[]) => live.setTopItems(items) };
     stages.push(
-      worker
-        ? await RecsWorkerStage.start({
-            ...options,
-            nice: workerNice,
-            onFailure: (e) => {
-              log(`streamscore: ${e.message}; no batch can be written past it: stopping`);
-              failJobs(e);
-            },
-          })
-        : new RecsStage(options),
+      await RecsWorkerStage.start({
+        ...config.recs,
+        ...RECS_SCHEDULE,
+        onTopItems: (items: Recommendation[]) => live.setTopItems(items),
+        onFailure: (e) => {
+          log(`streamscore: ${e.message}; no batch can be written past it: stopping`);
+          failJobs(e);
+        },
+      }),
     );
   }
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
