@@ -1,9 +1,10 @@
 // A backlog read through real Kafka: one partition's events are three hours
 // (of event time) ahead of the other's, as when a consumer group works
 // through an outage and the partitions' batches come one after the other.
-// Lateness is measured per partition, so no event is late, and every user's
-// purchases count the ones before it (streamscore_events_late_total stays 0).
-// With one watermark per process, the partition read second would be late.
+// The source merges the partitions in event-time order, so no event is late
+// and every user's purchases count the ones before it
+// (streamscore_events_late_total stays 0). Taken partition by partition with
+// one watermark, the partition read second would be late.
 
 import { expect, test } from 'vitest';
 import { createKafkaSource, type KafkaSource } from '../host/serve/kafka-source.js';

@@ -60,7 +60,7 @@ describe.each([1, 2])('the Kafka source with %i slice(s) in flight', (inFlight) 
     for (let k = 1; k <= FAILURES; k++) expect(calls[k]! - calls[k - 1]!).toBeGreaterThanOrEqual(retries[k - 1]!.delayMs - 20);
     expect(readinessWhileFailing!.ok).toBe(false);
     expect(readinessWhileFailing!.detail).toMatch(new RegExp(`^${topic}\\[0\\] failing \\(3 in a row.*redis is down`));
-    expect(lines.filter((l) => l.includes('reading it again in')).length).toBe(FAILURES);
+    expect(lines.filter((l) => l.includes('reading every partition again from its last commit in')).length).toBe(FAILURES);
     await until('the partition said to move again', () => /moves again/.test(lines.at(-1) ?? ''), 10_000);
     expect(source.readiness().ok).toBe(true);
 

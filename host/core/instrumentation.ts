@@ -20,6 +20,7 @@ export const INSTRUMENTATION = {
   SCORES_NON_FINITE: 'scores.nonfinite',
   /** A source batch whose processing or writes failed, to be tried again after a delay. Emitted by sources. */
   SOURCE_RETRY: 'source.retry',
+  SOURCE_IDLE: 'source.idle',
   /** A model file that was refused (the one serving stays). Emitted by the fraud scorer. */
   MODEL_REJECTED: 'model.rejected',
   /** Size of one batch handed to the engine. Emitted by the pipeline once per batch. */
@@ -54,6 +55,8 @@ export interface InstrumentationEvents {
   'scores.nonfinite': { count: number };
   /** stream: a Kafka partition ("topic[2]"); attempt: consecutive failures so far; delayMs: the wait before the next try. */
   'source.retry': { source: string; stream: string; attempt: number; delayMs: number; error: unknown };
+  /** The event-time merge went on without a caught-up stream that stayed dry past its idle bound: the one case where order can follow timing. */
+  'source.idle': { stream: string };
   'model.rejected': { model: string; reason: string };
   'events.late': { count: number };
   /** eventTimestamps: epoch ms of each event (its `ts`); writtenAt: epoch ms of the write. */

@@ -89,13 +89,12 @@ export class Pipeline implements Scoring {
       const v: Validation =
         m.invalid !== undefined ? { ok: false, reason: m.invalid }
         : m.value === null ? { ok: false, reason: 'the message value is null (a tombstone), not an event' }
-        : parseEvent(m.value);
+        : (m.parsed ?? parseEvent(m.value));
       if (v.ok) {
         events.push(v.event);
         from.push(m);
       } else {
-        deadLetters.push(deadLetter(m, v.reason, v.field, now));
-        this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason: v.reason, field: v.field });
+        deadLetters.push(this.deadLetter(m, v.reason, v.field, now));
       }
     }
     return this.process(events, deadLetters, (i) => from[i]!, stream).write;
@@ -116,8 +115,7 @@ export class Pipeline implements Scoring {
       const eventId = typeof id === 'string' ? id : undefined;
       if (!v.ok) {
         slots.push({ eventId, error: v.reason, field: v.field });
-        deadLetters.push(deadLetter({ where: 'api', value: jsonText(value) }, v.reason, v.field, Date.now()));
-        this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason: v.reason, field: v.field });
+        deadLetters.push(this.deadLetter({ where: 'api', value: jsonText(value) }, v.reason, v.field, Date.now()));
         continue;
       }
       // Other events update the state; only purchases carry a fraud risk.
@@ -147,6 +145,12 @@ export class Pipeline implements Scoring {
   /** Stops the stages' threads. Called on shutdown, after drain(). */
   async close(): Promise<void> {
     for (const s of this.stages) await s.stop?.();
+  }
+
+  /** A dead letter for a message (where it came from, its text and key as they were, and why), counted as an invalid event. */
+  private deadLetter(m: Pick<SourceMessage, 'where' | 'value' | 'key'>, reason: string, field: string | undefined, ts: number): DeadLetter {
+    this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason, field });
+    return { where: m.where, raw: m.value, key: m.key, reason, field, ts };
   }
 
   private track(p: Promise<void>): void {
@@ -183,8 +187,7 @@ export class Pipeline implements Scoring {
     if (this.fraud.nonFinite > nonFinite) this.ins.emit(INSTRUMENTATION.SCORES_NON_FINITE, { count: this.fraud.nonFinite - nonFinite });
     const now = Date.now();
     for (const r of rejected) {
-      deadLetters.push(deadLetter(origin(r.index), r.reason, r.field, now));
-      this.ins.emit(INSTRUMENTATION.EVENT_INVALID, { reason: r.reason, field: r.field });
+      deadLetters.push(this.deadLetter(origin(r.index), r.reason, r.field, now));
       const type = events[r.index]!.type;
       counts.set(type, counts.get(type)! - 1);
     }
@@ -269,11 +272,6 @@ interface Run {
   out: BatchOutput;
   deferred: BatchOutput | null;
   answers: Promise<void>[];
-}
-
-/** A dead letter for a message: where it came from, its text and key as they were, and why. */
-function deadLetter(m: Pick<SourceMessage, 'where' | 'value' | 'key'>, reason: string, field: string | undefined, ts: number): DeadLetter {
-  return { where: m.where, raw: m.value, key: m.key, reason, field, ts };
 }
 
 /** An API event as JSON text for its dead letter; never throws (JSON.stringify does on deep nesting). */

@@ -2,7 +2,7 @@
 // The pipeline (host/core/pipeline.ts) implements Scoring; stores
 // (in-memory for the embedded default, Redis in service mode) implement Store.
 
-import type { Event } from './schema.js';
+import type { Event, Validation } from './schema.js';
 
 export type Decision = 'allow' | 'review' | 'block';
 
@@ -96,6 +96,8 @@ export interface SourceMessage {
   key?: string;
   /** Set when the message cannot be an event whatever its text (not UTF-8): the reason it goes to the dead letters. */
   invalid?: string;
+  /** Its text already parsed and validated (the Kafka source does, to order events by time); the pipeline then does not parse it again. */
+  parsed?: Validation;
 }
 
 /**

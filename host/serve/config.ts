@@ -60,6 +60,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'KAFKA_LOG_LEVEL', flag: 'kafka-log-level', kind: 'choice', choices: ['nothing', 'error', 'warn', 'info', 'debug'], default: 'warn', dial: true, doc: "kafkajs' own log lines at this level and above go to stderr", example: 'error' },
   { env: 'KAFKA_MAX_BATCH', flag: 'kafka-max-batch', kind: 'int', default: '2000', min: 1, max: 1e6, dial: true, doc: 'most messages handed to the pipeline at once (a slice); each slice is committed', example: '500' },
   { env: 'KAFKA_SLICES_IN_FLIGHT', flag: 'kafka-slices-in-flight', kind: 'int', default: '2', min: 1, max: 64, dial: true, doc: "slices of a partition scored before the earlier ones' writes are acknowledged (1: one at a time)", example: '1' },
+  { env: 'KAFKA_IDLE_MS', flag: 'kafka-idle-ms', kind: 'int', default: '50', min: 0, max: 60000, dial: true, doc: 'longest wait (ms) for a caught-up partition with nothing fetched before the event-time merge goes on without it (counted; docs/STATE.md)', example: '200' },
   { env: 'KAFKA_FETCH_PARTITION_KB', flag: 'kafka-fetch-partition-kb', kind: 'int', default: '1024', min: 1, max: 1 << 20, dial: true, doc: 'most KiB fetched per partition per request', example: '2048' },
   { env: 'KAFKA_FETCH_MAX_KB', flag: 'kafka-fetch-max-kb', kind: 'int', default: '10240', min: 1, max: 1 << 20, dial: true, doc: 'most KiB per fetch response, all partitions together', example: '8192' },
   { env: 'KAFKA_FETCH_MIN_KB', flag: 'kafka-fetch-min-kb', kind: 'int', defaultText: '(unset: answered as soon as anything is there)', min: 1, max: 1 << 20, dial: true, doc: 'least KiB a fetch waits for (up to KAFKA_FETCH_MAX_WAIT_MS): fewer, larger batches at low rates', example: '64' },
@@ -99,6 +100,8 @@ export interface KafkaSettings {
   fromBeginning: boolean;
   maxBatchMessages: number;
   maxSlicesInFlight: number;
+  /** Longest wait (ms) for a caught-up, empty partition before the event-time merge goes on without it. */
+  idleMs: number;
   /** Bytes; undefined: kafkajs' own default. */
   maxBytesPerPartition?: number;
   maxBytes?: number;
@@ -332,6 +335,7 @@ function kafkaSettings(r: SettingsReader, brokers: string[]): KafkaSettings {
     fromBeginning: r.bool('kafka-from-beginning'),
     maxBatchMessages: r.num('kafka-max-batch'),
     maxSlicesInFlight: r.num('kafka-slices-in-flight'),
+    idleMs: r.num('kafka-idle-ms'),
     // Unset: kafkajs' own defaults (the documented ones).
     maxBytesPerPartition: kb('kafka-fetch-partition-kb'),
     maxBytes: kb('kafka-fetch-max-kb'),

@@ -1,44 +1,48 @@
 // The Kafka source of `serve`: a kafkajs consumer group over the event
-// topics, at-least-once. Each fetched partition batch is handed over in
-// offset order (in slices of at most maxBatchMessages); an offset is
-// committed only after onBatch resolved for every message before it, which
-// is when every sink has written that slice's outputs. A crash at any point
-// re-delivers what was not committed, and nothing is skipped.
+// topics, at-least-once, in event-time order across the partitions.
 //
-// Ordering: kafkajs never hands out two batches of one partition at once (the
-// next fetch of a broker waits for all batches of the last one), and onBatch
-// calls are serialised here across partitions too, because the pipeline is
-// one JS thread and one stateful engine. With partitionsConsumedConcurrently
-// > 1 the only overlap is one partition's commit with another's processing.
+// Order: each fetched partition batch is parsed and queued per partition
+// (kafkajs fetches on at once; a partition with many queued is paused until
+// its queue drains), and the slices handed to onBatch are taken from the
+// queues by an event-time merge (host/serve/event-time-merge.ts): the event
+// with the smallest `ts` among the partitions' heads goes next, each
+// partition in offset order, waiting for a partition that is behind (the
+// broker holds more of it) for as long as it is, and for one that is caught
+// up and empty for at most idleMs (KAFKA_IDLE_MS), which is counted
+// (SOURCE_IDLE). So what the engines see, and every output, is a function of
+// the partitions' contents, not of which was fetched first
+// (docs/STATE.md). A slice mixes partitions; it is handed over with no
+// stream name: its lateness is measured from the process's watermark, which
+// follows the merge, i.e. the slowest partition.
 //
-// Slices in flight (maxSlicesInFlight, default 1): with 1, a slice is handed
-// over only once the previous one's onBatch resolved (written). With more,
-// the next slice (of this partition, or of another) is handed over as soon as
-// onBatch *returned*, while earlier writes are still under way: scoring the
-// next slice overlaps writing the last one, instead of the thread idling on
-// the sinks' acknowledgements. This needs an onBatch that takes its slice in
-// (moves the stream's state) synchronously, before it returns its promise,
-// and sinks that apply writes in call order (the pipeline and the Redis and
-// Kafka sinks do; `serve` sets KAFKA_SLICES_IN_FLIGHT, default 2). Commits
-// stay in order and after the write: a partition's slice is committed only
-// once its own write and every earlier one resolved; a failed write stops
-// the partition (no later slice is committed) and it is read again from the
-// failed slice after a back-off (redeliver): still at-least-once, never a
-// skip, and never a hot loop.
+// Commits: an offset is committed only after onBatch resolved for the slice
+// that took it and for every slice before it, which is when every sink has
+// written their outputs; a crash at any point re-delivers what was not
+// committed, and nothing is skipped.
+//
+// Slices in flight (maxSlicesInFlight, default 1): with more, the next slice
+// is handed over as soon as onBatch *returned*, while earlier writes are
+// still under way. This needs an onBatch that takes its slice in (moves the
+// stream's state) synchronously, and sinks that apply writes in call order
+// (the pipeline and the Redis and Kafka sinks do; `serve` sets
+// KAFKA_SLICES_IN_FLIGHT, default 2). A failed write commits nothing after
+// it: every partition is read again from its last commit after a back-off
+// (doubling, never a hot loop): still at-least-once, never a skip.
 //
 // Scale-out: processes in one group split the partitions; events are keyed by
 // userId, so a user's events stay on one partition and so in one process,
-// in order. A rebalance stops a batch between slices (the heartbeat says one
-// is under way), so the group is not held up for a whole batch; a slice whose
-// commit is refused because its partition moved is re-delivered to the new
-// owner: a duplicate, never a loss.
+// in order. On a rebalance the queues of partitions that moved are dropped;
+// a slice whose commit is refused because its partition moved is
+// re-delivered to the new owner: a duplicate, never a loss.
 
 import { isUtf8 } from 'node:buffer';
-import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload } from 'kafkajs';
 import { StreamscoreError, UsageError } from '../core/errors.js';
 import { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 import { INSTRUMENTATION, type Instrumentation } from '../core/instrumentation.js';
+import { parseEvent } from '../core/schema.js';
 import type { Source, SourceMessage } from '../core/ports.js';
+import { EventTimeMerge, type MergeItem } from './event-time-merge.js';
 
 export const DEFAULT_EVENTS_TOPIC = 'streamscore.events';
 export const DEFAULT_GROUP_ID = 'streamscore';
@@ -53,17 +57,23 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
    * history (warms the features up), false (default, Kafka's own) only new events.
    */
   fromBeginning?: boolean;
-  /** Most messages per onBatch call; a larger fetched batch is handed over in slices, each committed (default 2000). */
+  /** Most messages per onBatch call (a slice, each committed once written; default 2000). */
   maxBatchMessages?: number;
   /**
-   * Slices handed to onBatch whose promise has not resolved yet, per partition
-   * (default 1: one at a time). More overlaps the next slice's processing
-   * with the earlier ones' writes; onBatch must then take a slice in
-   * synchronously (see the top of this file).
+   * Slices handed to onBatch whose promise has not resolved yet (default 1:
+   * one at a time). More overlaps the next slice's processing with the
+   * earlier ones' writes; onBatch must then take a slice in synchronously
+   * (see the top of this file).
    */
   maxSlicesInFlight?: number;
-  /** Partition batches in flight at once (default 2); onBatch calls are serialised whatever this is. */
-  partitionsConsumedConcurrently?: number;
+  /**
+   * Longest wait, in ms, for a partition that is caught up and has nothing
+   * queued before the merge goes on without it (default 50; 0: never wait
+   * for a caught-up partition). A partition that is behind is always waited for.
+   */
+  idleMs?: number;
+  /** Messages queued per partition before its fetching is paused (default 4 slices). */
+  maxQueuedMessages?: number;
   /** The group drops a member silent for this long, in ms (default 30000; the broker allows 6000 to 300000). */
   sessionTimeout?: number;
   /** How often a long batch heartbeats, in ms (default 3000). */
@@ -80,7 +90,7 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
    * arrived or maxWaitTimeInMs passed: fewer, larger batches at low rates.
    */
   minBytes?: number;
-  /** Receives CONSUMER_LAG after each committed slice, SOURCE_RETRY after each failed one. */
+  /** Receives CONSUMER_LAG after each committed slice, SOURCE_RETRY after each failed one, SOURCE_IDLE per idle wait given up. */
   instrumentation?: Instrumentation;
   /** Gets one line per failed slice (default: stderr). */
   log?: (line: string) => void;
@@ -90,15 +100,26 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
   retryMaxMs?: number;
 }
 
-/** A partition's slices handed over and not yet committed. */
-interface PartitionState {
-  /** Write-then-commit of each slice, chained: commits go in order. */
-  chain: Promise<void>;
-  /** Links of the chain not yet settled, oldest first (at most maxSlicesInFlight). */
-  open: Promise<void>[];
-  writes: Set<Promise<void>>;
-  /** After a failure: settles once the writes handed over before it have; nothing is handed over until then. */
-  after: Promise<void> | null;
+/** A partition of the assignment: where it is read to, and what the broker holds. */
+interface Partition {
+  topic: string;
+  partition: number;
+  stream: string;
+  /** The next offset to queue (messages before it that come again are dropped); null until known. */
+  next: bigint | null;
+  /** The first offset queued since it was assigned: where a redelivery starts when no slice of it was committed. */
+  first: bigint | null;
+  /** The next offset to commit (everything before it is written); null until a slice of it is. */
+  committed: bigint | null;
+  /** The broker's high watermark as last seen. */
+  high: bigint | null;
+  paused: boolean;
+}
+
+/** A queued message: its SourceMessage and offset. */
+interface Queued {
+  message: SourceMessage;
+  offset: bigint;
 }
 
 /** A Source reading a Kafka consumer group. */
@@ -107,19 +128,33 @@ export class KafkaSource implements Source {
   readonly topics: readonly string[];
   readonly groupId: string;
   private readonly consumer: Consumer;
+  private readonly admin: Admin;
   private readonly options: KafkaSourceOptions;
   private readonly maxBatch: number;
   private readonly inFlight: number;
-  private readonly heartbeatMs: number;
-  /** Per partition: its slices' write-then-commit chain, and the writes under way. */
-  private readonly partitions = new Map<string, PartitionState>();
+  private readonly maxQueued: number;
+  private readonly merge: EventTimeMerge<Queued & { key: string }>;
+  /** The assignment, by "topic|partition". */
+  private readonly partitions = new Map<string, Partition>();
+  private onBatch: ((messages: readonly SourceMessage[], stream?: string) => Promise<void>) | null = null;
+  /** Write-then-commit of each slice, chained: commits go in order. */
+  private chain: Promise<void> = Promise.resolve();
+  /** Slices handed over whose write has not settled. */
+  private readonly writes = new Set<Promise<void>>();
+  /** Set after a failure: nothing is handed over until it settles. */
+  private after: Promise<void> | null = null;
+  /** Bumped by each redelivery: links of an older epoch neither commit nor redeliver again. */
+  private epoch = 0;
+  private pumping = false;
+  private wake: NodeJS.Timeout | null = null;
+  /** Since when the merge has been waiting for a partition that is behind (to ask the broker again). */
+  private blockedSince: number | null = null;
+  private lagCheck: Promise<void> | null = null;
   private stopRequested = false;
-  /** The tail of the chain that serialises onBatch calls across partitions. */
-  private turn: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
   private ended: { resolve: () => void; reject: (e: unknown) => void } | null = null;
-  /** Partitions whose last slice failed: failures in a row and the last error (cleared by a slice committed). */
-  private readonly failing = new Map<string, { attempt: number; error: string }>();
+  /** Failures in a row and the last error (cleared by a slice committed). */
+  private failing: { attempt: number; error: string; stream: string } | null = null;
   private readonly log: (line: string) => void;
   private readonly retryMinMs: number;
   private readonly retryMaxMs: number;
@@ -132,25 +167,30 @@ export class KafkaSource implements Source {
     this.groupId = options.groupId ?? DEFAULT_GROUP_ID;
     this.maxBatch = options.maxBatchMessages ?? 2000;
     this.inFlight = options.maxSlicesInFlight ?? 1;
-    this.heartbeatMs = options.heartbeatInterval ?? 3000;
+    this.maxQueued = options.maxQueuedMessages ?? 4 * this.maxBatch;
+    this.merge = new EventTimeMerge(options.idleMs ?? 50);
     this.log = options.log ?? ((line) => process.stderr.write(line + '\n'));
     this.retryMinMs = options.retryMinMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 10_000;
     if (this.topics.length === 0) throw new UsageError('the Kafka source needs at least one topic');
     if (!(this.maxBatch >= 1)) throw new RangeError(`maxBatchMessages must be at least 1, got ${this.maxBatch}`);
     if (!(Number.isInteger(this.inFlight) && this.inFlight >= 1)) throw new RangeError(`maxSlicesInFlight must be an integer of at least 1, got ${this.inFlight}`);
-    this.consumer = createKafkaClient(options).consumer({
+    const client = createKafkaClient(options);
+    this.admin = client.admin();
+    this.consumer = client.consumer({
       groupId: this.groupId,
       sessionTimeout: options.sessionTimeout ?? 30_000,
-      heartbeatInterval: this.heartbeatMs,
+      heartbeatInterval: options.heartbeatInterval ?? 3000,
       maxBytesPerPartition: options.maxBytesPerPartition,
       maxBytes: options.maxBytes,
       maxWaitTimeInMs: options.maxWaitTimeInMs ?? 1000,
       minBytes: options.minBytes ?? 1,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      const partitions = Object.values(payload.memberAssignment).reduce((n, ps) => n + ps.length, 0);
-      this.state = { ok: true, detail: `in group ${this.groupId} with ${partitions} partition(s)` };
+      const assigned: [string, number][] = [];
+      for (const [topic, ps] of Object.entries(payload.memberAssignment)) for (const p of ps) assigned.push([topic, p]);
+      this.assign(assigned);
+      this.state = { ok: true, detail: `in group ${this.groupId} with ${assigned.length} partition(s)` };
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.state = { ok: false, detail: `kafka consumer crashed (${payload.error.message})${payload.restart ? ', restarting' : ''}` };
@@ -163,188 +203,280 @@ export class KafkaSource implements Source {
   }
 
   /**
-   * Joins the group and hands batches to onBatch until stop(). Called once by
+   * Joins the group and hands slices to onBatch until stop(). Called once by
    * `serve`. Rejects if the consumer stops on an error kafkajs does not retry.
    */
   async run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void> {
     if (this.stopping) return;
+    this.onBatch = onBatch;
     const ended = new Promise<void>((resolve, reject) => (this.ended = { resolve, reject }));
+    await this.admin.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: this.options.fromBeginning ?? false });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 2,
-      eachBatch: (payload) => this.eachBatch(payload, onBatch),
+      // Every partition's batch is queued at once: the merge needs them all.
+      partitionsConsumedConcurrently: 64,
+      eachBatch: async (payload) => this.eachBatch(payload),
     });
     return ended;
   }
 
   /**
-   * Takes no new slice, waits for the one in hand to be written and
+   * Takes no new slice, waits for the slices handed over to be written and
    * committed, leaves the group (its partitions go to the others at once)
    * and disconnects. Called by `serve` on shutdown; safe to call twice.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.stopRequested = true;
-      // Slices handed over are written and committed before the group is left.
-      await Promise.allSettled([...this.partitions.values()].map((st) => st.chain));
+      if (this.wake) clearTimeout(this.wake);
+      await Promise.allSettled([this.chain]);
       await this.consumer.disconnect();
+      await this.admin.disconnect().catch(() => {});
       this.ended?.resolve();
     })();
     return this.stopping;
   }
 
-  private async eachBatch(p: EachBatchPayload, onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void> {
-    const { topic, partition, messages } = p.batch;
+  /** For /ready: ok once the consumer has joined its group; false before, after a crash, and while slices fail. */
+  readiness(): { ok: boolean; detail?: string } {
+    if (!this.state.ok || this.failing === null) return this.state;
+    const f = this.failing;
+    return { ok: false, detail: `${f.stream} failing (${f.attempt} in a row, retrying with back-off): ${f.error}` };
+  }
+
+  // The group's new assignment: the merge follows it (ties by topic, then
+  // partition), partitions that moved lose their queue, and what the broker
+  // holds for each new one is asked for (an empty partition never sends a batch).
+  private assign(assigned: [string, number][]): void {
+    assigned.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+    const keys = new Set(assigned.map(([t, p]) => `${t}|${p}`));
+    for (const key of [...this.partitions.keys()]) if (!keys.has(key)) this.partitions.delete(key);
+    for (const [topic, partition] of assigned) {
+      const key = `${topic}|${partition}`;
+      if (!this.partitions.has(key)) this.partitions.set(key, { topic, partition, stream: `${topic}[${partition}]`, next: null, first: null, committed: null, high: null, paused: false });
+    }
+    this.merge.assign([...keys]);
+    void this.checkLag();
+  }
+
+  // A fetched batch: parsed, queued behind what the partition has queued
+  // (messages that come again after a rebalance are dropped), and the fetch
+  // position moved past it so kafkajs fetches on. Returns at once.
+  private eachBatch(p: EachBatchPayload): void {
+    const { topic, partition, messages, highWatermark } = p.batch;
     const key = `${topic}|${partition}`;
-    const stream = `${topic}[${partition}]`;
-    let st = this.partitions.get(key);
-    if (st === undefined) this.partitions.set(key, (st = { chain: Promise.resolve(), open: [], writes: new Set(), after: null }));
-    // Set when a heartbeat fails, which is how a member learns that the group
-    // is rebalancing (or that it was dropped): finish the slice, take no more.
-    let interrupted = false;
-    const beat = setInterval(() => p.heartbeat().catch(() => (interrupted = true)), this.heartbeatMs);
-    // Re-delivered after a failure: the earlier writes settle first, then the back-off passes.
-    if (st.after) {
-      try {
-        await st.after;
-      } finally {
-        st.after = null;
-      }
+    const part = this.partitions.get(key);
+    if (part === undefined || messages.length === 0 || this.stopRequested) return;
+    const items: MergeItem<Queued & { key: string }>[] = [];
+    for (const m of messages) {
+      const offset = BigInt(m.offset);
+      if (part.next !== null && offset < part.next) continue;
+      const value = m.value === null ? null : m.value.toString('utf8');
+      // toString would put U+FFFD in place of bad bytes and score an altered event.
+      const invalid = m.value === null || isUtf8(m.value) ? undefined : 'the message value is not valid UTF-8';
+      const parsed = value === null || invalid !== undefined ? undefined : parseEvent(value);
+      const message: SourceMessage = {
+        // A null value (a tombstone) stays null: the dead letter tells it from an empty one.
+        value,
+        where: `${part.stream}@${m.offset}`,
+        key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
+        invalid,
+        parsed,
+      };
+      items.push({ ts: parsed?.ok ? parsed.event.ts : -Infinity, item: { message, offset, key } });
+      part.first ??= offset;
+      part.next = offset + 1n;
     }
-    const detached = this.inFlight > 1;
-    // This batch's writes (one slice at a time: the batch ends once they are written).
-    const writes: Promise<void>[] = [];
-    const state = st;
-    // The first offset of the slice being handed over (where to read again if its write fails).
-    let failedAt = messages[0]?.offset ?? '0';
+    part.high = BigInt(highWatermark);
+    // Fetch on from here (with autoCommit off kafkajs never commits a resolved offset itself).
+    p.resolveOffset(messages[messages.length - 1]!.offset);
+    this.merge.push(key, items, part.next !== null && part.next >= part.high, Date.now());
+    if (!part.paused && this.merge.size(key) >= this.maxQueued) {
+      part.paused = true;
+      this.consumer.pause([{ topic, partitions: [partition] }]);
+    }
+    this.pump();
+  }
+
+  // Hands over slices while the merge has them and fewer than maxSlicesInFlight are unwritten.
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
     try {
-      for (let start = 0; start < messages.length; start += this.maxBatch) {
-        // At most maxSlicesInFlight of this partition's slices unwritten.
-        while (state.open.length >= this.inFlight) await state.open.shift()!.catch(() => {});
-        const slice = messages.slice(start, start + this.maxBatch);
-        // The turn covers onBatch's call (its slice taken in); with one slice
-        // in flight it also covers the write, as before.
-        failedAt = slice[0]!.offset;
-        const handed = await this.inTurn(() => {
-          if (!p.isRunning() || p.isStale() || interrupted || this.stopRequested || this.partitions.get(key) !== state) return null;
-          const batch: SourceMessage[] = slice.map((m) => ({
-            // A null value (a tombstone) stays null: the dead letter tells it from an empty one.
-            value: m.value === null ? null : m.value.toString('utf8'),
-            where: `${stream}@${m.offset}`,
-            key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
-            // toString would put U+FFFD in place of bad bytes and score an altered event.
-            invalid: m.value === null || isUtf8(m.value) ? undefined : 'the message value is not valid UTF-8',
-          }));
-          // The partition is the stream: its events' lateness is measured from its own newest event.
-          const written = onBatch(batch, stream);
-          // Tracked at once, in the same turn as the call: a redelivery that
-          // starts before this loop resumes (a failed link's catch) must wait
-          // for this write too, or more than maxSlicesInFlight slices would be
-          // unwritten at once.
-          state.writes.add(written);
-          const forget = () => state.writes.delete(written);
-          written.then(forget, forget);
-          return detached ? { written } : written.then(() => ({ written }));
-        });
-        if (handed === null) break;
-        const first = slice[0]!.offset;
-        const last = slice[slice.length - 1]!.offset;
-        const next = (BigInt(last) + 1n).toString();
-        const { written } = handed;
-        writes.push(written);
-        // Detached: kafkajs fetches on from here while the write is under way
-        // (with autoCommit off it never commits a resolved offset itself).
-        if (detached) p.resolveOffset(last);
-        const link = state.chain.then(async () => {
-          await written;
-          if (!detached) p.resolveOffset(last);
-          // Straight to the coordinator (kafkajs' consumer.commitOffsets would
-          // skip it once stop() was called, and the slice would come again).
-          await p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: next }] }] });
-          this.recovered(stream);
-          this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
-            topic,
-            partition,
-            lag: Math.max(0, Number(BigInt(p.batch.highWatermark) - BigInt(next))),
-          });
-        });
-        state.chain = link;
-        state.open.push(link);
-        // The first link to fail (its write, or its commit) is where the
-        // partition is read again: nothing after it is committed (the links
-        // after it fail with it), and once the writes handed over after it have
-        // settled, the partition is re-delivered from it.
-        if (detached) link.catch((e) => this.redeliver(key, state, topic, partition, first, e));
+      while (!this.stopRequested && this.after === null && this.onBatch !== null && this.writes.size < this.inFlight) {
+        const now = Date.now();
+        const { items, idled } = this.merge.take(this.maxBatch, now);
+        for (const stream of idled) this.options.instrumentation?.emit(INSTRUMENTATION.SOURCE_IDLE, { stream: this.partitions.get(stream)?.stream ?? stream });
+        this.resumeDrained();
+        if (items.length === 0) {
+          this.waitOnClock(now);
+          break;
+        }
+        this.blockedSince = null;
+        this.handOver(items);
       }
-      if (!detached) {
-        // Every slice handed over is written and committed (or failed) before
-        // the batch ends; a failure fails the batch once the writes after it
-        // have settled too (so none is still under way when kafkajs delivers
-        // the batch again).
-        await Promise.allSettled(writes);
-        await state.chain;
-      }
-    } catch (e) {
-      // One slice at a time: the partition is read again from the failed
-      // slice, to a fresh chain, after a back-off; the batch itself ends
-      // normally (kafkajs' own retries would re-read it at once).
-      if (!detached) this.redeliver(key, state, topic, partition, failedAt, e);
-      else throw e;
     } finally {
-      clearInterval(beat);
+      this.pumping = false;
     }
+  }
+
+  // One slice to onBatch, then its write and its commits chained after the earlier ones'.
+  private handOver(items: (Queued & { key: string })[]): void {
+    const ends = new Map<string, bigint>();
+    for (const it of items) ends.set(it.key, it.offset + 1n);
+    let written: Promise<void>;
+    try {
+      written = this.onBatch!(items.map((it) => it.message));
+    } catch (e) {
+      written = Promise.reject(e);
+    }
+    this.writes.add(written);
+    const epoch = this.epoch;
+    written.then(
+      () => {
+        this.writes.delete(written);
+        this.pump();
+      },
+      (e) => {
+        // At once, before anything else is handed over.
+        this.writes.delete(written);
+        if (epoch === this.epoch) this.redeliver(items[0]!.message.where, e);
+      },
+    );
+    const link = this.chain.then(async () => {
+      await written;
+      if (epoch !== this.epoch) throw new Error('superseded by a redelivery');
+      // Straight to the coordinator, in slice order.
+      const topics = new Map<string, { partition: number; offset: string }[]>();
+      for (const [key, next] of ends) {
+        const part = this.partitions.get(key);
+        if (part === undefined) continue;
+        const list = topics.get(part.topic) ?? [];
+        list.push({ partition: part.partition, offset: next.toString() });
+        topics.set(part.topic, list);
+      }
+      await this.consumer.commitOffsets([...topics].flatMap(([topic, ps]) => ps.map((p) => ({ topic, ...p }))));
+      for (const [key, next] of ends) {
+        const part = this.partitions.get(key);
+        if (part === undefined) continue;
+        part.committed = next;
+        this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
+          topic: part.topic,
+          partition: part.partition,
+          lag: part.high === null ? 0 : Math.max(0, Number(part.high - next)),
+        });
+      }
+      if (this.failing !== null) {
+        this.log(`streamscore: ${this.failing.stream} moves again`);
+        this.failing = null;
+      }
+    });
+    this.chain = link.catch((e) => {
+      if (epoch === this.epoch) this.redeliver(items[0]!.message.where, e);
+    });
+  }
+
+  // Nothing to take: wake when a dry partition's idle bound passes, and ask
+  // the broker again about a partition that has been waited for a while
+  // (it may hold nothing more: only transaction markers, or it was emptied).
+  private waitOnClock(now: number): void {
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = null;
+    const at = this.merge.wakeAt();
+    if (at === null && !this.merge.waitsForBehind()) return; // a push wakes it
+    this.blockedSince ??= now;
+    const check = now - this.blockedSince >= 1000 ? now : this.blockedSince + 1000;
+    const next = at === null ? check : Math.min(at, check);
+    this.wake = setTimeout(() => {
+      this.wake = null;
+      if (Date.now() - (this.blockedSince ?? Date.now()) >= 1000) void this.checkLag();
+      this.pump();
+    }, Math.max(1, next - now));
+    this.wake.unref();
+  }
+
+  // Partitions paused for a full queue go on fetching once it is half drained.
+  private resumeDrained(): void {
+    for (const [key, part] of this.partitions) {
+      if (part.paused && this.merge.size(key) <= this.maxQueued / 2) {
+        part.paused = false;
+        this.consumer.resume([{ topic: part.topic, partitions: [part.partition] }]);
+      }
+    }
+  }
+
+  // Asks the broker where each partition ends and, for one whose position is
+  // not known yet, where the group is: a partition read to its end is caught
+  // up (waited for at most idleMs), else it is behind (waited for).
+  private checkLag(): Promise<void> {
+    this.lagCheck ??= (async () => {
+      try {
+        for (const topic of this.topics) {
+          const ends = await this.admin.fetchTopicOffsets(topic);
+          const group = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+          const committed = new Map(group.flatMap((t) => t.partitions.map((p) => [p.partition, p.offset] as const)));
+          for (const e of ends) {
+            const key = `${topic}|${e.partition}`;
+            const part = this.partitions.get(key);
+            if (part === undefined) continue;
+            const high = BigInt(e.high);
+            const c = committed.get(e.partition);
+            const start = c !== undefined && c !== '-1' ? BigInt(c) : this.options.fromBeginning ? BigInt(e.low) : high;
+            const position = part.next ?? part.committed ?? start;
+            if (this.merge.size(key) === 0 && position >= high) this.merge.push(key, [], true, Date.now());
+          }
+        }
+      } catch {
+        // Asked again while the merge waits.
+      } finally {
+        this.lagCheck = null;
+        this.blockedSince = null;
+        this.pump();
+      }
+    })();
+    return this.lagCheck;
   }
 
   /**
-   * After a failed write or commit: a fresh state for the partition that
-   * hands nothing over until the writes under way have settled and a
-   * back-off has passed (doubling per failure in a row, so a sink that is
-   * down is not hammered and the thread is not spun), and a seek back to the
-   * failed slice. Each failure is logged, emitted (SOURCE_RETRY) and shown
-   * by readiness() until a slice of the partition is committed again.
+   * After a failed write or commit: nothing is handed over until the writes
+   * under way have settled and a back-off has passed (doubling per failure
+   * in a row, so a sink that is down is not hammered and the thread is not
+   * spun); then every partition is read again from its last commit. Each
+   * failure is logged, emitted (SOURCE_RETRY) and shown by readiness() until
+   * a slice is committed again.
    */
-  private redeliver(key: string, state: PartitionState, topic: string, partition: number, offset: string, error: unknown): void {
-    if (this.partitions.get(key) !== state) return;
-    const stream = `${topic}[${partition}]`;
-    const attempt = (this.failing.get(stream)?.attempt ?? 0) + 1;
+  private redeliver(where: string, error: unknown): void {
+    this.epoch++;
+    const stream = where.slice(0, where.lastIndexOf('@'));
+    const attempt = (this.failing?.attempt ?? 0) + 1;
     const delayMs = Math.min(this.retryMaxMs, this.retryMinMs * 2 ** Math.min(attempt - 1, 30));
     const message = error instanceof Error ? error.message : String(error);
-    this.failing.set(stream, { attempt, error: message });
+    this.failing = { attempt, error: message, stream };
     this.options.instrumentation?.emit(INSTRUMENTATION.SOURCE_RETRY, { source: 'kafka', stream, attempt, delayMs, error });
-    this.log(`streamscore: ${stream} from offset ${offset} failed (${message}); reading it again in ${delayMs} ms (failure ${attempt} in a row)`);
-    const settled = Promise.allSettled([...state.writes]);
-    const after = settled.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref()));
-    this.partitions.set(key, { chain: Promise.resolve(), open: [], writes: new Set(), after });
-    try {
-      this.consumer.seek({ topic, partition, offset });
-    } catch {
-      // Not running any more: the next owner starts from the last commit, which is before this slice.
-    }
-  }
-
-  /** A slice of the stream was committed: it is no longer failing. */
-  private recovered(stream: string): void {
-    if (this.failing.size > 0 && this.failing.delete(stream)) this.log(`streamscore: ${stream} moves again`);
-  }
-
-  /** For /ready: ok once the consumer has joined its group; false before, after a crash, and while a partition's slices fail. */
-  readiness(): { ok: boolean; detail?: string } {
-    if (!this.state.ok || this.failing.size === 0) return this.state;
-    const [stream, f] = this.failing.entries().next().value!;
-    return { ok: false, detail: `${stream} failing (${f.attempt} in a row, retrying with back-off): ${f.error}${this.failing.size > 1 ? ` (+${this.failing.size - 1} more partitions)` : ''}` };
-  }
-
-  /** Runs `work` once every earlier call's work has settled: one onBatch at a time, in arrival order. */
-  private inTurn<T>(work: () => T | Promise<T>): Promise<T> {
-    const result = this.turn.then(work);
-    this.turn = result.then(
-      () => {},
-      () => {},
-    );
-    return result;
+    this.log(`streamscore: the slice from ${where} failed (${message}); reading every partition again from its last commit in ${delayMs} ms (failure ${attempt} in a row)`);
+    const after = Promise.allSettled([...this.writes]).then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs).unref()));
+    this.after = after;
+    this.chain = Promise.resolve();
+    void after.then(() => {
+      if (this.after !== after) return;
+      this.merge.clear();
+      for (const [, part] of this.partitions) {
+        const from = part.committed ?? part.first;
+        if (from === null) continue; // nothing of it was taken
+        part.next = from;
+        try {
+          this.consumer.seek({ topic: part.topic, partition: part.partition, offset: from.toString() });
+        } catch {
+          // Not running any more: the next owner starts from the last commit.
+        }
+      }
+      this.after = null;
+      void this.checkLag();
+      this.pump();
+    });
   }
 }
 

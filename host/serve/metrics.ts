@@ -83,6 +83,12 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     labelNames: ['stream'],
     registers,
   });
+  const sourceIdle = new Counter({
+    name: 'streamscore_source_idle_waits_total',
+    help: 'Times the event-time merge went on without a caught-up partition that stayed empty past KAFKA_IDLE_MS (the one case where the order of events can depend on timing), by stream.',
+    labelNames: ['stream'],
+    registers,
+  });
   const batchesFailed = new Counter({
     name: 'streamscore_batches_split_total',
     help: 'Batches that threw in processing and were taken again one event at a time (only the event that throws is dead-lettered).',
@@ -122,6 +128,7 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     instrumentation.on('model.rejected', (p) => modelRejected.inc({ model: p.model })),
     instrumentation.on('scores.nonfinite', (p) => nonFinite.inc(p.count)),
     instrumentation.on('source.retry', (p) => sourceRetries.inc({ stream: p.stream })),
+    instrumentation.on('source.idle', (p) => sourceIdle.inc({ stream: p.stream })),
     instrumentation.on('batch.failed', () => batchesFailed.inc()),
     instrumentation.on('ws.connection', (p) => (p.open ? wsConnections.inc() : wsConnections.dec())),
     instrumentation.on('ws.backpressure.drop', () => wsDrops.inc()),
