@@ -28,7 +28,7 @@ let outputBytes: usize = 0;
 
 /** ABI version: bumped on any incompatible change to these exports or the blob. Called once by embedders. */
 export function abiVersion(): i32 {
-  return 2;
+  return 3;
 }
 
 /** Latest event time the engines accept, epoch ms (the earliest is 0). Called once by hosts that check their validator against it. */

@@ -38,7 +38,7 @@ test('partitions hours apart in event time are each on time', async () => {
 
   const { pipeline, scores, instrumentation, metrics } = capturedPipeline();
   source = createKafkaSource({ brokers: brokers(), topics: [topic], groupId, fromBeginning: true, maxBatchMessages: 50, logLevel: 'error', instrumentation });
-  const running = source.run((batch, stream) => pipeline.handle(batch, stream));
+  const running = source.run((batch) => pipeline.handle(batch));
   await until(`${2 * PER_PARTITION} scores`, () => scores.length >= 2 * PER_PARTITION);
   await source.stop();
   await running;

@@ -25,7 +25,7 @@ async function readAll(purchases: number, options: Partial<KafkaSourceOptions>):
   const { pipeline, scores, metrics } = capturedPipeline();
   const source = createKafkaSource({ brokers: brokers(), topics: [topic], groupId: unique('two-groups'), fromBeginning: true, logLevel: 'error', ...options });
   sources.push(source);
-  const running = source.run((batch, stream) => pipeline.handle(batch, stream));
+  const running = source.run((batch) => pipeline.handle(batch));
   await until(`${purchases} scores`, () => scores.length >= purchases, 60_000);
   await source.stop();
   await running;

@@ -65,7 +65,7 @@ describe('the stream pipeline under fuzzed input', () => {
       });
       tried += messages.length;
       // handle() never throws: a failure would be a rejected promise.
-      writes.push(p.handle(messages, 'fuzz[0]'));
+      writes.push(p.handle(messages));
     }
     await Promise.all(writes);
     expect(scores.map((s) => s.eventId).sort()).toEqual(wantScored.sort());

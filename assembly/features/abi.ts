@@ -20,16 +20,6 @@ import { NUM_FEATURES, NAMES_HASH } from "./names";
 
 const ROW_BYTES: usize = <usize>NUM_FEATURES << 3;
 
-/** Lanes 1..MAX_LANES-1 keep a watermark each (a Kafka partition's); lane 0 is the process's. */
-export const MAX_LANES: i32 = 1024;
-const laneMarks = new StaticArray<f64>(MAX_LANES);
-clearLanes();
-
-// Every lane back to "no event yet".
-function clearLanes(): void {
-  for (let k = 0; k < MAX_LANES; k++) unchecked((laneMarks[k] = -Infinity));
-}
-
 let out: usize = 0; // the default output buffer, capacity rows
 let statuses: usize = 0; // i32 per event of the last batch: OK, or why it was skipped
 let badEvent: i32 = -1;
@@ -90,11 +80,6 @@ function touchGroup(from: i32, to: i32, slots: bool): void {
   touched += t;
 }
 
-/** Lanes featuresRun takes (0..featuresLanes()-1). Called once at start-up. */
-export function featuresLanes(): i32 {
-  return MAX_LANES;
-}
-
 /** Feature row width: the f64 values written per purchase. Called once at start-up. */
 export function featuresCount(): i32 {
   return NUM_FEATURES;
@@ -123,7 +108,6 @@ export function featuresConfigure(latenessMs: f64, profileTtlMs: f64): i32 {
 export function featuresReset(): void {
   clearAll();
   Clock.watermark = -Infinity;
-  clearLanes();
   Clock.events = 0;
   Clock.late = 0;
   Clock.rows = 0;
@@ -161,20 +145,17 @@ export function featuresOutPtr(): usize {
  * featuresCount() f64 per row, in event order) before the purchase updates
  * the state. Returns the rows written (= the valid purchases), or a negative
  * status for a bad call (nothing changed). Lateness is measured from the
- * watermark of `lane`: lane 0 is the newest event of any lane (the process's
- * watermark, as for a single stream); lanes 1..MAX_LANES-1 each the newest
- * event of their own (a Kafka partition's), so a partition read behind the
- * others is not late. Every event moves the process's watermark, by which
- * idle state expires. Called by the host once per batch.
+ * watermark, the newest event so far, which is also what idle state expires
+ * by: a host that reads several streams (Kafka partitions) hands their
+ * events over merged in event-time order (docs/STATE.md). Called by the host
+ * once per batch.
  */
-export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
-  if (n < 0 || <u32>lane >= <u32>MAX_LANES) return E_BAD_ARGUMENT;
+export function featuresRun(n: i32, rowsAt: usize): i32 {
+  if (n < 0) return E_BAD_ARGUMENT;
   if (n > columnCapacity()) return E_NO_BATCH;
   const purchases = validate(n);
   if (purchases > 0 && (rowsAt == 0 || <u64>rowsAt + <u64>purchases * <u64>ROW_BYTES > (<u64>memory.size() << 16))) return E_FEATURES_BAD_OUTPUT;
   let row = rowsAt;
-  // Lane 0's mark is the process's watermark: both move by the same rule below.
-  let mark = lane == 0 ? Clock.watermark : unchecked(laneMarks[lane]);
   touchGroup(0, min(2 * GROUP, n), true);
   touchGroup(0, min(GROUP, n), false);
   for (let i = 0; i < n; i++) {
@@ -185,12 +166,9 @@ export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
     if (rejected != 0 && load<i32>(statuses + (<usize>i << 2)) != OK) continue;
     decode(i);
     const ts = Ev.ts;
-    const late = ts < mark - Clock.latenessMs;
+    const late = ts < Clock.watermark - Clock.latenessMs;
     if (late) Clock.late++;
-    else {
-      if (ts > mark) mark = ts;
-      if (ts > Clock.watermark) Clock.watermark = ts;
-    }
+    else if (ts > Clock.watermark) Clock.watermark = ts;
     Ev.ipCountry = unchecked(ipCountryAhead[i & (RING - 1)]);
     Ev.geo = Ev.ipCountry != 0 ? Ev.ipCountry : Ev.country;
     if (Ev.type == EV_PURCHASE) {
@@ -199,7 +177,6 @@ export function featuresRun(n: i32, rowsAt: usize, lane: i32): i32 {
     }
     if (!late) applyEvent();
   }
-  if (lane != 0) unchecked((laneMarks[lane] = mark));
   Clock.events += n - rejected;
   Clock.rows += purchases;
   sweepAll(<u32>(n << 1) + 8);
@@ -256,9 +233,7 @@ export function featuresStatusPtr(): usize {
  * 4 state bytes, 5 records evicted, 6 IP ranges; 100 + t live records and
  * 200 + t bytes of table t (0 users, 1 devices, 2 ips, 3-6 user/device/ip/
  * country windows, 7-11 user-device/user-ip/user-country/user-payment/
- * device-ip pairs); 1000 + l the watermark of lane l (1 <= l < MAX_LANES;
- * -Infinity until it has an event). NaN for an unknown k. Called by metrics
- * and tests.
+ * device-ip pairs). NaN for an unknown k. Called by metrics and tests.
  */
 export function featuresStat(k: i32): f64 {
   switch (k) {
@@ -272,7 +247,6 @@ export function featuresStat(k: i32): f64 {
   }
   if (k >= 100 && k < 100 + NUM_TABLES) return <f64>tableCount(k - 100);
   if (k >= 200 && k < 200 + NUM_TABLES) return tableBytes(k - 200);
-  if (k > 1000 && k < 1000 + MAX_LANES) return unchecked(laneMarks[k - 1000]);
   return NaN;
 }
 

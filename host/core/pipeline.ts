@@ -68,18 +68,16 @@ export class Pipeline implements Scoring {
    * when every sink has its outputs. Called by the source per batch; a source
    * may hand over the next batch before this one's promise resolved (the
    * Kafka source with maxSlicesInFlight > 1), since the sinks write in call order.
-   * `stream` names the stream the batch is from (a Kafka partition), so that
-   * its lateness is measured from its own newest event.
    */
-  handle(messages: readonly SourceMessage[], stream?: string): Promise<void> {
+  handle(messages: readonly SourceMessage[]): Promise<void> {
     try {
-      return this.take(messages, stream);
+      return this.take(messages);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  private take(messages: readonly SourceMessage[], stream: string | undefined): Promise<void> {
+  private take(messages: readonly SourceMessage[]): Promise<void> {
     const events: Event[] = [];
     // Where each event came from, for a dead letter should the engine turn it down.
     const from: SourceMessage[] = [];
@@ -97,7 +95,7 @@ export class Pipeline implements Scoring {
         deadLetters.push(this.deadLetter(m, v.reason, v.field, now));
       }
     }
-    return this.process(events, deadLetters, (i) => from[i]!, stream).write;
+    return this.process(events, deadLetters, (i) => from[i]!).write;
   }
 
   /** Scores events from the API: one result or error per event, in order. */
@@ -165,7 +163,6 @@ export class Pipeline implements Scoring {
     events: Event[],
     deadLetters: DeadLetter[],
     origin: (i: number) => Pick<SourceMessage, 'where' | 'value' | 'key'>,
-    stream?: string,
   ): { scored: ScoredOutput[]; rejected: Rejection[]; write: Promise<void> } {
     const counts = new Map<string, number>();
     for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
@@ -175,11 +172,11 @@ export class Pipeline implements Scoring {
     const nonFinite = this.fraud.nonFinite;
     let run: Run;
     try {
-      run = this.run(events, stream);
+      run = this.run(events);
     } catch (e) {
       // Something no check foresaw threw: the events are taken one at a time,
       // so that only the one that throws is dead-lettered.
-      run = this.runEach(events, stream, e);
+      run = this.runEach(events, e);
     }
     const { scored, rejected, out, deferred, answers } = run;
     const lateNow = this.fraud.lateEvents() - late;
@@ -220,9 +217,9 @@ export class Pipeline implements Scoring {
   // Deferred stages (another thread) fill `deferred`, written when they
   // answer; the rest is written at once, so a score never waits for a
   // recommendation list.
-  private run(events: Event[], stream: string | undefined, into?: Run): Run {
+  private run(events: Event[], into?: Run): Run {
     const r = into ?? { scored: [], rejected: [], out: emptyOutput(), deferred: null, answers: [] };
-    const { scored, rejected } = this.fraud.process(events, stream);
+    const { scored, rejected } = this.fraud.process(events);
     let taken = events;
     if (rejected.length > 0) {
       // The stages see only what the feature engine took.
@@ -247,13 +244,13 @@ export class Pipeline implements Scoring {
 
   // run() one event at a time, after a batch threw; an event that throws
   // alone is rejected with the error.
-  private runEach(events: Event[], stream: string | undefined, first: unknown): Run {
+  private runEach(events: Event[], first: unknown): Run {
     const r: Run = { scored: [], rejected: [], out: emptyOutput(), deferred: null, answers: [] };
     this.ins.emit(INSTRUMENTATION.BATCH_FAILED, { size: events.length, error: first });
     for (let i = 0; i < events.length; i++) {
       const mark = r.rejected.length;
       try {
-        this.run([events[i]!], stream, r);
+        this.run([events[i]!], r);
       } catch (e) {
         r.rejected.length = mark;
         r.rejected.push({ index: i, field: 'event', reason: `processing failed: ${e instanceof Error ? e.message : String(e)}` });

@@ -107,11 +107,11 @@ export interface SourceMessage {
 export interface Source {
   readonly name: string;
   /**
-   * Runs until stop() or the end of the input. `stream` names the ordered
-   * stream a batch is from when there are several (the Kafka source: the
-   * partition, "topic[2]"); event-time lateness is measured per stream.
+   * Runs until stop() or the end of the input. A source of several
+   * streams (the Kafka source's partitions) hands their events over merged
+   * in event-time order (docs/STATE.md).
    */
-  run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void>;
+  run(onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void>;
   /** Stops taking new batches; resolves once the current one is handled and committed. */
   stop(): Promise<void>;
 }
@@ -151,11 +151,10 @@ export interface Rejection {
 /** The fraud job as the pipeline drives it (host/fraud/scorer.ts implements it). */
 export interface FraudJob {
   /**
-   * Runs events through the features in order and scores every purchase;
-   * `stream` names the ordered stream they are from (a Kafka partition).
+   * Runs events through the features in order and scores every purchase.
    * An event the engines do not accept is left out and listed in `rejected`.
    */
-  process(events: readonly Event[], stream?: string): { scored: ScoredOutput[]; rejected: Rejection[] };
+  process(events: readonly Event[]): { scored: ScoredOutput[]; rejected: Rejection[] };
   /** Events so far later than the allowed lateness. */
   lateEvents(): number;
   /** Purchases so far whose score was not finite. */

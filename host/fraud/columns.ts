@@ -110,13 +110,12 @@ export interface FeatureExports {
   featuresCount(): number;
   featuresNamesHash(): number;
   featuresNumColumns(): number;
-  featuresLanes(): number;
   featuresConfigure(latenessMs: number, profileTtlMs: number): number;
   featuresReset(): void;
   featuresReserve(events: number): number;
   featuresColumn(c: number): number;
   featuresOutPtr(): number;
-  featuresRun(n: number, rowsAt: number, lane: number): number;
+  featuresRun(n: number, rowsAt: number): number;
   featuresBadEvent(): number;
   featuresRejected(): number;
   featuresStatusPtr(): number;

@@ -26,8 +26,8 @@ export interface FeatureOptions {
   engine?: GbtEngine;
 }
 
-/** featuresStat keys (the watermark of lane l is `laneWatermark + l`). */
-export const STAT = { events: 0, late: 1, rows: 2, watermark: 3, stateBytes: 4, evictions: 5, ipRanges: 6, laneWatermark: 1000 } as const;
+/** featuresStat keys. */
+export const STAT = { events: 0, late: 1, rows: 2, watermark: 3, stateBytes: 4, evictions: 5, ipRanges: 6 } as const;
 
 export const TABLES = [
   'users', 'devices', 'ips', 'userWindows', 'deviceWindows', 'ipWindows', 'countryWindows',
@@ -39,10 +39,7 @@ export class FeatureEngine {
   readonly names = FEATURE_NAMES;
   readonly width: number;
   readonly capacity: number;
-  /** Lanes the module takes (lane 0 is the process's; 1..maxLanes-1 each a stream's). */
-  readonly maxLanes: number;
   private readonly batch: ColumnBatch;
-  private readonly lanes = new Map<string, number>();
 
   constructor(opts: FeatureOptions = {}) {
     this.exports = (opts.engine ?? new GbtEngine()).exports as unknown as FeatureExports;
@@ -53,7 +50,6 @@ export class FeatureEngine {
       throw new EngineError(-11, `the WASM module's ${this.width} features do not match host/fraud/catalog.ts (${FEATURE_NAMES.length}): run \`npm run gen:features && npm run build\``);
     }
     this.check(e.featuresConfigure(opts.latenessMs ?? DEFAULT_LATENESS_MS, opts.profileTtlMs ?? DEFAULT_PROFILE_TTL_MS));
-    this.maxLanes = e.featuresLanes();
     this.capacity = opts.capacity ?? 4096;
     this.check(e.featuresReserve(this.capacity));
     this.batch = new ColumnBatch(e, this.capacity);
@@ -65,32 +61,16 @@ export class FeatureEngine {
   }
 
   /**
-   * The lane of a named stream (a Kafka partition, "topic[2]"): its events'
-   * lateness is measured from the newest event of that stream only, not of
-   * every stream, so a partition read behind the others (a backlog) is not
-   * late. Numbered on first sight; past maxLanes - 1 streams, later ones
-   * share lanes (a shared lane's watermark is the newest of its streams).
-   */
-  lane(name: string): number {
-    let k = this.lanes.get(name);
-    if (k === undefined) {
-      k = 1 + (this.lanes.size % (this.maxLanes - 1));
-      this.lanes.set(name, k);
-    }
-    return k;
-  }
-
-  /**
    * Processes events 0..n-1 written through columns(): returns the number of
    * feature rows written (one per valid purchase, in event order) at
    * `rowsAt` (default: the module's own buffer, read with rows()). Each
    * event is judged alone: one the core does not accept is skipped (no row,
-   * no state change) and listed by rejected(). `lane` (from lane(), default
-   * 0: one stream) says whose watermark the events' lateness is measured
-   * from. Throws EngineError only for a bad call.
+   * no state change) and listed by rejected(). Lateness is measured from
+   * the newest event so far: events of several streams go in merged in
+   * event-time order (docs/STATE.md). Throws EngineError only for a bad call.
    */
-  run(n: number, rowsAt: number = this.exports.featuresOutPtr(), lane = 0): number {
-    const r = this.exports.featuresRun(n, rowsAt, lane);
+  run(n: number, rowsAt: number = this.exports.featuresOutPtr()): number {
+    const r = this.exports.featuresRun(n, rowsAt);
     if (r < 0) throw new EngineError(r, statusMessage(r));
     return r;
   }

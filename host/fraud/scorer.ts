@@ -142,13 +142,11 @@ export class FraudScorer implements FraudJob {
   /**
    * Runs events through the features in order; scores every purchase.
    * Events that carry no fraud signal (sales, stock, labels) are skipped.
-   * `stream` names where they came from (a Kafka partition, "topic[2]"):
-   * their lateness is measured from that stream's newest event
-   * (FeatureEngine.lane). Each event is judged alone: one the core does not
+   * Each event is judged alone: one the core does not
    * accept is left out of the state and listed in `rejected` (its index in
    * `events`), and the others go on.
    */
-  process(events: readonly Event[], stream?: string): { scored: ScoredOutput[]; rejected: Rejection[] } {
+  process(events: readonly Event[]): { scored: ScoredOutput[]; rejected: Rejection[] } {
     const out: ScoredOutput[] = [];
     const rejected: Rejection[] = [];
     const width = this.features.width;
@@ -157,7 +155,6 @@ export class FraudScorer implements FraudJob {
     const purchases: number[] = [];
     // Batch position -> index in `events`, for naming rejected events.
     const at: number[] = [];
-    const lane = stream === undefined ? 0 : this.features.lane(stream);
     for (let start = 0; start < events.length; ) {
       const cols = this.features.columns();
       purchases.length = 0;
@@ -173,7 +170,7 @@ export class FraudScorer implements FraudJob {
       if (n === 0) break;
       // Rows go straight into the scorer's input buffer.
       const input = this.gbt.input(this.model, Math.max(purchases.length, 1));
-      const rows = this.features.run(n, input.byteOffset, lane);
+      const rows = this.features.run(n, input.byteOffset);
       const bad = this.features.rejected();
       if (bad.length > 0) {
         const skipped = new Set<number>();

@@ -136,7 +136,7 @@ export class KafkaSource implements Source {
   private readonly merge: EventTimeMerge<Queued & { key: string }>;
   /** The assignment, by "topic|partition". */
   private readonly partitions = new Map<string, Partition>();
-  private onBatch: ((messages: readonly SourceMessage[], stream?: string) => Promise<void>) | null = null;
+  private onBatch: ((messages: readonly SourceMessage[]) => Promise<void>) | null = null;
   /** Write-then-commit of each slice, chained: commits go in order. */
   private chain: Promise<void> = Promise.resolve();
   /** Slices handed over whose write has not settled. */
@@ -206,7 +206,7 @@ export class KafkaSource implements Source {
    * Joins the group and hands slices to onBatch until stop(). Called once by
    * `serve`. Rejects if the consumer stops on an error kafkajs does not retry.
    */
-  async run(onBatch: (messages: readonly SourceMessage[], stream?: string) => Promise<void>): Promise<void> {
+  async run(onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void> {
     if (this.stopping) return;
     this.onBatch = onBatch;
     const ended = new Promise<void>((resolve, reject) => (this.ended = { resolve, reject }));

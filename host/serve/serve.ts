@@ -166,7 +166,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     source = kafkaSource;
     sourceReadiness = () => kafkaSource.readiness();
   }
-  const done = source.run((batch, stream) => pipeline.handle(batch, stream)).catch((e) => {
+  const done = source.run((batch) => pipeline.handle(batch)).catch((e) => {
     log(`streamscore: source ${source.name} failed: ${(e as Error).message}`);
     throw e;
   });
