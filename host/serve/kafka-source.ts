@@ -2,8 +2,8 @@
 // topics, at-least-once, in event-time order across the partitions.
 //
 // Order: each fetched partition batch is parsed and queued per partition
-// (kafkajs fetches on at once; a partition with many queued is paused until
-// its queue drains), and the slices handed to onBatch are taken from the
+// (kafkajs fetches on at once; a partition with 4 slices queued holds the
+// next fetch until the merge takes some), and the slices handed to onBatch are taken from the
 // queues by an event-time merge (host/serve/event-time-merge.ts): the event
 // with the smallest `ts` among the partitions' heads goes next, each
 // partition in offset order, waiting for a partition that is behind (the
@@ -72,7 +72,7 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
    * for a caught-up partition). A partition that is behind is always waited for.
    */
   idleMs?: number;
-  /** Messages queued per partition before its fetching is paused (default 4 slices). */
+  /** Messages queued for a partition before its batch waits for the merge to take some (default 4 slices). */
   maxQueuedMessages?: number;
   /** The group drops a member silent for this long, in ms (default 30000; the broker allows 6000 to 300000). */
   sessionTimeout?: number;
@@ -113,7 +113,6 @@ interface Partition {
   committed: bigint | null;
   /** The broker's high watermark as last seen. */
   high: bigint | null;
-  paused: boolean;
 }
 
 /** A queued message: its SourceMessage and offset. */
@@ -146,6 +145,8 @@ export class KafkaSource implements Source {
   /** Bumped by each redelivery: links of an older epoch neither commit nor redeliver again. */
   private epoch = 0;
   private pumping = false;
+  /** Batches waiting for the merge to take from a full queue: woken after each take. */
+  private drained: (() => void)[] = [];
   private wake: NodeJS.Timeout | null = null;
   /** Since when the merge has been waiting for a partition that is behind (to ask the broker again). */
   private blockedSince: number | null = null;
@@ -218,7 +219,7 @@ export class KafkaSource implements Source {
       eachBatchAutoResolve: false,
       // Every partition's batch is queued at once: the merge needs them all.
       partitionsConsumedConcurrently: 64,
-      eachBatch: async (payload) => this.eachBatch(payload),
+      eachBatch: (payload) => this.eachBatch(payload),
     });
     return ended;
   }
@@ -256,7 +257,7 @@ export class KafkaSource implements Source {
     for (const key of [...this.partitions.keys()]) if (!keys.has(key)) this.partitions.delete(key);
     for (const [topic, partition] of assigned) {
       const key = `${topic}|${partition}`;
-      if (!this.partitions.has(key)) this.partitions.set(key, { topic, partition, stream: `${topic}[${partition}]`, next: null, first: null, committed: null, high: null, paused: false });
+      if (!this.partitions.has(key)) this.partitions.set(key, { topic, partition, stream: `${topic}[${partition}]`, next: null, first: null, committed: null, high: null });
     }
     this.merge.assign([...keys]);
     void this.checkLag();
@@ -264,8 +265,14 @@ export class KafkaSource implements Source {
 
   // A fetched batch: parsed, queued behind what the partition has queued
   // (messages that come again after a rebalance are dropped), and the fetch
-  // position moved past it so kafkajs fetches on. Returns at once.
-  private eachBatch(p: EachBatchPayload): void {
+  // position moved past it so kafkajs fetches on. Returns at once, unless
+  // the partition's queue is full and the merge can go on without a fetch:
+  // then it waits for the merge to take some (kafkajs' next fetch waits for
+  // it), which bounds what is queued. It never waits while a partition that
+  // is behind has nothing queued, since only a fetch can feed that one.
+  // (Pausing partitions instead made kafkajs sleep KAFKA_FETCH_MAX_WAIT_MS
+  // whenever all were paused: half the throughput in bench:e2e.)
+  private async eachBatch(p: EachBatchPayload): Promise<void> {
     const { topic, partition, messages, highWatermark } = p.batch;
     const key = `${topic}|${partition}`;
     const part = this.partitions.get(key);
@@ -294,11 +301,19 @@ export class KafkaSource implements Source {
     // Fetch on from here (with autoCommit off kafkajs never commits a resolved offset itself).
     p.resolveOffset(messages[messages.length - 1]!.offset);
     this.merge.push(key, items, part.next !== null && part.next >= part.high, Date.now());
-    if (!part.paused && this.merge.size(key) >= this.maxQueued) {
-      part.paused = true;
-      this.consumer.pause([{ topic, partitions: [partition] }]);
-    }
     this.pump();
+    let beatAt = Date.now();
+    while (this.merge.size(key) >= this.maxQueued && !this.merge.waitsForBehind() && !this.stopRequested && p.isRunning() && !p.isStale()) {
+      await new Promise<void>((resolve) => {
+        this.drained.push(resolve);
+        setTimeout(resolve, 1000).unref();
+      });
+      if (Date.now() - beatAt >= 3000) {
+        beatAt = Date.now();
+        // A failed heartbeat is how a member learns the group is rebalancing: let the batch end.
+        if (!(await p.heartbeat().then(() => true, () => false))) break;
+      }
+    }
   }
 
   // Hands over slices while the merge has them and fewer than maxSlicesInFlight are unwritten.
@@ -310,7 +325,7 @@ export class KafkaSource implements Source {
         const now = Date.now();
         const { items, idled } = this.merge.take(this.maxBatch, now);
         for (const stream of idled) this.options.instrumentation?.emit(INSTRUMENTATION.SOURCE_IDLE, { stream: this.partitions.get(stream)?.stream ?? stream });
-        this.resumeDrained();
+        if (this.drained.length > 0) for (const wake of this.drained.splice(0)) wake();
         if (items.length === 0) {
           this.waitOnClock(now);
           break;
@@ -398,16 +413,6 @@ export class KafkaSource implements Source {
     this.wake.unref();
   }
 
-  // Partitions paused for a full queue go on fetching once it is half drained.
-  private resumeDrained(): void {
-    for (const [key, part] of this.partitions) {
-      if (part.paused && this.merge.size(key) <= this.maxQueued / 2) {
-        part.paused = false;
-        this.consumer.resume([{ topic: part.topic, partitions: [part.partition] }]);
-      }
-    }
-  }
-
   // Asks the broker where each partition ends and, for one whose position is
   // not known yet, where the group is: a partition read to its end is caught
   // up (waited for at most idleMs), else it is behind (waited for).
@@ -474,6 +479,7 @@ export class KafkaSource implements Source {
         }
       }
       this.after = null;
+      for (const wake of this.drained.splice(0)) wake();
       void this.checkLag();
       this.pump();
     });
