@@ -29,7 +29,7 @@ import type { TopicMessages } from 'kafkajs';
 import { DEFAULT_OUTPUT_TOPICS, KafkaSink, createKafkaSink, type KafkaSinkOptions } from '../host/serve/kafka-sink.js';
 import { SET_PX_SCRIPT, createRedisStore } from '../host/serve/redis-store.js';
 import type { BatchOutput, FraudAlert, ScoredOutput } from '../host/core/ports.js';
-import { fraudAlertRecord } from '../host/core/records.js';
+import { fraudAlertRecord, num } from '../host/core/records.js';
 import { startKafka } from '../test/services/kafka.js';
 import { startRedis } from '../test/services/redis.js';
 
@@ -121,7 +121,6 @@ class NamedFeatureLog extends KafkaSink {
   }
   override messages(out: BatchOutput, scoredAt = Date.now()): TopicMessages[] {
     const result = super.messages(out, scoredAt);
-    const num = (v: number) => (Number.isFinite(v) ? String(v) : 'null');
     result.push({
       topic: this.featuresTopic,
       messages: out.scores.map((s) => {

@@ -104,7 +104,6 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
 interface Partition {
   topic: string;
   partition: number;
-  stream: string;
   /** The next offset to queue (messages before it that come again are dropped); null until known. */
   next: bigint | null;
   /** The first offset queued since it was assigned: where a redelivery starts when no slice of it was committed. */
@@ -115,9 +114,10 @@ interface Partition {
   high: bigint | null;
 }
 
-/** A queued message: its SourceMessage and offset. */
+/** A queued message: its SourceMessage, its partition ("topic[2]", the merge's stream) and offset. */
 interface Queued {
   message: SourceMessage;
+  stream: string;
   offset: bigint;
 }
 
@@ -132,8 +132,8 @@ export class KafkaSource implements Source {
   private readonly maxBatch: number;
   private readonly inFlight: number;
   private readonly maxQueued: number;
-  private readonly merge: EventTimeMerge<Queued & { key: string }>;
-  /** The assignment, by "topic|partition". */
+  private readonly merge: EventTimeMerge<Queued>;
+  /** The assignment, by stream name ("topic[2]"). */
   private readonly partitions = new Map<string, Partition>();
   private onBatch: ((messages: readonly SourceMessage[]) => Promise<void>) | null = null;
   /** Write-then-commit of each slice, chained: commits go in order. */
@@ -253,13 +253,13 @@ export class KafkaSource implements Source {
   // holds for each new one is asked for (an empty partition never sends a batch).
   private assign(assigned: [string, number][]): void {
     assigned.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
-    const keys = new Set(assigned.map(([t, p]) => `${t}|${p}`));
-    for (const key of [...this.partitions.keys()]) if (!keys.has(key)) this.partitions.delete(key);
+    const streams = new Set(assigned.map(([t, p]) => streamName(t, p)));
+    for (const stream of [...this.partitions.keys()]) if (!streams.has(stream)) this.partitions.delete(stream);
     for (const [topic, partition] of assigned) {
-      const key = `${topic}|${partition}`;
-      if (!this.partitions.has(key)) this.partitions.set(key, { topic, partition, stream: `${topic}[${partition}]`, next: null, first: null, committed: null, high: null });
+      const stream = streamName(topic, partition);
+      if (!this.partitions.has(stream)) this.partitions.set(stream, { topic, partition, next: null, first: null, committed: null, high: null });
     }
-    this.merge.assign([...keys]);
+    this.merge.assign([...streams]);
     void this.checkLag();
   }
 
@@ -274,10 +274,10 @@ export class KafkaSource implements Source {
   // whenever all were paused: half the throughput in bench:e2e.)
   private async eachBatch(p: EachBatchPayload): Promise<void> {
     const { topic, partition, messages, highWatermark } = p.batch;
-    const key = `${topic}|${partition}`;
-    const part = this.partitions.get(key);
+    const stream = streamName(topic, partition);
+    const part = this.partitions.get(stream);
     if (part === undefined || messages.length === 0 || this.stopRequested) return;
-    const items: MergeItem<Queued & { key: string }>[] = [];
+    const items: MergeItem<Queued>[] = [];
     for (const m of messages) {
       const offset = BigInt(m.offset);
       if (part.next !== null && offset < part.next) continue;
@@ -288,22 +288,22 @@ export class KafkaSource implements Source {
       const message: SourceMessage = {
         // A null value (a tombstone) stays null: the dead letter tells it from an empty one.
         value,
-        where: `${part.stream}@${m.offset}`,
+        where: `${stream}@${m.offset}`,
         key: m.key === null || m.key === undefined ? undefined : m.key.toString('utf8'),
         invalid,
         parsed,
       };
-      items.push({ ts: parsed?.ok ? parsed.event.ts : -Infinity, item: { message, offset, key } });
+      items.push({ ts: parsed?.ok ? parsed.event.ts : -Infinity, item: { message, stream, offset } });
       part.first ??= offset;
       part.next = offset + 1n;
     }
     part.high = BigInt(highWatermark);
     // Fetch on from here (with autoCommit off kafkajs never commits a resolved offset itself).
     p.resolveOffset(messages[messages.length - 1]!.offset);
-    this.merge.push(key, items, part.next !== null && part.next >= part.high, Date.now());
+    this.merge.push(stream, items, part.next !== null && part.next >= part.high, Date.now());
     this.pump();
     let beatAt = Date.now();
-    while (this.merge.size(key) >= this.maxQueued && !this.merge.waitsForBehind() && !this.stopRequested && p.isRunning() && !p.isStale()) {
+    while (this.merge.size(stream) >= this.maxQueued && !this.merge.waitsForBehind() && !this.stopRequested && p.isRunning() && !p.isStale()) {
       await new Promise<void>((resolve) => {
         this.drained.push(resolve);
         setTimeout(resolve, 1000).unref();
@@ -324,7 +324,7 @@ export class KafkaSource implements Source {
       while (!this.stopRequested && this.after === null && this.onBatch !== null && this.writes.size < this.inFlight) {
         const now = Date.now();
         const { items, idled } = this.merge.take(this.maxBatch, now);
-        for (const stream of idled) this.options.instrumentation?.emit(INSTRUMENTATION.SOURCE_IDLE, { stream: this.partitions.get(stream)?.stream ?? stream });
+        for (const stream of idled) this.options.instrumentation?.emit(INSTRUMENTATION.SOURCE_IDLE, { stream });
         if (this.drained.length > 0) for (const wake of this.drained.splice(0)) wake();
         if (items.length === 0) {
           this.waitOnClock(now);
@@ -339,9 +339,10 @@ export class KafkaSource implements Source {
   }
 
   // One slice to onBatch, then its write and its commits chained after the earlier ones'.
-  private handOver(items: (Queued & { key: string })[]): void {
+  private handOver(items: Queued[]): void {
+    // Per partition, the next offset after the last the slice took.
     const ends = new Map<string, bigint>();
-    for (const it of items) ends.set(it.key, it.offset + 1n);
+    for (const it of items) ends.set(it.stream, it.offset + 1n);
     let written: Promise<void>;
     try {
       written = this.onBatch!(items.map((it) => it.message));
@@ -358,25 +359,19 @@ export class KafkaSource implements Source {
       (e) => {
         // At once, before anything else is handed over.
         this.writes.delete(written);
-        if (epoch === this.epoch) this.redeliver(items[0]!.message.where, e);
+        if (epoch === this.epoch) this.redeliver(items[0]!, e);
       },
     );
     const link = this.chain.then(async () => {
       await written;
       if (epoch !== this.epoch) throw new Error('superseded by a redelivery');
-      // Straight to the coordinator, in slice order.
-      const topics = new Map<string, { partition: number; offset: string }[]>();
-      for (const [key, next] of ends) {
-        const part = this.partitions.get(key);
-        if (part === undefined) continue;
-        const list = topics.get(part.topic) ?? [];
-        list.push({ partition: part.partition, offset: next.toString() });
-        topics.set(part.topic, list);
-      }
-      await this.consumer.commitOffsets([...topics].flatMap(([topic, ps]) => ps.map((p) => ({ topic, ...p }))));
-      for (const [key, next] of ends) {
-        const part = this.partitions.get(key);
-        if (part === undefined) continue;
+      // Straight to the coordinator, in slice order; a partition that moved meanwhile is its new owner's to commit.
+      const mine = [...ends].flatMap(([stream, next]) => {
+        const part = this.partitions.get(stream);
+        return part === undefined ? [] : [{ part, next }];
+      });
+      await this.consumer.commitOffsets(mine.map(({ part, next }) => ({ topic: part.topic, partition: part.partition, offset: next.toString() })));
+      for (const { part, next } of mine) {
         part.committed = next;
         this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
           topic: part.topic,
@@ -390,7 +385,7 @@ export class KafkaSource implements Source {
       }
     });
     this.chain = link.catch((e) => {
-      if (epoch === this.epoch) this.redeliver(items[0]!.message.where, e);
+      if (epoch === this.epoch) this.redeliver(items[0]!, e);
     });
   }
 
@@ -424,14 +419,14 @@ export class KafkaSource implements Source {
           const group = await this.admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
           const committed = new Map(group.flatMap((t) => t.partitions.map((p) => [p.partition, p.offset] as const)));
           for (const e of ends) {
-            const key = `${topic}|${e.partition}`;
-            const part = this.partitions.get(key);
+            const stream = streamName(topic, e.partition);
+            const part = this.partitions.get(stream);
             if (part === undefined) continue;
             const high = BigInt(e.high);
             const c = committed.get(e.partition);
             const start = c !== undefined && c !== '-1' ? BigInt(c) : this.options.fromBeginning ? BigInt(e.low) : high;
             const position = part.next ?? part.committed ?? start;
-            if (this.merge.size(key) === 0 && position >= high) this.merge.push(key, [], true, Date.now());
+            if (this.merge.size(stream) === 0 && position >= high) this.merge.push(stream, [], true, Date.now());
           }
         }
       } catch {
@@ -453,9 +448,9 @@ export class KafkaSource implements Source {
    * failure is logged, emitted (SOURCE_RETRY) and shown by readiness() until
    * a slice is committed again.
    */
-  private redeliver(where: string, error: unknown): void {
+  private redeliver(first: Queued, error: unknown): void {
     this.epoch++;
-    const stream = where.slice(0, where.lastIndexOf('@'));
+    const { stream, message: { where } } = first;
     const attempt = (this.failing?.attempt ?? 0) + 1;
     const delayMs = Math.min(this.retryMaxMs, this.retryMinMs * 2 ** Math.min(attempt - 1, 30));
     const message = error instanceof Error ? error.message : String(error);
@@ -484,6 +479,11 @@ export class KafkaSource implements Source {
       this.pump();
     });
   }
+}
+
+/** A partition's name as a stream: "topic[2]" (Kafka topic names cannot hold brackets). */
+function streamName(topic: string, partition: number): string {
+  return `${topic}[${partition}]`;
 }
 
 /** Creates the source. Called once by `serve` with --source kafka. */
