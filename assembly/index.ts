@@ -257,3 +257,4 @@ export * from "./train/abi";
 export * from "./features/abi";
 export * from "./recs/abi";
 export * from "./forecast/abi";
+export { stateSave, stateLoad } from "./state";

@@ -148,8 +148,30 @@ export interface Rejection {
   reason: string;
 }
 
+/**
+ * One job's part of a checkpoint (docs/STATE.md): the state image of its
+ * WASM instance, if it has one (host/wasm/image.ts), and the state the host
+ * keeps beside it, anything node:v8's serializer takes.
+ */
+export interface StatePart {
+  image: Uint8Array | null;
+  meta: unknown;
+}
+
+/** A job whose state a checkpoint holds. */
+export interface Stateful {
+  /**
+   * Its state after every batch handed to it so far (a job on another
+   * thread answers once it has processed them). The image is written into
+   * `into` when that is large enough. Called between batches.
+   */
+  snapshot(into?: Uint8Array): StatePart | Promise<StatePart>;
+  /** Takes up from a part its snapshot() made, before the first batch. */
+  restore(part: StatePart): void | Promise<void>;
+}
+
 /** The fraud job as the pipeline drives it (host/fraud/scorer.ts implements it). */
-export interface FraudJob {
+export interface FraudJob extends Stateful {
   /**
    * Runs events through the features in order and scores every purchase.
    * An event the engines do not accept is left out and listed in `rejected`.

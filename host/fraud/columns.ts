@@ -57,6 +57,11 @@ export class ColumnBatch {
     this.refresh();
   }
 
+  /** Makes the views again on the next refresh (the columns may have moved: a state image was loaded). */
+  forget(): void {
+    this.buffer = null;
+  }
+
   /** Re-makes the views if memory has grown. Called before each batch is written. */
   refresh(): this {
     const buf = this.exports.memory.buffer;

@@ -161,6 +161,16 @@ export class FeatureEngine {
     return TABLES.map((name, t) => ({ name, records: this.stat(100 + t), bytes: this.stat(200 + t) }));
   }
 
+  /**
+   * Takes up where a state image loaded into the instance left off: the
+   * batch buffers are reserved again and the views re-made. Called after
+   * GbtEngine.loadImage.
+   */
+  restored(): void {
+    this.check(this.exports.featuresReserve(this.capacity));
+    this.batch.forget();
+  }
+
   /** Drops all per-entity state (keeps the IP table). */
   reset(): void {
     this.exports.featuresReset();

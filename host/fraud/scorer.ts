@@ -13,7 +13,7 @@ import { statusField } from '../wasm/status.js';
 import { loadModel, type LoadedModel } from '../gbt/load.js';
 import type { Event } from '../core/schema.js';
 import { topReasons } from './reasons.js';
-import type { Decision, FraudJob, Reason, Rejection, ScoredOutput } from '../core/ports.js';
+import type { Decision, FraudJob, Reason, Rejection, ScoredOutput, StatePart } from '../core/ports.js';
 
 export interface FraudOptions {
   /** Scores at or above this are reviewed. */
@@ -29,6 +29,13 @@ export interface FraudOptions {
 
 /** Recent purchases' rows a new model is tried on before it serves. */
 const CANARY_RECENT = 64;
+
+/** What a fraud checkpoint keeps beside the image. */
+interface FraudMeta {
+  /** The model's handle in the image. */
+  model: number;
+  nonFinite: number;
+}
 
 /**
  * What a purchase whose score is not a finite number gets (a model whose
@@ -53,12 +60,14 @@ export class FraudScorer implements FraudJob {
   private model: ModelInfo;
   private modelFile: string;
   private readonly opts: Required<Omit<FraudOptions, 'ipRanges'>>;
+  private readonly ipRanges: IpRanges | undefined;
 
   constructor(modelPath: string, opts: FraudOptions) {
     this.gbt = new GbtEngine();
     this.opts = { capacity: 4096, reasons: 3, ...opts };
     this.features = new FeatureEngine({ engine: this.gbt, capacity: this.opts.capacity });
     this.recent = new Float64Array(CANARY_RECENT * this.features.width);
+    this.ipRanges = opts.ipRanges;
     if (opts.ipRanges) this.features.loadIpRanges(opts.ipRanges);
     this.model = this.install(loadModel(modelPath), modelPath);
     this.modelFile = modelPath;
@@ -70,6 +79,30 @@ export class FraudScorer implements FraudJob {
   }
 
   /** Loads, checks and swaps in a new model file; throws ModelError and keeps the old one on failure. */
+  /**
+   * The instance's state image (features, scorer and model) and the
+   * model's handle in it. Called between batches.
+   */
+  snapshot(into?: Uint8Array): StatePart {
+    return { image: this.gbt.saveImage(into), meta: { model: this.model.handle, nonFinite: this.nonFinite } satisfies FraudMeta };
+  }
+
+  /**
+   * Takes up where a snapshot left off: the features' state is the image's;
+   * the model and the IP table are this process's (the image's model is
+   * freed and the model file loaded again).
+   */
+  restore(part: StatePart): void {
+    const meta = part.meta as FraudMeta;
+    if (part.image === null) throw new ModelError(this.modelFile, 'the checkpoint has no fraud state image');
+    this.gbt.loadImage(part.image);
+    this.features.restored();
+    this.gbt.exports.modelFree(meta.model);
+    if (this.ipRanges) this.features.loadIpRanges(this.ipRanges);
+    this.model = this.install(loadModel(this.modelFile), this.modelFile);
+    this.nonFinite = meta.nonFinite;
+  }
+
   reload(modelPath: string): void {
     const next = this.install(loadModel(modelPath), modelPath);
     const old = this.model;

@@ -7,6 +7,7 @@ import { statusMessage } from '../wasm/status.js';
 import { wasmModule } from '../wasm/module.js';
 import { compileSum, type CompiledSum } from './compiled.js';
 import { COMPILE_MAX_MEAN_SPLITS, meanSplitsPerTree } from './codegen.js';
+import { loadImage, saveImage } from '../wasm/image.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -28,6 +29,8 @@ interface Exports {
   scoreExplain(h: number, rows: number): number;
   explainPtr(): number;
   abiVersion(): number;
+  stateSave(): number;
+  stateLoad(): number;
 }
 
 function wantCompiled(blob: Uint8Array, compile: LoadOptions['compile']): boolean {
@@ -168,6 +171,26 @@ export class GbtEngine {
     const n = rows.length / model.numFeatures;
     this.input(model, n).set(rows);
     return this.run(model, n, raw).slice();
+  }
+
+  /**
+   * The instance's state image (host/wasm/image.ts): everything every engine
+   * on this instance knows, models included. Written into `into` when it is
+   * large enough. Called between batches.
+   */
+  saveImage(into?: Uint8Array): Uint8Array {
+    return saveImage(this.exports, into);
+  }
+
+  /**
+   * Makes this instance the one the image was saved from. Its models are
+   * the image's (the caller frees or keeps them by handle); the buffers are
+   * reserved again on the next batch.
+   */
+  loadImage(image: Uint8Array): void {
+    loadImage(this.exports, image);
+    this.rowsReserved = this.colsReserved = this.outsReserved = 0;
+    this.views.fill(undefined);
   }
 
   // The last view of each buffer (input, output, contributions), handed out

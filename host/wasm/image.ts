@@ -1,0 +1,56 @@
+// An instance's state image (docs/ABI.md, "State images"): after
+// stateSave() its linear memory holds everything it knows, globals
+// included, so the image is the memory's bytes; an instance of the same
+// build takes it back by growing its memory to the image's size, writing
+// the bytes and calling stateLoad(). The build is named by the SHA-256 of
+// the module's bytes: an image means nothing to another build.
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { EngineError } from '../core/errors.js';
+import { wasmPath, type Build } from './module.js';
+
+export interface ImageExports {
+  memory: WebAssembly.Memory;
+  stateSave(): number;
+  stateLoad(): number;
+}
+
+const PAGE = 65_536;
+
+/**
+ * Copies the instance's state image into `into` when it is large enough
+ * (a checkpoint reuses its buffer: a fresh one costs page faults on every
+ * byte), else into a new buffer; returns the image (a view of the buffer).
+ * Called between batches: the copy is the checkpoint's pause.
+ */
+export function saveImage(e: ImageExports, into?: Uint8Array): Uint8Array {
+  if (typeof e.stateSave !== 'function') throw new EngineError(-11, 'this build/streamscore.wasm has no state images: run `npm run build`');
+  e.stateSave();
+  const memory = new Uint8Array(e.memory.buffer);
+  const out = into !== undefined && into.byteLength >= memory.byteLength ? into.subarray(0, memory.byteLength) : new Uint8Array(memory.byteLength);
+  out.set(memory);
+  return out;
+}
+
+/**
+ * Makes the instance the one the image was saved from. The instance must
+ * be of the same build (the caller checks buildId) and its memory no larger
+ * than the image (a fresh instance, or one that grew less): memory cannot
+ * shrink.
+ */
+export function loadImage(e: ImageExports, image: Uint8Array): void {
+  if (image.byteLength % PAGE !== 0) throw new EngineError(-11, `a state image is whole 64 KiB pages; this one has ${image.byteLength} bytes`);
+  const have = e.memory.buffer.byteLength;
+  if (have > image.byteLength) throw new EngineError(-11, `the instance's memory (${have} bytes) is larger than the state image (${image.byteLength} bytes): restore into a fresh instance`);
+  if (have < image.byteLength) e.memory.grow((image.byteLength - have) / PAGE);
+  new Uint8Array(e.memory.buffer).set(image);
+  e.stateLoad();
+}
+
+const ids: Partial<Record<Build, string>> = {};
+
+/** The build's identity: hex SHA-256 of the module's bytes. Images and checkpoints carry it. */
+export function buildId(build: Build = 'release'): string {
+  return (ids[build] ??= createHash('sha256').update(readFileSync(wasmPath(build))).digest('hex'));
+}
