@@ -11,12 +11,13 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, 
 export async function serveCommand(args: string[]): Promise<number> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
   options.help = { type: 'boolean', short: 'h' };
+  options['reset-state'] = { type: 'boolean' };
   const { values } = parseArgs({ args, options, strict: true });
   if (values.help === true) {
     process.stdout.write(serveHelp());
     return 0;
   }
-  const config = serveConfig(values as Record<string, string>, process.env, ROOT);
+  const config = serveConfig({ ...(values as Record<string, string>), 'reset-state': values['reset-state'] === true ? 'true' : undefined }, process.env, ROOT);
   const running = await startServe(config);
   let signalled = false;
   const onSignal = (sig: string) => {

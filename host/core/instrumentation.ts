@@ -43,6 +43,12 @@ export const INSTRUMENTATION = {
   WS_CONNECTION: 'ws.connection',
   /** A WebSocket the server closed because it did not read fast enough. Emitted by the server. */
   WS_BACKPRESSURE_DROP: 'ws.backpressure.drop',
+  /** A checkpoint written. Emitted by the checkpointer once per checkpoint. */
+  CHECKPOINT: 'checkpoint',
+  /** A checkpoint that could not be read back whole (torn, corrupt), skipped for the one before. Emitted at restore. */
+  CHECKPOINT_SKIPPED: 'checkpoint.skipped',
+  /** The state was restored from a checkpoint. Emitted once at start. */
+  RESTORED: 'restored',
 } as const;
 
 /** The payload of each declared event. */
@@ -70,6 +76,11 @@ export interface InstrumentationEvents {
   'http.request': { route: string; method: string; status: number; seconds: number };
   'ws.connection': { open: boolean };
   'ws.backpressure.drop': { bufferedBytes: number };
+  /** pauseSeconds: the stream's stop while the state was copied; seconds: until the checkpoint was durable; createdAt: epoch ms. */
+  checkpoint: { pauseSeconds: number; seconds: number; bytes: number; createdAt: number };
+  'checkpoint.skipped': { file: string; reason: string };
+  /** seconds: from reading the checkpoint to every job holding its state; bytes: the checkpoint's size. */
+  restored: { seconds: number; bytes: number; createdAt: number };
 }
 
 export type InstrumentationEvent = keyof InstrumentationEvents;

@@ -11,18 +11,25 @@ export interface LineBatch {
   lines: string[];
   /** Bytes consumed so far (for progress). */
   bytesRead: number;
+  /** Where the line after the batch starts: its number and byte offset (to resume there). */
+  next: { line: number; byte: number };
 }
 
-/** Opens a path, or stdin for "-". */
-export function openInput(path: string): Readable {
-  return path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+/** Opens a path, or stdin for "-"; a file from byte `start` on. */
+export function openInput(path: string, start = 0): Readable {
+  return path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20, start });
 }
 
-/** Yields the lines of a stream in batches of about `batchLines`. */
-export async function* readLines(stream: Readable, batchLines = 4096): AsyncGenerator<LineBatch> {
+/**
+ * Yields the lines of a stream in batches of about `batchLines`. A stream
+ * opened at a line's start (LineBatch.next) goes on from that line: pass
+ * its number and offset as `from`.
+ */
+export async function* readLines(stream: Readable, batchLines = 4096, from = { line: 1, byte: 0 }): AsyncGenerator<LineBatch> {
   let carry = '';
-  let line = 1;
-  let bytes = 0;
+  let line = from.line;
+  let bytes = from.byte;
+  let lineStart = from.byte;
   let pending: string[] = [];
   let pendingFirst = 1;
   const decoder = new TextDecoder('utf-8');
@@ -36,8 +43,9 @@ export async function* readLines(stream: Readable, batchLines = 4096): AsyncGene
       if (pending.length === 0) pendingFirst = line;
       pending.push(p.endsWith('\r') ? p.slice(0, -1) : p);
       line++;
+      lineStart += Buffer.byteLength(p) + 1;
       if (pending.length >= batchLines) {
-        yield { firstLine: pendingFirst, lines: pending, bytesRead: bytes };
+        yield { firstLine: pendingFirst, lines: pending, bytesRead: bytes, next: { line, byte: lineStart } };
         pending = [];
       }
     }
@@ -46,6 +54,8 @@ export async function* readLines(stream: Readable, batchLines = 4096): AsyncGene
   if (carry.length > 0) {
     if (pending.length === 0) pendingFirst = line;
     pending.push(carry.endsWith('\r') ? carry.slice(0, -1) : carry);
+    line++;
+    lineStart += Buffer.byteLength(carry);
   }
-  if (pending.length > 0) yield { firstLine: pendingFirst, lines: pending, bytesRead: bytes };
+  if (pending.length > 0) yield { firstLine: pendingFirst, lines: pending, bytesRead: bytes, next: { line, byte: lineStart } };
 }

@@ -104,6 +104,13 @@ export interface SourceMessage {
  * A source hands batches over in order and waits until each is fully handled
  * (every sink's write resolved) before it commits: at-least-once.
  */
+/**
+ * Where a source stands after a batch, for a checkpoint (docs/STATE.md): a
+ * source created `from` it reads on from the next event. JSON, the
+ * source's own shape; absent on a batch that ends inside a read batch.
+ */
+export type SourcePosition = Record<string, unknown>;
+
 export interface Source {
   readonly name: string;
   /**
@@ -111,7 +118,7 @@ export interface Source {
    * streams (the Kafka source's partitions) hands their events over merged
    * in event-time order (docs/STATE.md).
    */
-  run(onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void>;
+  run(onBatch: (messages: readonly SourceMessage[], position?: SourcePosition) => Promise<void>): Promise<void>;
   /** Stops taking new batches; resolves once the current one is handled and committed. */
   stop(): Promise<void>;
 }
@@ -218,4 +225,20 @@ export interface Sink {
   readiness(): { ok: boolean; detail?: string };
   /** Flushes what is buffered and closes. */
   close(): Promise<void>;
+  /**
+   * A sink whose output a checkpoint can end (a file): where it stands
+   * with every write called so far (a write takes its place when called).
+   * Called right after the checkpoint's batch is handed to the pipeline.
+   */
+  position?(): SinkPosition;
+  /** Resolves once everything written so far is with the operating system. */
+  durable?(): Promise<void>;
+  /** Drops what was written after `position` (a restore writes it again). Called before the first batch. */
+  rewind?(position: SinkPosition): Promise<void>;
+}
+
+/** A positional sink's position: a file's path and length. */
+export interface SinkPosition {
+  path: string;
+  bytes: number;
 }

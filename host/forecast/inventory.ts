@@ -9,7 +9,7 @@
 
 import type { Event } from '../core/schema.js';
 import type { Stage } from '../core/pipeline.js';
-import type { BatchOutput, InventoryState, StockAlert } from '../core/ports.js';
+import type { BatchOutput, InventoryState, StatePart, Stateful, StockAlert } from '../core/ports.js';
 import { ForecastEngine, REC } from './engine.js';
 import { runout } from './runout.js';
 import { SkuState, type AlertState } from './sku.js';
@@ -46,7 +46,7 @@ export interface InventoryOptions {
 const DAY = 86_400_000;
 const DRIFT_WINDOW = 7;
 
-export class InventoryStage implements Stage {
+export class InventoryStage implements Stage, Stateful {
   readonly name = 'inventory';
   readonly periodMs: number;
   readonly season: number;
@@ -77,6 +77,21 @@ export class InventoryStage implements Stage {
   /** The state of one SKU (tests, debugging). */
   sku(id: string): SkuState | undefined {
     return this.skus.get(id);
+  }
+
+  /**
+   * Every SKU's state (level, periods, history, model) and the counters:
+   * host-side only, the forecast instance keeps nothing between calls.
+   */
+  snapshot(): StatePart {
+    return { image: null, meta: { skus: [...this.skus.values()], stats: this.stats } };
+  }
+
+  restore(part: StatePart): void {
+    const meta = part.meta as { skus: SkuState[]; stats: InventoryStage['stats'] };
+    this.skus.clear();
+    for (const s of meta.skus) this.skus.set(s.sku, Object.assign(new SkuState(s.sku), s));
+    Object.assign(this.stats, meta.stats);
   }
 
   process(events: readonly Event[], out: BatchOutput): void {

@@ -7,10 +7,13 @@ import { EngineError } from '../core/errors.js';
 import { GbtEngine } from '../gbt/engine.js';
 import { hashInto } from '../core/hash.js';
 import { statusMessage } from '../wasm/status.js';
-import type { Recommendation } from '../core/ports.js';
+import type { Recommendation, StatePart } from '../core/ports.js';
+import { loadImage, saveImage } from '../wasm/image.js';
 
 interface RecsExports {
   memory: WebAssembly.Memory;
+  stateSave(): number;
+  stateLoad(): number;
   recsParamsPtr(): number;
   recsNumParams(): number;
   recsConfigure(): number;
@@ -141,6 +144,32 @@ export class RecsEngine {
     const s = e.recsConfigure();
     if (s < 0) throw new EngineError(s, `recommendation settings out of range (${JSON.stringify(o)})`);
     this.check(e.recsReserve(o.capacity));
+  }
+
+  /**
+   * The instance's state image and the item ids (the host's side of the
+   * dense index), after applying the pending interactions. Called between
+   * batches.
+   */
+  snapshot(into?: Uint8Array): StatePart {
+    this.flush();
+    return { image: saveImage(this.exports, into), meta: { ids: this.ids, rejected: this.rejected } };
+  }
+
+  /** Takes up where a snapshot left off; called before any interaction. */
+  restore(part: StatePart): void {
+    if (part.image === null) throw new EngineError(-11, 'the checkpoint has no recommendations state image');
+    const meta = part.meta as { ids: string[]; rejected: number };
+    loadImage(this.exports, part.image);
+    this.check(this.exports.recsReserve(this.options.capacity));
+    this.pending = 0;
+    this.ids.length = 0;
+    this.index.clear();
+    for (const id of meta.ids) {
+      this.index.set(id, this.ids.length);
+      this.ids.push(id);
+    }
+    this.rejected = meta.rejected;
   }
 
   /** The dense index of an item id, assigned on first sight. */

@@ -37,7 +37,7 @@
 // interval.
 
 import type { Stage } from '../core/pipeline.js';
-import type { BatchOutput, Event, Recommendation } from '../core/ports.js';
+import type { BatchOutput, Event, Recommendation, StatePart, Stateful } from '../core/ports.js';
 import { RecsEngine, type InteractionType, type RecsOptions } from './engine.js';
 
 export interface RecsStageOptions extends RecsOptions {
@@ -174,7 +174,7 @@ export const DUE_SHARE = 0.5;
 const TOP_MAX_TRACKED = 5000;
 const ITEM_PUSHES_MAX_TRACKED = 200_000;
 
-export class RecsStage implements Stage {
+export class RecsStage implements Stage, Stateful {
   readonly name = 'recommendations';
   readonly engine: RecsEngine;
   private readonly k: number;
@@ -218,6 +218,18 @@ export class RecsStage implements Stage {
   }
 
   /** Feeds the batch's interactions and pushes the lists that changed. Called by the pipeline once per batch. */
+  /**
+   * The recommender's state (the engine's). What was pushed when is not in
+   * it: after a restore every user is pushed on their next interaction.
+   */
+  snapshot(into?: Uint8Array): StatePart {
+    return this.engine.snapshot(into);
+  }
+
+  restore(part: StatePart): void {
+    this.engine.restore(part);
+  }
+
   process(events: readonly Event[], out: BatchOutput): void {
     const b = interactionsOf(events);
     this.processInteractions(b, out);

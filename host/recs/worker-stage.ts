@@ -15,9 +15,9 @@ import { EngineError } from '../core/errors.js';
 import { wasmModule } from '../wasm/module.js';
 import { workerScript } from '../core/worker-script.js';
 import { interactionsOf, type RecsStageOptions } from './stage.js';
-import type { BatchMessage, ListText, ReplyMessage, WorkerData } from './worker.js';
+import type { BatchMessage, ListText, ReplyMessage, StateMessage, WorkerData } from './worker.js';
 import type { Stage } from '../core/pipeline.js';
-import type { BatchOutput, Recommendation, RecommendationList } from '../core/ports.js';
+import type { BatchOutput, Recommendation, RecommendationList, StatePart, Stateful } from '../core/ports.js';
 import type { Event } from '../core/schema.js';
 
 export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'now'> {
@@ -33,12 +33,13 @@ export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'no
 }
 
 interface Waiting {
-  out: BatchOutput;
-  resolve: () => void;
+  /** A batch's output; absent for a state message. */
+  out?: BatchOutput;
+  resolve: (part?: StatePart) => void;
   reject: (e: Error) => void;
 }
 
-export class RecsWorkerStage implements Stage {
+export class RecsWorkerStage implements Stage, Stateful {
   readonly name = 'recommendations';
   readonly deferred = true;
   private seq = 0;
@@ -75,7 +76,23 @@ export class RecsWorkerStage implements Stage {
     if (this.waiting.size === 0) this.worker.ref();
     // Posted even when the batch has none: users waiting for their interval are pushed by the next batch.
     this.worker.postMessage({ seq, interactions: interactionsOf(events), postedAt: Date.now() } satisfies BatchMessage);
-    return new Promise((resolve, reject) => this.waiting.set(seq, { out, resolve, reject }));
+    return new Promise((resolve, reject) => this.waiting.set(seq, { out, resolve: () => resolve(), reject }));
+  }
+
+  /** The recommender's state after every batch posted so far (the worker answers in order). */
+  snapshot(): Promise<StatePart> {
+    return this.post({ seq: this.seq++, state: 'snapshot' }) as Promise<StatePart>;
+  }
+
+  async restore(part: StatePart): Promise<void> {
+    await this.post({ seq: this.seq++, state: part });
+  }
+
+  private post(m: StateMessage): Promise<StatePart | undefined> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.waiting.size === 0) this.worker.ref();
+    this.worker.postMessage(m);
+    return new Promise((resolve, reject) => this.waiting.set(m.seq, { resolve, reject }));
   }
 
   /** Stops the worker (after the pipeline drained). */
@@ -91,6 +108,7 @@ export class RecsWorkerStage implements Stage {
     if (this.waiting.size === 0) this.worker.unref();
     if (m.topItems) this.onTopItems?.(m.topItems);
     if (m.error !== undefined) return w.reject(new EngineError(-12, `recommendations worker: ${m.error}`));
+    if (w.out === undefined) return w.resolve(m.part);
     for (const r of m.recommendations!) w.out.recommendations.push(new TextList(r));
     w.resolve();
   }

@@ -9,7 +9,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GbtEngine } from '../gbt/engine.js';
 import { RecsStage, type Interactions, type RecsStageOptions } from './stage.js';
-import type { BatchOutput, Recommendation, RecommendationList } from '../core/ports.js';
+import type { BatchOutput, Recommendation, RecommendationList, StatePart } from '../core/ports.js';
 
 export interface WorkerData {
   /** The compiled core (shared by the threads of a process). */
@@ -26,6 +26,12 @@ export interface BatchMessage {
   postedAt: number;
 }
 
+/** Asks for the state after every batch posted before it (answered with `part`), or restores one (answered empty). */
+export interface StateMessage {
+  seq: number;
+  state: 'snapshot' | StatePart;
+}
+
 /** A pushed list as the worker sends it: the text of its items (RecommendationList.text). */
 export interface ListText {
   userId?: string;
@@ -36,6 +42,7 @@ export interface ListText {
 
 export interface ReplyMessage {
   seq: number;
+  part?: StatePart;
   recommendations?: ListText[];
   topItems?: Recommendation[];
   error?: string;
@@ -55,7 +62,8 @@ try {
   process.exit(1);
 }
 
-port.on('message', (m: BatchMessage) => {
+port.on('message', (m: BatchMessage | StateMessage) => {
+  if ('state' in m) return state(m);
   const out: BatchOutput = { scores: [], alerts: [], deadLetters: [], recommendations: [], inventory: [], labels: [] };
   try {
     stage.processInteractions(m.interactions, out, Date.now() - m.postedAt);
@@ -70,6 +78,21 @@ port.on('message', (m: BatchMessage) => {
   }
   port.postMessage(reply);
 });
+
+// The image goes over as a fresh buffer, transferred: the main thread neither copies it nor waits for a copy.
+function state(m: StateMessage): void {
+  try {
+    if (m.state === 'snapshot') {
+      const part = stage.snapshot();
+      port.postMessage({ seq: m.seq, part } satisfies ReplyMessage, part.image ? [part.image.buffer as ArrayBuffer] : []);
+    } else {
+      stage.restore(m.state);
+      port.postMessage({ seq: m.seq } satisfies ReplyMessage);
+    }
+  } catch (e) {
+    port.postMessage({ seq: m.seq, error: (e as Error).message } satisfies ReplyMessage);
+  }
+}
 
 function asText(r: RecommendationList): ListText {
   const t: ListText = { json: JSON.stringify(r.items), count: r.items.length };

@@ -52,6 +52,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'IP_COUNTRY_FILE', flag: 'ip-country', kind: 'string', defaultText: '(unset)', doc: 'IPv4 ranges to country CSV for the country features', example: 'ip-country.csv' },
   { env: 'FEATURE_LOG', flag: 'feature-log', kind: 'string', defaultText: '(unset: off)', doc: "NDJSON file of every scored purchase's features and every label (for retraining)", example: 'features.ndjson' },
   { env: 'DEAD_LETTER_FILE', flag: 'dead-letter-file', kind: 'string', default: 'streamscore-deadletter.ndjson', doc: 'NDJSON file of invalid events in embedded mode (service mode uses a topic)', example: 'dead.ndjson' },
+  { env: 'STATE_DIR', flag: 'state-dir', kind: 'string', default: './streamscore-state', doc: "directory of the checkpoints in embedded mode: a restart takes up from the newest (docs/STATE.md; --reset-state starts empty)", example: '/var/lib/streamscore' },
+  { env: 'CHECKPOINT_INTERVAL', flag: 'checkpoint-interval', kind: 'number', default: '5', min: 0, max: 86400, doc: 'seconds between two checkpoints of the state, and one at a stop (0: none taken, none restored)', example: '30' },
 
   { env: 'SIM_SEED', flag: 'seed', kind: 'int', default: '1', min: 0, max: Number.MAX_SAFE_INTEGER, dial: true, doc: 'seed of the simulated stream', example: '7' },
   { env: 'MODEL_POLL_SECONDS', flag: 'model-poll-seconds', kind: 'number', default: '2', min: 0, max: 86400, dial: true, doc: 'how often the model file is checked for a new version (0: never)', example: '10' },
@@ -141,6 +143,8 @@ export interface ServeConfig {
   ipCountry: string | null;
   featureLog: string | null;
   deadLetterFile: string;
+  /** Checkpoints (docs/STATE.md): their directory, the seconds between two (0: off), and whether to delete them first (--reset-state). */
+  state: { dir: string; intervalSeconds: number; reset: boolean };
   /** Seconds between checks of the model file for a new version; 0 turns hot reload off. */
   modelPollSeconds: number;
   /** The jobs beside fraud. */
@@ -311,6 +315,7 @@ export function serveConfig(flags: Readonly<Record<string, string | undefined>>,
     ipCountry: r.str('ip-country'),
     featureLog: r.str('feature-log'),
     deadLetterFile: r.str('dead-letter-file')!,
+    state: { dir: r.str('state-dir')!, intervalSeconds: r.num('checkpoint-interval'), reset: flags['reset-state'] === 'true' },
     modelPollSeconds: r.num('model-poll-seconds'),
     jobs: { inventory: jobs.includes('inventory'), recs: jobs.includes('recs') },
     inventoryPeriod: r.choice('inventory-period'),
@@ -421,6 +426,8 @@ export function serveHelp(): string {
     'environment variable; the flag wins. Tuning dials: docs/CONFIGURATION.md.',
     '',
     'options:',
+    '  --reset-state',
+    '      delete the checkpoints in STATE_DIR and start with empty state (docs/STATE.md)',
   ];
   lines.push(
     ...everySetting(['', 'tuning dials:'], (s) => {

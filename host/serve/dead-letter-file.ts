@@ -14,7 +14,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { StreamscoreError } from '../core/errors.js';
 import { INSTRUMENTATION, type Instrumentation } from '../core/instrumentation.js';
-import type { BatchOutput, Sink } from '../core/ports.js';
+import type { BatchOutput, Sink, SinkPosition } from '../core/ports.js';
+import { existsSync, statSync } from 'node:fs';
+import { rewindFile } from './rewind-file.js';
 
 export const DEFAULT_DEAD_LETTER_FILE = 'streamscore-deadletter.ndjson';
 
@@ -32,11 +34,13 @@ export class DeadLetterFile implements Sink {
   private out: WriteStream | null = null;
   private failed: Error | null = null;
   private written = 0;
+  private bytes: number;
   private readonly instrumentation?: Instrumentation;
 
   constructor(options: DeadLetterFileOptions = {}) {
     this.path = resolve(options.path ?? DEFAULT_DEAD_LETTER_FILE);
     this.instrumentation = options.instrumentation;
+    this.bytes = existsSync(this.path) ? statSync(this.path).size : 0;
   }
 
   /** Appends the batch's dead letters; resolves once written. Called by the pipeline once per batch. */
@@ -47,6 +51,7 @@ export class DeadLetterFile implements Sink {
       text += JSON.stringify({ where: d.where, key: d.key, raw: d.raw, reason: d.reason, field: d.field, ts: d.ts }) + '\n';
     }
     const out = this.stream();
+    this.bytes += Buffer.byteLength(text);
     try {
       await new Promise<void>((done, reject) => out.write(text, (e) => (e ? reject(e) : done())));
     } catch (e) {
@@ -55,6 +60,15 @@ export class DeadLetterFile implements Sink {
       throw new StreamscoreError(`dead-letter file ${this.path}: ${(e as Error).message}`, { code: 'DEADLETTER_WRITE', retriable: true, cause: e });
     }
     this.written += batch.deadLetters.length;
+  }
+
+  /** The file's length with every dead letter written so far (each write resolves once it is with the operating system). */
+  position(): SinkPosition {
+    return { path: this.path, bytes: this.bytes };
+  }
+
+  async rewind(p: SinkPosition): Promise<void> {
+    this.bytes = rewindFile(this.path, p);
   }
 
   readiness(): { ok: boolean; detail?: string } {

@@ -10,14 +10,20 @@
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import type { BatchOutput, Sink } from '../core/ports.js';
+import { rewindFile } from './rewind-file.js';
 
 /** Appends to `path`, writing the header first when the file is new or empty. */
 export function featureLogFile(path: string, featureNames: readonly string[]): Sink {
   const fresh = !existsSync(path) || statSync(path).size === 0;
   const out = createWriteStream(path, { flags: 'a' });
-  if (fresh) out.write(JSON.stringify({ kind: 'header', featureNames }) + '\n');
   let failed: Error | null = null;
   out.on('error', (e) => (failed = e));
+  let bytes = fresh ? 0 : statSync(path).size;
+  const append = (text: string) => {
+    bytes += Buffer.byteLength(text);
+    return out.write(text);
+  };
+  if (fresh) append(JSON.stringify({ kind: 'header', featureNames }) + '\n');
   return {
     name: 'feature-log',
     async write(batch: BatchOutput) {
@@ -28,12 +34,17 @@ export function featureLogFile(path: string, featureNames: readonly string[]): S
         lines.push(JSON.stringify({ kind: 'features', eventId: s.eventId, userId: s.userId, ts: s.ts, fraudScore: s.fraudScore, features }));
       }
       for (const l of batch.labels ?? []) lines.push(JSON.stringify({ kind: 'label', ...l }));
-      if (lines.length > 0 && !out.write(lines.join('\n') + '\n')) await once(out, 'drain');
+      if (lines.length > 0 && !append(lines.join('\n') + '\n')) await once(out, 'drain');
     },
     readiness: () => (failed ? { ok: false, detail: `feature log ${path}: ${(failed as Error).message}` } : { ok: true }),
     async close() {
       out.end();
       await once(out, 'close');
+    },
+    position: () => ({ path, bytes }),
+    durable: () => new Promise<void>((done, reject) => out.write('', (e) => (e ? reject(e) : done()))),
+    async rewind(p) {
+      bytes = rewindFile(path, p);
     },
   };
 }

@@ -17,7 +17,7 @@
 import type { Event } from '../core/schema.js';
 import { parseEvent } from '../core/schema.js';
 import { openInput, readLines } from '../core/lines.js';
-import type { Source, SourceMessage } from '../core/ports.js';
+import type { Source, SourceMessage, SourcePosition } from '../core/ports.js';
 import { atRate } from '../simulator/pace.js';
 
 export interface InvalidLine {
@@ -93,14 +93,29 @@ export interface FileSourceOptions {
   /** Report invalid lines here instead of handing them to the pipeline (which dead-letters them). */
   onInvalid?: (bad: InvalidLine) => void;
   batchLines?: number;
+  /** Read on from here: the position of a batch (a checkpoint's). */
+  from?: FilePosition;
 }
 
-/** An NDJSON file as a serve Source; it ends at the end of the file. */
+/** Where a file source stands: the next line's number and byte offset. */
+export interface FilePosition extends SourcePosition {
+  line: number;
+  byte: number;
+}
+
+/**
+ * An NDJSON file as a serve Source; it ends at the end of the file. Each
+ * batch comes with the position after it (paced, with the last slice of
+ * each read batch).
+ */
 export function fileSource(opts: FileSourceOptions): Source {
   const stop = new AbortController();
   let running: Promise<void> = Promise.resolve();
+  // The last message of each read batch, with the position after it.
+  const ends = new WeakMap<SourceMessage, FilePosition>();
+  const from = opts.from ?? { line: 1, byte: 0 };
   const lines = async function* (): AsyncGenerator<SourceMessage[]> {
-    for await (const batch of readLines(openInput(opts.path), opts.batchLines ?? 4096)) {
+    for await (const batch of readLines(openInput(opts.path, from.byte), opts.batchLines ?? 4096, from)) {
       if (stop.signal.aborted) return;
       const out: SourceMessage[] = [];
       for (let k = 0; k < batch.lines.length; k++) {
@@ -116,7 +131,10 @@ export function fileSource(opts: FileSourceOptions): Source {
         }
         out.push({ value: text, where: `${opts.path}:${line}` });
       }
-      if (out.length > 0) yield out;
+      if (out.length > 0) {
+        ends.set(out[out.length - 1]!, { line: batch.next.line, byte: batch.next.byte });
+        yield out;
+      }
     }
   };
   return {
@@ -125,7 +143,7 @@ export function fileSource(opts: FileSourceOptions): Source {
       running = (async () => {
         const batches = opts.rate === undefined ? lines() : atRate(lines(), opts.rate, { signal: stop.signal });
         for await (const b of batches) {
-          await onBatch(b);
+          await onBatch(b, ends.get(b[b.length - 1]!));
           if (stop.signal.aborted) return;
         }
       })();

@@ -100,6 +100,36 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     help: 'WebSocket clients closed by the server because they did not read fast enough.',
     registers,
   });
+  const checkpointPause = new Histogram({
+    name: 'streamscore_checkpoint_pause_seconds',
+    help: 'How long a checkpoint stopped the stream (copying the state between two batches), in seconds.',
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const checkpointSeconds = new Histogram({
+    name: 'streamscore_checkpoint_duration_seconds',
+    help: 'From a checkpoint\'s start to it being durable (written and flushed; the stream goes on meanwhile), in seconds.',
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const checkpointBytes = new Counter({ name: 'streamscore_checkpoint_written_bytes_total', help: 'Bytes of checkpoints written.', registers });
+  let lastCheckpoint = NaN;
+  new Gauge({
+    name: 'streamscore_checkpoint_age_seconds',
+    help: 'Age of the newest checkpoint (written or restored from), in seconds; absent before the first.',
+    registers,
+    collect() {
+      this.reset();
+      if (!Number.isNaN(lastCheckpoint)) this.set((Date.now() - lastCheckpoint) / 1000);
+    },
+  });
+  const checkpointsSkipped = new Counter({
+    name: 'streamscore_checkpoints_skipped_total',
+    help: 'Checkpoints found torn or corrupt at a restore and skipped for the one before.',
+    registers,
+  });
+  const restoreSeconds = new Gauge({ name: 'streamscore_restore_seconds', help: 'How long the last restore took (reading, checking and loading the state), in seconds.', registers });
+  const restoreBytes = new Gauge({ name: 'streamscore_restore_bytes', help: 'Size of the checkpoint the state was restored from, in bytes.', registers });
   const modelVersions = new Map<string, string>();
 
   const off = [
@@ -132,6 +162,18 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     instrumentation.on('batch.failed', () => batchesFailed.inc()),
     instrumentation.on('ws.connection', (p) => (p.open ? wsConnections.inc() : wsConnections.dec())),
     instrumentation.on('ws.backpressure.drop', () => wsDrops.inc()),
+    instrumentation.on('checkpoint', (p) => {
+      checkpointPause.observe(p.pauseSeconds);
+      checkpointSeconds.observe(p.seconds);
+      checkpointBytes.inc(p.bytes);
+      lastCheckpoint = p.createdAt;
+    }),
+    instrumentation.on('checkpoint.skipped', () => checkpointsSkipped.inc()),
+    instrumentation.on('restored', (p) => {
+      restoreSeconds.set(p.seconds);
+      restoreBytes.set(p.bytes);
+      lastCheckpoint = p.createdAt;
+    }),
   ];
 
   return {

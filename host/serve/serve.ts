@@ -4,8 +4,14 @@
 // group in, Kafka output topics and Redis out. Kafka and Redis modules load
 // only when used.
 //
+// State (docs/STATE.md): in embedded mode a checkpointer takes every job's
+// state to STATE_DIR every CHECKPOINT_INTERVAL seconds and at a stop; at
+// start the newest checkpoint is restored before the source reads on from
+// its position (/ready says "restoring" meanwhile, scoring answers 503).
+//
 // Lifecycle: SIGTERM/SIGINT stop the source (its current batch finishes and
-// commits), then the sinks flush and close, then the server closes. The model
+// commits), then the last checkpoint is taken, then the sinks flush and
+// close, then the server closes. The model
 // file is polled; a new version is loaded, checked and swapped between
 // batches, and a bad one is logged and ignored (the old one keeps serving).
 
@@ -26,7 +32,14 @@ import { fileSource } from './file-source.js';
 import { loadIpRanges } from '../datasets/ip-country.js';
 import { createServer, type Server } from './server.js';
 import type { ServeConfig } from './config.js';
-import type { Readiness, Recommendation, Sink, Source, Store } from '../core/ports.js';
+import type { Readiness, Recommendation, Scoring, Sink, Source, SourcePosition, Stateful, Store } from '../core/ports.js';
+import { Checkpointer } from '../state/checkpointer.js';
+import { StateDir } from '../state/state-dir.js';
+import { buildId } from '../wasm/image.js';
+import { namesHash } from '../fraud/catalog.js';
+import { StreamscoreError } from '../core/errors.js';
+import type { FilePosition } from './file-source.js';
+import type { SimulatorPosition } from '../simulator/source.js';
 
 /**
  * How `serve` schedules the recommendations job, on its own thread at nice
@@ -107,10 +120,31 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   }
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
+  // Checkpoints: embedded mode (service mode's state lives in Kafka: not yet).
+  const sourceName = config.source === 'simulate' ? 'simulator' : config.source;
+  let checkpointer: Checkpointer | null = null;
+  if (config.source !== 'kafka' && config.state.intervalSeconds > 0) {
+    const store = new StateDir({ dir: config.state.dir });
+    if (config.state.reset) {
+      store.reset();
+      log(`streamscore: --reset-state: the checkpoints in ${config.state.dir} are deleted; the state starts empty`);
+    }
+    const jobs: Record<string, Stateful> = { fraud };
+    for (const s of stages) if (isStateful(s)) jobs[s.name] = s;
+    checkpointer = new Checkpointer({ store, jobs, sinks, source: sourceName, intervalMs: config.state.intervalSeconds * 1000, build: buildId(), catalogue: namesHash(), instrumentation, log });
+  }
+  let restoring = checkpointer !== null;
+  const scoring: Scoring = {
+    score: (events) => {
+      if (restoring) throw new StreamscoreError('the state is being restored from a checkpoint; try again shortly', { code: 'RESTORING', retriable: true });
+      return pipeline.score(events);
+    },
+  };
   // Every check that needs the broker says so while it does not answer.
   const broker = config.kafka ? (await import('./kafka-client.js')).brokerProbe(config.kafka.brokers) : null;
   const readiness = async (): Promise<Readiness> => {
     const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };
+    if (checkpointer !== null) checks.state = restoring ? { ok: false, detail: 'restoring' } : { ok: true, detail: config.state.dir };
     for (const s of sinks) checks[s.name] = s.readiness();
     if (sourceReadiness) checks.source = sourceReadiness();
     if (broker !== null) {
@@ -121,7 +155,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   };
   let server: Server;
   try {
-    server = await createServer({ port: config.port, host: config.bindAddress, scoring: pipeline, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
+    server = await createServer({ port: config.port, host: config.bindAddress, scoring, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
   } catch (e) {
     // Nothing is left running (the recommendations thread, the sinks' connections): the process exits with the error.
     await pipeline.close().catch(() => {});
@@ -152,9 +186,26 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       }, config.modelPollSeconds * 1000)
     : null;
 
+  let from: SourcePosition | undefined;
+  if (checkpointer !== null) {
+    try {
+      from = (await checkpointer.restore())?.position;
+    } catch (e) {
+      clearInterval(statsTimer);
+      if (poll) clearInterval(poll);
+      await pipeline.close().catch(() => {});
+      for (const s of sinks) await s.close().catch(() => {});
+      server.close();
+      live.close?.();
+      metrics.close();
+      throw e;
+    }
+    restoring = false;
+  }
+
   let source: Source;
-  if (config.source === 'simulate') source = simulatorSource({ rate: config.rate, seed: config.seed });
-  else if (config.source.startsWith('file:')) source = fileSource({ path: config.source.slice('file:'.length), rate: config.fileRate ?? undefined });
+  if (config.source === 'simulate') source = simulatorSource({ rate: config.rate, seed: config.seed, from: from as SimulatorPosition | undefined });
+  else if (config.source.startsWith('file:')) source = fileSource({ path: config.source.slice('file:'.length), rate: config.fileRate ?? undefined, from: from as FilePosition | undefined });
   else {
     const { createKafkaSource } = await import('./kafka-source.js');
     const { compression: _c, outputs: _o, ...k } = config.kafka!;
@@ -166,7 +217,11 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     source = kafkaSource;
     sourceReadiness = () => kafkaSource.readiness();
   }
-  const done = source.run((batch) => pipeline.handle(batch)).catch((e) => {
+  const done = source.run((batch, position) => {
+    const written = pipeline.handle(batch);
+    checkpointer?.afterBatch(position, written);
+    return written;
+  }).catch((e) => {
     log(`streamscore: source ${source.name} failed: ${(e as Error).message}`);
     throw e;
   });
@@ -180,6 +235,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       await source.stop();
       await done.catch(() => {});
       await pipeline.drain();
+      await checkpointer?.stop().catch((e) => log(`streamscore: the last checkpoint failed: ${(e as Error).message}`));
       await pipeline.close().catch((e) => log(`streamscore: stopping the jobs: ${(e as Error).message}`));
       for (const s of sinks) await s.close().catch((e) => log(`streamscore: closing ${s.name}: ${(e as Error).message}`));
       server.close();
@@ -188,6 +244,10 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       log('streamscore: stopped');
     })());
   return { server, pipeline, fraud, done, jobsFailed, stop };
+}
+
+function isStateful(s: object): s is Stateful {
+  return typeof (s as Partial<Stateful>).snapshot === 'function' && typeof (s as Partial<Stateful>).restore === 'function';
 }
 
 function modelVersion(path: string): string {

@@ -3,6 +3,9 @@
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BIN } from './cli.js';
 
 export interface ServeProcess {
@@ -29,8 +32,10 @@ export interface ServeProcessOptions {
 
 /**
  * Starts serve; embedded mode unless `env` names Kafka or Redis (the test
- * run's own service addresses are not inherited). Used by the tests and by
- * the end-to-end benchmark (bench/e2e.ts).
+ * run's own service addresses are not inherited). Its checkpoints go to a
+ * fresh directory unless `env` or `args` name one (STATE_DIR), so no run
+ * takes up another's state. Used by the tests and by the end-to-end
+ * benchmark (bench/e2e.ts).
  */
 export async function startServe(args: string[], env: Record<string, string> = {}, o: ServeProcessOptions = {}): Promise<ServeProcess> {
   const inherited = { ...process.env };
@@ -38,7 +43,7 @@ export async function startServe(args: string[], env: Record<string, string> = {
   delete inherited.REDIS_URL;
   if (o.strip) for (const k of Object.keys(inherited)) if (o.strip.test(k)) delete inherited[k];
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), BIN, 'serve', '--port', '0', ...args], {
-    env: { ...inherited, CI: '1', ...env },
+    env: { ...inherited, CI: '1', ...(args.includes('--state-dir') ? {} : { STATE_DIR: mkdtempSync(join(tmpdir(), 'ss-state-')) }), ...env },
     ...(o.cwd !== undefined && { cwd: o.cwd }),
   });
   let err = '';

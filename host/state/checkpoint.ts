@@ -1,0 +1,158 @@
+// A checkpoint (docs/STATE.md): every job's state after the same prefix of
+// the input, with the input position it covers and where each output file
+// ended then. One byte layout, for a file in STATE_DIR:
+//
+//   "SSCKPT01"  u32 headerBytes  header (UTF-8 JSON)  u32 crc32(header)
+//   for each part, in the header's order: image bytes, meta bytes
+//   "SSCKEND!"  u32 crc32(header)
+//
+// The header names the build and the feature catalogue it was made by, the
+// source position, the sinks' positions, and per part its image and meta
+// lengths and CRC-32s. The meta is the job's host-side state in node:v8's
+// serialization. A file cut short lacks the trailer; a flipped bit fails a
+// CRC: either is a CheckpointError('corrupt'), and the one before is used.
+// One made by another build or catalogue is CheckpointError('incompatible'):
+// its images mean nothing to this build.
+
+import { crc32 } from 'node:zlib';
+import { deserialize, serialize } from 'node:v8';
+import { StreamscoreError } from '../core/errors.js';
+import type { StatePart } from '../core/ports.js';
+
+/**
+ * A part as a checkpoint holds it: the image, and the meta already
+ * serialized (at capture: the job's objects move on while it is written).
+ */
+export interface StoredPart {
+  image: Uint8Array | null;
+  meta: Uint8Array;
+}
+
+/** Captures a job's part: serializes its meta now. */
+export function storePart(p: StatePart): StoredPart {
+  return { image: p.image, meta: serialize(p.meta) };
+}
+
+/** A stored part as the job's restore() takes it. */
+export function loadPart(p: StoredPart): StatePart {
+  return { image: p.image, meta: deserialize(p.meta) };
+}
+
+export const FORMAT = 1;
+const MAGIC = Buffer.from('SSCKPT01');
+const END = Buffer.from('SSCKEND!');
+
+export interface Checkpoint {
+  /** Increases by one per checkpoint of a state directory. */
+  seq: number;
+  /** The engine build's id (host/wasm/image.ts buildId). */
+  build: string;
+  /** The fraud feature catalogue's names hash (host/fraud/catalog.ts). */
+  catalogue: number;
+  /** Epoch ms when it was taken. */
+  createdAt: number;
+  /** The source and the position after the last event the state holds. */
+  source: { name: string; position: unknown };
+  /** Each positional sink's position then (docs/STATE.md: file outputs end there again). */
+  sinks: Record<string, unknown>;
+  /** Each job's state. */
+  parts: Record<string, StoredPart>;
+}
+
+interface PartHeader {
+  name: string;
+  image: number | null;
+  imageCrc: number;
+  meta: number;
+  metaCrc: number;
+}
+
+interface Header extends Omit<Checkpoint, 'parts'> {
+  format: number;
+  parts: PartHeader[];
+}
+
+export type CheckpointProblem = 'corrupt' | 'incompatible';
+
+export class CheckpointError extends StreamscoreError {
+  constructor(readonly problem: CheckpointProblem, message: string) {
+    super(message, { code: problem === 'corrupt' ? 'CHECKPOINT_CORRUPT' : 'CHECKPOINT_INCOMPATIBLE' });
+  }
+}
+
+/** The checkpoint as buffers to write one after the other (images are not copied). */
+export function encodeCheckpoint(c: Checkpoint): Buffer[] {
+  const metas = Object.values(c.parts).map((p) => p.meta);
+  const parts: PartHeader[] = Object.entries(c.parts).map(([name, p], k) => ({
+    name,
+    image: p.image === null ? null : p.image.byteLength,
+    imageCrc: p.image === null ? 0 : crc32(p.image),
+    meta: metas[k]!.byteLength,
+    metaCrc: crc32(metas[k]!),
+  }));
+  const header = Buffer.from(JSON.stringify({ format: FORMAT, seq: c.seq, build: c.build, catalogue: c.catalogue, createdAt: c.createdAt, source: c.source, sinks: c.sinks, parts } satisfies Header));
+  const headerCrc = crc32(header);
+  const out: Buffer[] = [MAGIC, u32(header.byteLength), header, u32(headerCrc)];
+  Object.values(c.parts).forEach((p, k) => {
+    if (p.image !== null) out.push(Buffer.from(p.image.buffer, p.image.byteOffset, p.image.byteLength));
+    out.push(Buffer.from(metas[k]!.buffer, metas[k]!.byteOffset, metas[k]!.byteLength));
+  });
+  out.push(END, u32(headerCrc));
+  return out;
+}
+
+/**
+ * Reads a checkpoint back, checking every CRC; images are views of `bytes`.
+ * `expect` is this build: a checkpoint of another is refused, saying which.
+ */
+export function decodeCheckpoint(bytes: Buffer, expect: { build: string; catalogue: number }): Checkpoint {
+  const header = readHeader(bytes);
+  if (header.format !== FORMAT) throw new CheckpointError('incompatible', `checkpoint format ${header.format}, this build reads format ${FORMAT}`);
+  if (header.build !== expect.build) {
+    throw new CheckpointError('incompatible', `made by another build of the engine (build/streamscore.wasm sha256 ${header.build.slice(0, 12)}..., this one ${expect.build.slice(0, 12)}...): its state images hold that build's layout`);
+  }
+  if (header.catalogue !== expect.catalogue) {
+    throw new CheckpointError('incompatible', `made with another fraud feature catalogue (names hash ${header.catalogue >>> 0}, this one ${expect.catalogue >>> 0})`);
+  }
+  let at = 8 + 4 + readU32(bytes, 8) + 4;
+  const parts: Record<string, StoredPart> = {};
+  for (const p of header.parts) {
+    let image: Uint8Array | null = null;
+    if (p.image !== null) {
+      image = new Uint8Array(bytes.buffer, bytes.byteOffset + at, p.image);
+      if (crc32(image) !== p.imageCrc) throw new CheckpointError('corrupt', `the ${p.name} image fails its CRC`);
+      at += p.image;
+    }
+    const meta = bytes.subarray(at, at + p.meta);
+    if (crc32(meta) !== p.metaCrc) throw new CheckpointError('corrupt', `the ${p.name} state fails its CRC`);
+    at += p.meta;
+    parts[p.name] = { image, meta };
+  }
+  return { seq: header.seq, build: header.build, catalogue: header.catalogue, createdAt: header.createdAt, source: header.source, sinks: header.sinks, parts };
+}
+
+/** The header alone (listing a directory, or naming what a file holds), after checking the framing. */
+export function readHeader(bytes: Buffer): Header {
+  if (bytes.byteLength < 8 + 4 || !bytes.subarray(0, 8).equals(MAGIC)) throw new CheckpointError('corrupt', 'not a streamscore checkpoint (bad magic)');
+  const n = readU32(bytes, 8);
+  if (12 + n + 4 > bytes.byteLength) throw new CheckpointError('corrupt', 'cut short inside its header');
+  const header = bytes.subarray(12, 12 + n);
+  const crc = readU32(bytes, 12 + n);
+  if (crc32(header) !== crc) throw new CheckpointError('corrupt', 'its header fails its CRC');
+  const end = bytes.byteLength - 12;
+  if (end < 12 + n + 4 || !bytes.subarray(end, end + 8).equals(END) || readU32(bytes, end + 8) !== crc) throw new CheckpointError('corrupt', 'cut short (no end marker): it was being written when the process stopped');
+  const h = JSON.parse(header.toString('utf8')) as Header;
+  const body = h.parts.reduce((s, p) => s + (p.image ?? 0) + p.meta, 0);
+  if (12 + n + 4 + body !== end) throw new CheckpointError('corrupt', `its parts take ${body} bytes, the file holds ${end - (12 + n + 4)}`);
+  return h;
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n >>> 0);
+  return b;
+}
+
+function readU32(b: Buffer, at: number): number {
+  return b.readUInt32LE(at);
+}

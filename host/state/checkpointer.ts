@@ -1,0 +1,153 @@
+// Takes `serve`'s checkpoints and restores from them (docs/STATE.md).
+//
+// A checkpoint is taken between two batches, right after the pipeline has
+// handled one (the state has moved by it; its outputs may still be on the
+// way): every job's snapshot is captured then, synchronously for the jobs
+// on this thread (the copy of their images is the stream's only pause) and
+// in order for the job on its own thread (its answer comes after the
+// batches posted before), and so is each file sink's length with that
+// batch's outputs. Once they are written, the checkpoint, tagged with the source's
+// position after the batch, is written to the store while the stream goes
+// on. One checkpoint is in flight at a time; a batch that comes while one
+// is being written does not start another. stop() takes a last one at the
+// position of the last batch.
+//
+// restore() loads the newest checkpoint that reads back whole into every
+// job, ends each file output where the checkpoint saw it, and returns the
+// position the source reads on from.
+
+import { INSTRUMENTATION, type Instrumentation } from '../core/instrumentation.js';
+import type { Sink, SinkPosition, SourcePosition, Stateful } from '../core/ports.js';
+import { CheckpointError, loadPart, storePart, type Checkpoint, type StoredPart } from './checkpoint.js';
+import type { StateDir } from './state-dir.js';
+
+export interface CheckpointerOptions {
+  store: StateDir;
+  /** The jobs whose state a checkpoint holds, by part name. */
+  jobs: Record<string, Stateful>;
+  /** The sinks; those with a position (files) are ended at a restore. */
+  sinks: Sink[];
+  /** The source's name: a checkpoint of another source's positions is refused. */
+  source: string;
+  /** Between two checkpoints' starts, ms (CHECKPOINT_INTERVAL). */
+  intervalMs: number;
+  /** This build and feature catalogue (host/wasm/image.ts buildId, host/fraud/catalog.ts namesHash). */
+  build: string;
+  catalogue: number;
+  instrumentation: Instrumentation;
+  log: (line: string) => void;
+}
+
+export interface Restored {
+  /** Where the source reads on from. */
+  position: SourcePosition;
+  seq: number;
+  createdAt: number;
+}
+
+export class Checkpointer {
+  private seq: number;
+  private lastStart = performance.now();
+  private writing: Promise<void> | null = null;
+  private last: { position: SourcePosition; written: Promise<void> } | null = null;
+  private lastTaken: SourcePosition | null = null;
+  /** Image buffers of the jobs on this thread, reused by the next checkpoint once this one is written. */
+  private readonly buffers = new Map<string, Uint8Array>();
+  private failed: Error | null = null;
+
+  constructor(private readonly o: CheckpointerOptions) {
+    this.seq = o.store.lastSeq();
+  }
+
+  /**
+   * Called after each batch is handed to the pipeline (its state has
+   * moved), with the source's position after it and the promise of its
+   * outputs. Takes a checkpoint when one is due.
+   */
+  afterBatch(position: SourcePosition | undefined, written: Promise<void>): void {
+    if (position === undefined) return;
+    this.last = { position, written };
+    if (this.writing !== null || performance.now() - this.lastStart < this.o.intervalMs) return;
+    this.start(position, written);
+  }
+
+  /** The last checkpoint, at the last batch's position (unless one holds it already); resolves once it is written. */
+  async stop(): Promise<void> {
+    await this.writing;
+    if (this.last !== null && this.last.position !== this.lastTaken) this.start(this.last.position, this.last.written);
+    await this.writing;
+    if (this.failed) throw this.failed;
+  }
+
+  /**
+   * Loads the newest whole checkpoint into the jobs and ends the file
+   * outputs where it saw them; null when there is none (the state starts
+   * empty). Throws a CheckpointError for one this build cannot take.
+   */
+  async restore(): Promise<Restored | null> {
+    const t0 = performance.now();
+    const loaded = await this.o.store.read({ build: this.o.build, catalogue: this.o.catalogue }, (file, e) => {
+      this.o.log(`streamscore: checkpoint ${file} skipped: ${e.message}`);
+      this.o.instrumentation.emit(INSTRUMENTATION.CHECKPOINT_SKIPPED, { file, reason: e.message });
+    });
+    if (loaded === null) return null;
+    const c = loaded.checkpoint;
+    if (c.source.name !== this.o.source) {
+      throw new CheckpointError('incompatible', `${loaded.file}: it holds the state of source ${c.source.name}, this run reads ${this.o.source}; start with --reset-state to begin empty, or read the same source`);
+    }
+    for (const [name, job] of Object.entries(this.o.jobs)) {
+      const part = c.parts[name];
+      if (part === undefined) {
+        this.o.log(`streamscore: checkpoint ${loaded.file} has no ${name} state: that job starts empty`);
+        continue;
+      }
+      await job.restore(loadPart(part));
+    }
+    for (const name of Object.keys(c.parts)) if (!(name in this.o.jobs)) this.o.log(`streamscore: checkpoint ${loaded.file} holds ${name} state, a job this run does not run: left out`);
+    for (const s of this.o.sinks) {
+      const at = c.sinks[s.name] as SinkPosition | undefined;
+      if (s.rewind && at !== undefined) await s.rewind(at);
+    }
+    this.seq = Math.max(this.seq, c.seq);
+    this.lastTaken = c.source.position as SourcePosition;
+    const seconds = (performance.now() - t0) / 1000;
+    this.o.instrumentation.emit(INSTRUMENTATION.RESTORED, { seconds, bytes: loaded.bytes, createdAt: c.createdAt });
+    this.o.log(`streamscore: state restored from ${loaded.file} (${(loaded.bytes / 1048576).toFixed(1)} MiB in ${(seconds * 1000).toFixed(0)} ms; read ${loaded.readMs.toFixed(0)} ms)`);
+    return { position: c.source.position as SourcePosition, seq: c.seq, createdAt: c.createdAt };
+  }
+
+  private start(position: SourcePosition, written: Promise<void>): void {
+    const t0 = performance.now();
+    this.lastStart = t0;
+    this.lastTaken = position;
+    // Captured now, before the next batch moves any state.
+    const parts = new Map<string, StoredPart | Promise<StoredPart>>();
+    for (const [name, job] of Object.entries(this.o.jobs)) {
+      const p = job.snapshot(this.buffers.get(name));
+      parts.set(name, p instanceof Promise ? p.then(storePart) : storePart(p));
+    }
+    // Where the files end with this batch's outputs (their writes were called in handle()).
+    const sinks: Record<string, SinkPosition> = {};
+    for (const s of this.o.sinks) if (s.position) sinks[s.name] = s.position();
+    const pauseSeconds = (performance.now() - t0) / 1000;
+    this.writing = (async () => {
+      const stored: Record<string, StoredPart> = {};
+      for (const [name, p] of parts) stored[name] = await p;
+      await written;
+      for (const s of this.o.sinks) await s.durable?.();
+      const createdAt = Date.now();
+      const c: Checkpoint = { seq: ++this.seq, build: this.o.build, catalogue: this.o.catalogue, createdAt, source: { name: this.o.source, position }, sinks, parts: stored };
+      const bytes = await this.o.store.write(c);
+      for (const [name, p] of parts) if (!(p instanceof Promise) && p.image !== null) this.buffers.set(name, new Uint8Array(p.image.buffer));
+      this.failed = null;
+      this.o.instrumentation.emit(INSTRUMENTATION.CHECKPOINT, { pauseSeconds, seconds: (performance.now() - t0) / 1000, bytes, createdAt });
+    })()
+      .catch((e) => {
+        // The stream goes on; the next checkpoint tries again. Logged once per failure.
+        this.o.log(`streamscore: checkpoint failed: ${(e as Error).message}`);
+        this.failed = e as Error;
+      })
+      .finally(() => (this.writing = null));
+  }
+}
+
