@@ -143,7 +143,9 @@ export function registerHttp(app: TemplatedApp, deps: HttpDeps): void {
     // Scored with the other requests of this turn (ScoreBatcher); Reply corks
     // the late answer and drops it if the client went away.
     deps.batcher.submit(events, (answer) => {
-      if (answer instanceof Error) reply.error(500, 'internal', `scoring failed: ${answer.message}`);
+      // A state being restored is a 503 the client may retry; anything else a 500.
+      if (answer instanceof StreamscoreError && answer.retriable) reply.error(503, 'unavailable', answer.message, { 'Retry-After': '1' });
+      else if (answer instanceof Error) reply.error(500, 'internal', `scoring failed: ${answer.message}`);
       else {
         const w = deps.batcher.answers;
         const at = w.pos;

@@ -2,7 +2,7 @@
 // with a time to live (1 hour by default) and a bound on entries per kind, so
 // a long-running `serve` on an unbounded key space stays within a fixed size.
 
-import type { InventoryState, Recommendation, Store } from '../core/ports.js';
+import type { InventoryState, Recommendation, StatePart, Stateful, Store } from '../core/ports.js';
 import { TtlCache } from './ttl-cache.js';
 
 export interface MemoryStoreOptions {
@@ -19,7 +19,7 @@ export interface MemoryStoreOptions {
 export const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
 /** The in-memory Store plus its writers. */
-export interface MemoryStore extends Store {
+export interface MemoryStore extends Store, Stateful {
   /** Called by the recommender when a user's top items change. */
   putRecommendations(userId: string, items: Recommendation[], ttlMs?: number): void;
   /** Called by the recommender when an item's neighbours change. */
@@ -56,5 +56,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     putInventory: (state, ttl) => inventory.set(state.sku, state, ttl),
     sizes: () => ({ recommendations: recommendations.size, similarItems: similar.size, inventory: inventory.size }),
     close: () => clearInterval(sweep),
+    // What the API reads survives a restart with the rest of the state.
+    snapshot: (): StatePart => ({ image: null, meta: caches.map((c) => c.entries()) }),
+    restore: (part: StatePart) => {
+      const meta = part.meta as Parameters<TtlCache<unknown>['load']>[0][];
+      caches.forEach((c, k) => (c as TtlCache<unknown>).load(meta[k] ?? []));
+    },
   };
 }

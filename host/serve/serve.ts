@@ -24,7 +24,7 @@ import { Pipeline, type Stage } from '../core/pipeline.js';
 import { InventoryStage } from '../forecast/inventory.js';
 import { RecsWorkerStage } from '../recs/worker-stage.js';
 import { simulatorSource } from '../simulator/source.js';
-import { createMemoryStore } from './memory-store.js';
+import { createMemoryStore, type MemoryStore } from './memory-store.js';
 import { memoryStoreSink } from './memory-sink.js';
 import { featureLogFile } from './feature-log-file.js';
 import { DeadLetterFile } from './dead-letter-file.js';
@@ -76,6 +76,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
 
   const sinks: Sink[] = [];
   let store: Store;
+  let memoryStore: MemoryStore | null = null;
   if (config.redis) {
     const { createRedisStore } = await import('./redis-store.js');
     const redis = createRedisStore({ ...config.redis, instrumentation });
@@ -83,7 +84,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     sinks.push(redis);
   } else {
     const memory = createMemoryStore();
-    store = memory;
+    store = memoryStore = memory;
     sinks.push(memoryStoreSink(memory));
   }
   if (config.kafka) {
@@ -124,14 +125,14 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   const sourceName = config.source === 'simulate' ? 'simulator' : config.source;
   let checkpointer: Checkpointer | null = null;
   if (config.source !== 'kafka' && config.state.intervalSeconds > 0) {
-    const store = new StateDir({ dir: config.state.dir });
+    const dir = new StateDir({ dir: config.state.dir });
     if (config.state.reset) {
-      store.reset();
+      dir.reset();
       log(`streamscore: --reset-state: the checkpoints in ${config.state.dir} are deleted; the state starts empty`);
     }
     const jobs: Record<string, Stateful> = { fraud };
     for (const s of stages) if (isStateful(s)) jobs[s.name] = s;
-    checkpointer = new Checkpointer({ store, jobs, sinks, source: sourceName, intervalMs: config.state.intervalSeconds * 1000, build: buildId(), catalogue: namesHash(), instrumentation, log });
+    checkpointer = new Checkpointer({ store: dir, jobs, outputs: memoryStore ? { store: memoryStore } : {}, sinks, source: sourceName, intervalMs: config.state.intervalSeconds * 1000, build: buildId(), catalogue: namesHash(), instrumentation, log });
   }
   let restoring = checkpointer !== null;
   const scoring: Scoring = {
@@ -221,10 +222,13 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     const written = pipeline.handle(batch);
     checkpointer?.afterBatch(position, written);
     return written;
-  }).catch((e) => {
-    log(`streamscore: source ${source.name} failed: ${(e as Error).message}`);
-    throw e;
-  });
+  }).then(
+    () => log(`streamscore: source ${source.name} ended`),
+    (e) => {
+      log(`streamscore: source ${source.name} failed: ${(e as Error).message}`);
+      throw e;
+    },
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

@@ -43,6 +43,17 @@ export class TtlCache<V> {
     if (this.map.size > this.options.maxEntries) this.map.delete(this.map.keys().next().value!);
   }
 
+  /** Every entry with its expiry, least recently used first (a checkpoint's copy). */
+  entries(): [string, { value: V; expiresAt: number }][] {
+    return [...this.map];
+  }
+
+  /** Replaces the entries with a checkpoint's (in their order). */
+  load(entries: [string, { value: V; expiresAt: number }][]): void {
+    this.map.clear();
+    for (const [k, e] of entries) this.map.set(k, e);
+  }
+
   delete(key: string): boolean {
     return this.map.delete(key);
   }

@@ -14,6 +14,7 @@
 // it (checked before every answer and after every publish), so memory per
 // connection is bounded by that plus one message.
 
+import { StreamscoreError } from '../core/errors.js';
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import type { Instrumentation } from '../core/instrumentation.js';
 import { writeResults, type ScoreBatcher } from './score-batcher.js';
@@ -146,7 +147,10 @@ export function registerWs(app: TemplatedApp, deps: WsDeps): WsRoute {
         const client = ws.getUserData();
         deps.batcher.submit(events, (answer) => {
           if (client.closed) return;
-          if (answer instanceof Error) sendLater(ws, client, JSON.stringify({ op: 'error', id, code: 'internal', error: `scoring failed: ${answer.message}` }));
+          if (answer instanceof Error) {
+            const retry = answer instanceof StreamscoreError && answer.retriable;
+            sendLater(ws, client, JSON.stringify({ op: 'error', id, code: retry ? 'unavailable' : 'internal', error: retry ? answer.message : `scoring failed: ${answer.message}` }));
+          }
           else {
             const w = deps.batcher.answers;
             const at = w.pos;

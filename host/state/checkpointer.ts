@@ -25,6 +25,13 @@ export interface CheckpointerOptions {
   store: StateDir;
   /** The jobs whose state a checkpoint holds, by part name. */
   jobs: Record<string, Stateful>;
+  /**
+   * State made of outputs (the in-memory store the API reads), by part
+   * name: taken once the batch's outputs are written. It may hold some of
+   * the next batches' too, which the events read after a restore write
+   * again, the same.
+   */
+  outputs?: Record<string, Stateful>;
   /** The sinks; those with a position (files) are ended at a restore. */
   sinks: Sink[];
   /** The source's name: a checkpoint of another source's positions is refused. */
@@ -95,7 +102,8 @@ export class Checkpointer {
     if (c.source.name !== this.o.source) {
       throw new CheckpointError('incompatible', `${loaded.file}: it holds the state of source ${c.source.name}, this run reads ${this.o.source}; start with --reset-state to begin empty, or read the same source`);
     }
-    for (const [name, job] of Object.entries(this.o.jobs)) {
+    const all = { ...this.o.jobs, ...this.o.outputs };
+    for (const [name, job] of Object.entries(all)) {
       const part = c.parts[name];
       if (part === undefined) {
         this.o.log(`streamscore: checkpoint ${loaded.file} has no ${name} state: that job starts empty`);
@@ -103,7 +111,7 @@ export class Checkpointer {
       }
       await job.restore(loadPart(part));
     }
-    for (const name of Object.keys(c.parts)) if (!(name in this.o.jobs)) this.o.log(`streamscore: checkpoint ${loaded.file} holds ${name} state, a job this run does not run: left out`);
+    for (const name of Object.keys(c.parts)) if (!(name in all)) this.o.log(`streamscore: checkpoint ${loaded.file} holds ${name} state, a job this run does not run: left out`);
     for (const s of this.o.sinks) {
       const at = c.sinks[s.name] as SinkPosition | undefined;
       if (s.rewind && at !== undefined) await s.rewind(at);
@@ -134,6 +142,7 @@ export class Checkpointer {
       const stored: Record<string, StoredPart> = {};
       for (const [name, p] of parts) stored[name] = await p;
       await written;
+      for (const [name, o] of Object.entries(this.o.outputs ?? {})) stored[name] = storePart(await o.snapshot());
       for (const s of this.o.sinks) await s.durable?.();
       const createdAt = Date.now();
       const c: Checkpoint = { seq: ++this.seq, build: this.o.build, catalogue: this.o.catalogue, createdAt, source: { name: this.o.source, position }, sinks, parts: stored };
