@@ -52,7 +52,7 @@ it('a recommender restored mid-stream recommends what the unbroken one does', as
   feed(restored, rest);
 
   const now = events[events.length - 1]!.ts;
-  const users = [...new Set(events.flatMap((e) => ('userId' in e && e.type !== 'sale' && e.type !== 'stock' ? [e.userId] : [])))];
+  const users = [...new Set(events.flatMap((e) => ('userId' in e ? [e.userId] : [])))];
   const items = [...new Set(events.flatMap((e) => (e.type === 'view' || e.type === 'cart' ? [e.itemId] : [])))];
   expect(users.length).toBeGreaterThan(1000);
   let lists = 0;
