@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { Simulator } from '../host/simulator/simulator.js';
 import { RecsStage } from '../host/recs/stage.js';
 import { InventoryStage } from '../host/forecast/inventory.js';
-import { loadPart, storePart } from '../host/state/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, loadPart, storePart } from '../host/state/checkpoint.js';
 import type { BatchOutput, Event, Stateful } from '../host/core/ports.js';
 import type { Stage } from '../host/core/pipeline.js';
 
@@ -31,11 +31,11 @@ function feed(stage: Stage, events: readonly Event[]): BatchOutput {
 async function resumed<S extends Stage & Stateful>(make: () => S, first: readonly Event[]): Promise<S> {
   const before = make();
   feed(before, first);
-  const part = storePart(await before.snapshot());
-  // The part as a file holds it: bytes, read back.
-  const copy = { image: part.image === null ? null : new Uint8Array(part.image), meta: new Uint8Array(part.meta) };
+  // The part through a checkpoint's bytes and back.
+  const expect = { build: 'b'.repeat(64), catalogue: 1 };
+  const bytes = Buffer.concat(encodeCheckpoint({ seq: 1, ...expect, createdAt: 0, source: { name: 's', position: {} }, sinks: {}, parts: { job: storePart(await before.snapshot()) } }));
   const after = make();
-  await after.restore(loadPart(copy));
+  await after.restore(loadPart(decodeCheckpoint(bytes, expect).parts.job!));
   return after;
 }
 

@@ -2,6 +2,7 @@
 // The pipeline (host/core/pipeline.ts) implements Scoring; stores
 // (in-memory for the embedded default, Redis in service mode) implement Store.
 
+import type { Image } from '../wasm/image.js';
 import type { Event, Validation } from './schema.js';
 
 export type Decision = 'allow' | 'review' | 'block';
@@ -161,8 +162,14 @@ export interface Rejection {
  * keeps beside it, anything node:v8's serializer takes.
  */
 export interface StatePart {
-  image: Uint8Array | null;
+  /** What snapshot() gives is whole (a Uint8Array); what a checkpoint gives back may leave out its zero pages. */
+  image: Image | null;
   meta: unknown;
+}
+
+/** A part as snapshot() makes it: the image whole. */
+export interface Snapshot extends StatePart {
+  image: Uint8Array | null;
 }
 
 /** A job whose state a checkpoint holds. */
@@ -172,7 +179,7 @@ export interface Stateful {
    * thread answers once it has processed them). The image is written into
    * `into` when that is large enough. Called between batches.
    */
-  snapshot(into?: Uint8Array): StatePart | Promise<StatePart>;
+  snapshot(into?: Uint8Array): Snapshot | Promise<Snapshot>;
   /** Takes up from a part its snapshot() made, before the first batch. */
   restore(part: StatePart): void | Promise<void>;
 }

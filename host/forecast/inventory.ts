@@ -9,7 +9,7 @@
 
 import type { Event } from '../core/schema.js';
 import type { Stage } from '../core/pipeline.js';
-import type { BatchOutput, InventoryState, StatePart, Stateful, StockAlert } from '../core/ports.js';
+import type { BatchOutput, InventoryState, Snapshot, StatePart, Stateful, StockAlert } from '../core/ports.js';
 import { ForecastEngine, REC } from './engine.js';
 import { runout } from './runout.js';
 import { SkuState, type AlertState } from './sku.js';
@@ -83,7 +83,7 @@ export class InventoryStage implements Stage, Stateful {
    * Every SKU's state (level, periods, history, model) and the counters:
    * host-side only, the forecast instance keeps nothing between calls.
    */
-  snapshot(): StatePart {
+  snapshot(): Snapshot {
     return { image: null, meta: { skus: [...this.skus.values()], stats: this.stats } };
   }
 

@@ -13,7 +13,7 @@ import { statusField } from '../wasm/status.js';
 import { loadModel, type LoadedModel } from '../gbt/load.js';
 import type { Event } from '../core/schema.js';
 import { topReasons } from './reasons.js';
-import type { Decision, FraudJob, Reason, Rejection, ScoredOutput, StatePart } from '../core/ports.js';
+import type { Decision, FraudJob, Reason, Rejection, ScoredOutput, Snapshot, StatePart } from '../core/ports.js';
 
 export interface FraudOptions {
   /** Scores at or above this are reviewed. */
@@ -83,7 +83,7 @@ export class FraudScorer implements FraudJob {
    * The instance's state image (features, scorer and model) and the
    * model's handle in it. Called between batches.
    */
-  snapshot(into?: Uint8Array): StatePart {
+  snapshot(into?: Uint8Array): Snapshot {
     return { image: this.gbt.saveImage(into), meta: { model: this.model.handle, nonFinite: this.nonFinite } satisfies FraudMeta };
   }
 

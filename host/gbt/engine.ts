@@ -7,7 +7,7 @@ import { statusMessage } from '../wasm/status.js';
 import { wasmModule } from '../wasm/module.js';
 import { compileSum, type CompiledSum } from './compiled.js';
 import { COMPILE_MAX_MEAN_SPLITS, meanSplitsPerTree } from './codegen.js';
-import { loadImage, saveImage } from '../wasm/image.js';
+import { loadImage, saveImage, type Image } from '../wasm/image.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -187,7 +187,7 @@ export class GbtEngine {
    * the image's (the caller frees or keeps them by handle); the buffers are
    * reserved again on the next batch.
    */
-  loadImage(image: Uint8Array): void {
+  loadImage(image: Image): void {
     loadImage(this.exports, image);
     this.rowsReserved = this.colsReserved = this.outsReserved = 0;
     this.views.fill(undefined);

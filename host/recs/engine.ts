@@ -7,7 +7,7 @@ import { EngineError } from '../core/errors.js';
 import { GbtEngine } from '../gbt/engine.js';
 import { hashInto } from '../core/hash.js';
 import { statusMessage } from '../wasm/status.js';
-import type { Recommendation, StatePart } from '../core/ports.js';
+import type { Recommendation, Snapshot, StatePart } from '../core/ports.js';
 import { loadImage, saveImage } from '../wasm/image.js';
 
 interface RecsExports {
@@ -151,7 +151,7 @@ export class RecsEngine {
    * dense index), after applying the pending interactions. Called between
    * batches.
    */
-  snapshot(into?: Uint8Array): StatePart {
+  snapshot(into?: Uint8Array): Snapshot {
     this.flush();
     return { image: saveImage(this.exports, into), meta: { ids: this.ids, rejected: this.rejected } };
   }

@@ -37,7 +37,7 @@
 // interval.
 
 import type { Stage } from '../core/pipeline.js';
-import type { BatchOutput, Event, Recommendation, StatePart, Stateful } from '../core/ports.js';
+import type { BatchOutput, Event, Recommendation, Snapshot, StatePart, Stateful } from '../core/ports.js';
 import { RecsEngine, type InteractionType, type RecsOptions } from './engine.js';
 
 export interface RecsStageOptions extends RecsOptions {
@@ -222,7 +222,7 @@ export class RecsStage implements Stage, Stateful {
    * The recommender's state (the engine's). What was pushed when is not in
    * it: after a restore every user is pushed on their next interaction.
    */
-  snapshot(into?: Uint8Array): StatePart {
+  snapshot(into?: Uint8Array): Snapshot {
     return this.engine.snapshot(into);
   }
 

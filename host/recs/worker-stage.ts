@@ -17,7 +17,7 @@ import { workerScript } from '../core/worker-script.js';
 import { interactionsOf, type RecsStageOptions } from './stage.js';
 import type { BatchMessage, ListText, ReplyMessage, StateMessage, WorkerData } from './worker.js';
 import type { Stage } from '../core/pipeline.js';
-import type { BatchOutput, Recommendation, RecommendationList, StatePart, Stateful } from '../core/ports.js';
+import type { BatchOutput, Recommendation, RecommendationList, Snapshot, StatePart, Stateful } from '../core/ports.js';
 import type { Event } from '../core/schema.js';
 
 export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'now'> {
@@ -35,7 +35,7 @@ export interface RecsWorkerOptions extends Omit<RecsStageOptions, 'engine' | 'no
 interface Waiting {
   /** A batch's output; absent for a state message. */
   out?: BatchOutput;
-  resolve: (part?: StatePart) => void;
+  resolve: (part?: Snapshot) => void;
   reject: (e: Error) => void;
 }
 
@@ -80,18 +80,21 @@ export class RecsWorkerStage implements Stage, Stateful {
   }
 
   /** The recommender's state after every batch posted so far (the worker answers in order). */
-  snapshot(): Promise<StatePart> {
-    return this.post({ seq: this.seq++, state: 'snapshot' }) as Promise<StatePart>;
+  snapshot(): Promise<Snapshot> {
+    return this.post({ seq: this.seq++, state: 'snapshot' }) as Promise<Snapshot>;
   }
 
   async restore(part: StatePart): Promise<void> {
-    await this.post({ seq: this.seq++, state: part });
+    // The image's own bytes, moved to the worker: a view would clone the whole checkpoint's buffer.
+    const image = part.image === null ? null : part.image instanceof Uint8Array ? part.image.slice() : { byteLength: part.image.byteLength, pages: part.image.pages.slice(), data: part.image.data.slice() };
+    const moved = image === null ? [] : image instanceof Uint8Array ? [image.buffer] : [image.pages.buffer, image.data.buffer];
+    await this.post({ seq: this.seq++, state: { image, meta: part.meta } }, moved);
   }
 
-  private post(m: StateMessage): Promise<StatePart | undefined> {
+  private post(m: StateMessage, transfer: ArrayBuffer[] = []): Promise<Snapshot | undefined> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.waiting.size === 0) this.worker.ref();
-    this.worker.postMessage(m);
+    this.worker.postMessage(m, transfer);
     return new Promise((resolve, reject) => this.waiting.set(m.seq, { resolve, reject }));
   }
 

@@ -9,7 +9,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { GbtEngine } from '../gbt/engine.js';
 import { RecsStage, type Interactions, type RecsStageOptions } from './stage.js';
-import type { BatchOutput, Recommendation, RecommendationList, StatePart } from '../core/ports.js';
+import type { BatchOutput, Recommendation, RecommendationList, Snapshot, StatePart } from '../core/ports.js';
 
 export interface WorkerData {
   /** The compiled core (shared by the threads of a process). */
@@ -42,7 +42,7 @@ export interface ListText {
 
 export interface ReplyMessage {
   seq: number;
-  part?: StatePart;
+  part?: Snapshot;
   recommendations?: ListText[];
   topItems?: Recommendation[];
   error?: string;

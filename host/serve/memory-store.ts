@@ -2,7 +2,7 @@
 // with a time to live (1 hour by default) and a bound on entries per kind, so
 // a long-running `serve` on an unbounded key space stays within a fixed size.
 
-import type { InventoryState, Recommendation, StatePart, Stateful, Store } from '../core/ports.js';
+import type { InventoryState, Recommendation, Snapshot, StatePart, Stateful, Store } from '../core/ports.js';
 import { TtlCache } from './ttl-cache.js';
 
 export interface MemoryStoreOptions {
@@ -57,7 +57,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     sizes: () => ({ recommendations: recommendations.size, similarItems: similar.size, inventory: inventory.size }),
     close: () => clearInterval(sweep),
     // What the API reads survives a restart with the rest of the state.
-    snapshot: (): StatePart => ({ image: null, meta: caches.map((c) => c.entries()) }),
+    snapshot: (): Snapshot => ({ image: null, meta: caches.map((c) => c.entries()) }),
     restore: (part: StatePart) => {
       const meta = part.meta as Parameters<TtlCache<unknown>['load']>[0][];
       caches.forEach((c, k) => (c as TtlCache<unknown>).load(meta[k] ?? []));

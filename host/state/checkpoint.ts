@@ -3,8 +3,12 @@
 // ended then. One byte layout, for a file in STATE_DIR:
 //
 //   "SSCKPT01"  u32 headerBytes  header (UTF-8 JSON)  u32 crc32(header)
-//   for each part, in the header's order: image bytes, meta bytes
+//   for each part, in the header's order: image, meta bytes
 //   "SSCKEND!"  u32 crc32(header)
+//
+// An image is stored without its all-zero 64 KiB pages (a third of the
+// fraud instance's, measured): a bit per page, set when it is stored,
+// then the stored pages in order.
 //
 // The header names the build and the feature catalogue it was made by, the
 // source position, the sinks' positions, and per part its image and meta
@@ -18,13 +22,16 @@ import { crc32 } from 'node:zlib';
 import { deserialize, serialize } from 'node:v8';
 import { StreamscoreError } from '../core/errors.js';
 import type { StatePart } from '../core/ports.js';
+import { nonZeroRuns, type Image, type SparseImage } from '../wasm/image.js';
+
+const PAGE = 65_536;
 
 /**
  * A part as a checkpoint holds it: the image, and the meta already
  * serialized (at capture: the job's objects move on while it is written).
  */
 export interface StoredPart {
-  image: Uint8Array | null;
+  image: Image | null;
   meta: Uint8Array;
 }
 
@@ -38,7 +45,7 @@ export function loadPart(p: StoredPart): StatePart {
   return { image: p.image, meta: deserialize(p.meta) };
 }
 
-export const FORMAT = 1;
+export const FORMAT = 2;
 const MAGIC = Buffer.from('SSCKPT01');
 const END = Buffer.from('SSCKEND!');
 
@@ -61,7 +68,10 @@ export interface Checkpoint {
 
 interface PartHeader {
   name: string;
+  /** The image's size in memory, null without one. */
   image: number | null;
+  /** Its bytes in the file: the page map and the pages that are not all zero. */
+  imageStored: number;
   imageCrc: number;
   meta: number;
   metaCrc: number;
@@ -80,13 +90,30 @@ export class CheckpointError extends StreamscoreError {
   }
 }
 
+/** An image as the file stores it: its page map, then the pages that are not all zero (views, not copies). */
+function storedImage(image: Image): Buffer[] {
+  const pages = image.byteLength / PAGE;
+  if (image instanceof Uint8Array) {
+    const map = Buffer.alloc(Math.ceil(pages / 8));
+    const out: Buffer[] = [map];
+    for (const [a, b] of nonZeroRuns(image)) {
+      for (let p = a; p < b; p++) map[p >> 3] = map[p >> 3]! | (1 << (p & 7));
+      out.push(Buffer.from(image.buffer, image.byteOffset + a * PAGE, (b - a) * PAGE));
+    }
+    return out;
+  }
+  return [Buffer.from(image.pages.buffer, image.pages.byteOffset, image.pages.byteLength), Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength)];
+}
+
 /** The checkpoint as buffers to write one after the other (images are not copied). */
 export function encodeCheckpoint(c: Checkpoint): Buffer[] {
   const metas = Object.values(c.parts).map((p) => p.meta);
+  const images = Object.values(c.parts).map((p) => (p.image === null ? [] : storedImage(p.image)));
   const parts: PartHeader[] = Object.entries(c.parts).map(([name, p], k) => ({
     name,
     image: p.image === null ? null : p.image.byteLength,
-    imageCrc: p.image === null ? 0 : crc32(p.image),
+    imageStored: images[k]!.reduce((s, b) => s + b.byteLength, 0),
+    imageCrc: images[k]!.reduce((crc, b) => crc32(b, crc), 0),
     meta: metas[k]!.byteLength,
     metaCrc: crc32(metas[k]!),
   }));
@@ -94,7 +121,7 @@ export function encodeCheckpoint(c: Checkpoint): Buffer[] {
   const headerCrc = crc32(header);
   const out: Buffer[] = [MAGIC, u32(header.byteLength), header, u32(headerCrc)];
   Object.values(c.parts).forEach((p, k) => {
-    if (p.image !== null) out.push(Buffer.from(p.image.buffer, p.image.byteOffset, p.image.byteLength));
+    out.push(...images[k]!);
     out.push(Buffer.from(metas[k]!.buffer, metas[k]!.byteOffset, metas[k]!.byteLength));
   });
   out.push(END, u32(headerCrc));
@@ -117,11 +144,13 @@ export function decodeCheckpoint(bytes: Buffer, expect: { build: string; catalog
   let at = 8 + 4 + readU32(bytes, 8) + 4;
   const parts: Record<string, StoredPart> = {};
   for (const p of header.parts) {
-    let image: Uint8Array | null = null;
+    let image: SparseImage | null = null;
     if (p.image !== null) {
-      image = new Uint8Array(bytes.buffer, bytes.byteOffset + at, p.image);
-      if (crc32(image) !== p.imageCrc) throw new CheckpointError('corrupt', `the ${p.name} image fails its CRC`);
-      at += p.image;
+      const stored = bytes.subarray(at, at + p.imageStored);
+      if (crc32(stored) !== p.imageCrc) throw new CheckpointError('corrupt', `the ${p.name} image fails its CRC`);
+      const mapBytes = Math.ceil(p.image / PAGE / 8);
+      image = { byteLength: p.image, pages: stored.subarray(0, mapBytes), data: stored.subarray(mapBytes) };
+      at += p.imageStored;
     }
     const meta = bytes.subarray(at, at + p.meta);
     if (crc32(meta) !== p.metaCrc) throw new CheckpointError('corrupt', `the ${p.name} state fails its CRC`);
@@ -142,7 +171,7 @@ export function readHeader(bytes: Buffer): Header {
   const end = bytes.byteLength - 12;
   if (end < 12 + n + 4 || !bytes.subarray(end, end + 8).equals(END) || readU32(bytes, end + 8) !== crc) throw new CheckpointError('corrupt', 'cut short (no end marker): it was being written when the process stopped');
   const h = JSON.parse(header.toString('utf8')) as Header;
-  const body = h.parts.reduce((s, p) => s + (p.image ?? 0) + p.meta, 0);
+  const body = h.parts.reduce((s, p) => s + p.imageStored + p.meta, 0);
   if (12 + n + 4 + body !== end) throw new CheckpointError('corrupt', `its parts take ${body} bytes, the file holds ${end - (12 + n + 4)}`);
   return h;
 }

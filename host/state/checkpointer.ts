@@ -147,7 +147,7 @@ export class Checkpointer {
       const createdAt = Date.now();
       const c: Checkpoint = { seq: ++this.seq, build: this.o.build, catalogue: this.o.catalogue, createdAt, source: { name: this.o.source, position }, sinks, parts: stored };
       const bytes = await this.o.store.write(c);
-      for (const [name, p] of parts) if (!(p instanceof Promise) && p.image !== null) this.buffers.set(name, new Uint8Array(p.image.buffer));
+      for (const [name, p] of parts) if (!(p instanceof Promise) && p.image instanceof Uint8Array) this.buffers.set(name, new Uint8Array(p.image.buffer));
       this.failed = null;
       this.o.instrumentation.emit(INSTRUMENTATION.CHECKPOINT, { pauseSeconds, seconds: (performance.now() - t0) / 1000, bytes, createdAt });
     })()
