@@ -36,7 +36,7 @@ test('a consumer joining mid-stream takes partitions over without a loss', async
       const list = seen[who]!.get(partition) ?? [];
       for (const m of messages) list.push(parseWhere(m.where).offset);
       seen[who]!.set(partition, list);
-      await new Promise((r) => setTimeout(r, 15)); // slow enough to be mid-backlog at the join
+      await new Promise((r) => setTimeout(r, 30)); // slow enough to be mid-backlog at the join, even on loaded cores
       holding.delete(partition);
     });
   };

@@ -31,6 +31,10 @@ function args(run: string): string[] {
   ];
 }
 
+function checkpoints(state: string): string {
+  return existsSync(state) ? readdirSync(state).filter((f) => f.endsWith('.ssc')).sort().join() : '';
+}
+
 async function untilEnded(s: ServeProcess): Promise<void> {
   for (let t = 0; t < 600 && !s.log().includes('ended'); t++) await sleep(100);
   expect(s.log()).toContain(`source file:${file} ended`);
@@ -58,7 +62,10 @@ it('after kill -9 at random points, the outputs are those of a run that never st
       // Killed while a checkpoint is being written.
       for (let t = 0; t < 20_000 && !(existsSync(state) && readdirSync(state).some((f) => f.endsWith('.tmp'))); t++) await sleep(1);
     } else {
-      await sleep(700 + Math.random() * 900);
+      // After a checkpoint of this run is written, at a random point.
+      const before = checkpoints(state);
+      for (let t = 0; t < 600 && checkpoints(state) === before; t++) await sleep(50);
+      await sleep(Math.random() * 800);
     }
     b.child.kill('SIGKILL');
     await b.stop();

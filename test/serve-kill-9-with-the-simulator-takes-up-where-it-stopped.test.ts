@@ -27,13 +27,22 @@ import { ROOT } from './helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'ss-kill9-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+function checkpoints(state: string): string {
+  return existsSync(state) ? readdirSync(state).filter((f) => f.endsWith('.ssc')).sort().join() : '';
+}
+
 it('after kill -9, the simulator goes on where the state stopped, each purchase scored once', async () => {
   const state = join(dir, 'state');
   const log = join(dir, 'features.ndjson');
   const args = ['--rate', '3000', '--seed', '9', '--state-dir', state, '--checkpoint-interval', '0.3', '--feature-log', log, '--dead-letter-file', join(dir, 'dead.ndjson')];
   for (let k = 0; k < 2; k++) {
     const s = await startServe(args);
-    await sleep(1500 + Math.random() * 1000);
+    // After two checkpoints of this run are written, at a random point.
+    for (let n = 0; n < 2; n++) {
+      const before = checkpoints(state);
+      for (let t = 0; t < 600 && checkpoints(state) === before; t++) await sleep(50);
+    }
+    await sleep(Math.random() * 800);
     s.child.kill('SIGKILL');
     await s.stop();
   }

@@ -86,7 +86,8 @@ export class RecsWorkerStage implements Stage, Stateful {
 
   async restore(part: StatePart): Promise<void> {
     // The image's own bytes, moved to the worker: a view would clone the whole checkpoint's buffer.
-    const image = part.image === null ? null : part.image instanceof Uint8Array ? part.image.slice() : { byteLength: part.image.byteLength, pages: part.image.pages.slice(), data: part.image.data.slice() };
+    // (new Uint8Array(view) copies; a Buffer's slice() would not.)
+    const image = part.image === null ? null : part.image instanceof Uint8Array ? new Uint8Array(part.image) : { byteLength: part.image.byteLength, pages: new Uint8Array(part.image.pages), data: new Uint8Array(part.image.data) };
     const moved = image === null ? [] : image instanceof Uint8Array ? [image.buffer] : [image.pages.buffer, image.data.buffer];
     await this.post({ seq: this.seq++, state: { image, meta: part.meta } }, moved);
   }

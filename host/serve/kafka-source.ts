@@ -29,6 +29,11 @@
 // it: every partition is read again from its last commit after a back-off
 // (doubling, never a hot loop): still at-least-once, never a skip.
 //
+// Positions (docs/STATE.md): each slice is handed over with the position
+// after it, every partition's next offset to process, for a checkpoint; a
+// source created `from` a checkpoint's position seeks each partition it is
+// assigned to that offset, whatever the group committed since.
+//
 // Scale-out: processes in one group split the partitions; events are keyed by
 // userId, so a user's events stay on one partition and so in one process,
 // in order. On a rebalance the queues of partitions that moved are dropped;
@@ -41,7 +46,7 @@ import { StreamscoreError, UsageError } from '../core/errors.js';
 import { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 import { INSTRUMENTATION, type Instrumentation } from '../core/instrumentation.js';
 import { parseEvent } from '../core/schema.js';
-import type { Source, SourceMessage } from '../core/ports.js';
+import type { Source, SourceMessage, SourcePosition } from '../core/ports.js';
 import { EventTimeMerge, type MergeItem } from './event-time-merge.js';
 
 export const DEFAULT_EVENTS_TOPIC = 'streamscore.events';
@@ -98,6 +103,13 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
   retryMinMs?: number;
   /** Longest wait before a failed slice is read again, in ms (default 10000). */
   retryMaxMs?: number;
+  /** Read on from here: a checkpoint's position (each partition named in it is sought to its offset when assigned). */
+  from?: KafkaPosition;
+}
+
+/** Where a Kafka source stands: each partition's next offset to process ("topic[2]" -> offset, as text). */
+export interface KafkaPosition extends SourcePosition {
+  offsets: Record<string, string>;
 }
 
 /** A partition of the assignment: where it is read to, and what the broker holds. */
@@ -135,7 +147,11 @@ export class KafkaSource implements Source {
   private readonly merge: EventTimeMerge<Queued>;
   /** The assignment, by stream name ("topic[2]"). */
   private readonly partitions = new Map<string, Partition>();
-  private onBatch: ((messages: readonly SourceMessage[]) => Promise<void>) | null = null;
+  private onBatch: ((messages: readonly SourceMessage[], position?: SourcePosition) => Promise<void>) | null = null;
+  /** Each partition's next offset to process, as of the last slice handed over (and the restored position's for the others). */
+  private readonly positions = new Map<string, bigint>();
+  /** Partitions of the restored position not sought yet. */
+  private readonly seekTo = new Map<string, bigint>();
   /** Write-then-commit of each slice, chained: commits go in order. */
   private chain: Promise<void> = Promise.resolve();
   /** Slices handed over whose write has not settled. */
@@ -173,6 +189,10 @@ export class KafkaSource implements Source {
     this.log = options.log ?? ((line) => process.stderr.write(line + '\n'));
     this.retryMinMs = options.retryMinMs ?? 100;
     this.retryMaxMs = options.retryMaxMs ?? 10_000;
+    for (const [stream, offset] of Object.entries(options.from?.offsets ?? {})) {
+      this.positions.set(stream, BigInt(offset));
+      this.seekTo.set(stream, BigInt(offset));
+    }
     if (this.topics.length === 0) throw new UsageError('the Kafka source needs at least one topic');
     if (!(this.maxBatch >= 1)) throw new RangeError(`maxBatchMessages must be at least 1, got ${this.maxBatch}`);
     if (!(Number.isInteger(this.inFlight) && this.inFlight >= 1)) throw new RangeError(`maxSlicesInFlight must be an integer of at least 1, got ${this.inFlight}`);
@@ -207,7 +227,7 @@ export class KafkaSource implements Source {
    * Joins the group and hands slices to onBatch until stop(). Called once by
    * `serve`. Rejects if the consumer stops on an error kafkajs does not retry.
    */
-  async run(onBatch: (messages: readonly SourceMessage[]) => Promise<void>): Promise<void> {
+  async run(onBatch: (messages: readonly SourceMessage[], position?: SourcePosition) => Promise<void>): Promise<void> {
     if (this.stopping) return;
     this.onBatch = onBatch;
     const ended = new Promise<void>((resolve, reject) => (this.ended = { resolve, reject }));
@@ -258,6 +278,14 @@ export class KafkaSource implements Source {
     for (const [topic, partition] of assigned) {
       const stream = streamName(topic, partition);
       if (!this.partitions.has(stream)) this.partitions.set(stream, { topic, partition, next: null, first: null, committed: null, high: null });
+      // A restored state goes on from its own position, not the group's commit.
+      const from = this.seekTo.get(stream);
+      if (from !== undefined) {
+        this.seekTo.delete(stream);
+        const part = this.partitions.get(stream)!;
+        part.next = part.first = from;
+        this.consumer.seek({ topic, partition, offset: from.toString() });
+      }
     }
     this.merge.assign([...streams]);
     void this.checkLag();
@@ -343,9 +371,12 @@ export class KafkaSource implements Source {
     // Per partition, the next offset after the last the slice took.
     const ends = new Map<string, bigint>();
     for (const it of items) ends.set(it.stream, it.offset + 1n);
+    for (const [stream, next] of ends) this.positions.set(stream, next);
+    const offsets: Record<string, string> = {};
+    for (const [stream, next] of this.positions) offsets[stream] = next.toString();
     let written: Promise<void>;
     try {
-      written = this.onBatch!(items.map((it) => it.message));
+      written = this.onBatch!(items.map((it) => it.message), { offsets } satisfies KafkaPosition);
     } catch (e) {
       written = Promise.reject(e);
     }

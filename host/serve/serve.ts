@@ -4,7 +4,7 @@
 // group in, Kafka output topics and Redis out. Kafka and Redis modules load
 // only when used.
 //
-// State (docs/STATE.md): in embedded mode a checkpointer takes every job's
+// State (docs/STATE.md): a checkpointer takes every job's
 // state to STATE_DIR every CHECKPOINT_INTERVAL seconds and at a stop; at
 // start the newest checkpoint is restored before the source reads on from
 // its position (/ready says "restoring" meanwhile, scoring answers 503).
@@ -40,6 +40,7 @@ import { namesHash } from '../fraud/catalog.js';
 import { StreamscoreError } from '../core/errors.js';
 import type { FilePosition } from './file-source.js';
 import type { SimulatorPosition } from '../simulator/source.js';
+import type { KafkaPosition } from './kafka-source.js';
 
 /**
  * How `serve` schedules the recommendations job, on its own thread at nice
@@ -121,10 +122,10 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   }
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
-  // Checkpoints: embedded mode (service mode's state lives in Kafka: not yet).
-  const sourceName = config.source === 'simulate' ? 'simulator' : config.source;
+  // Checkpoints, to STATE_DIR. A Kafka source's are its group's and topics' (its positions are their offsets).
+  const sourceName = config.source === 'simulate' ? 'simulator' : config.source === 'kafka' ? `kafka:${config.kafka!.groupId}:${config.kafka!.topics.join(',')}` : config.source;
   let checkpointer: Checkpointer | null = null;
-  if (config.source !== 'kafka' && config.state.intervalSeconds > 0) {
+  if (config.state.intervalSeconds > 0) {
     const dir = new StateDir({ dir: config.state.dir });
     if (config.state.reset) {
       dir.reset();
@@ -214,6 +215,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       ...k,
       instrumentation,
       log,
+      from: from as KafkaPosition | undefined,
     });
     source = kafkaSource;
     sourceReadiness = () => kafkaSource.readiness();
