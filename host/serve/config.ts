@@ -52,7 +52,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'IP_COUNTRY_FILE', flag: 'ip-country', kind: 'string', defaultText: '(unset)', doc: 'IPv4 ranges to country CSV for the country features', example: 'ip-country.csv' },
   { env: 'FEATURE_LOG', flag: 'feature-log', kind: 'string', defaultText: '(unset: off)', doc: "NDJSON file of every scored purchase's features and every label (for retraining)", example: 'features.ndjson' },
   { env: 'DEAD_LETTER_FILE', flag: 'dead-letter-file', kind: 'string', default: 'streamscore-deadletter.ndjson', doc: 'NDJSON file of invalid events in embedded mode (service mode uses a topic)', example: 'dead.ndjson' },
-  { env: 'STATE_DIR', flag: 'state-dir', kind: 'string', default: './streamscore-state', doc: "directory of the checkpoints in embedded mode: a restart takes up from the newest (docs/STATE.md; --reset-state starts empty)", example: '/var/lib/streamscore' },
+  { env: 'STATE_DIR', flag: 'state-dir', kind: 'string', default: './streamscore-state', doc: "directory of the checkpoints: a restart takes up from the newest (docs/STATE.md; --reset-state starts empty; one per process)", example: '/var/lib/streamscore' },
   { env: 'CHECKPOINT_INTERVAL', flag: 'checkpoint-interval', kind: 'number', default: '5', min: 0, max: 86400, doc: 'seconds between two checkpoints of the state, and one at a stop (0: none taken, none restored)', example: '30' },
 
   { env: 'SIM_SEED', flag: 'seed', kind: 'int', default: '1', min: 0, max: Number.MAX_SAFE_INTEGER, dial: true, doc: 'seed of the simulated stream', example: '7' },
