@@ -33,7 +33,7 @@ async function resumed<S extends Stage & Stateful>(make: () => S, first: readonl
   feed(before, first);
   // The part through a checkpoint's bytes and back.
   const expect = { build: 'b'.repeat(64), catalogue: 1 };
-  const bytes = Buffer.concat(encodeCheckpoint({ seq: 1, ...expect, createdAt: 0, source: { name: 's', position: {} }, sinks: {}, parts: { job: storePart(await before.snapshot()) } }));
+  const bytes = Buffer.concat(await encodeCheckpoint({ seq: 1, ...expect, createdAt: 0, source: { name: 's', position: {} }, sinks: {}, parts: { job: storePart(await before.snapshot()) } }));
   const after = make();
   await after.restore(loadPart(decodeCheckpoint(bytes, expect).parts.job!));
   return after;

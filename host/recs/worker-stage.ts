@@ -79,9 +79,9 @@ export class RecsWorkerStage implements Stage, Stateful {
     return new Promise((resolve, reject) => this.waiting.set(seq, { out, resolve: () => resolve(), reject }));
   }
 
-  /** The recommender's state after every batch posted so far (the worker answers in order). */
-  snapshot(): Promise<Snapshot> {
-    return this.post({ seq: this.seq++, state: 'snapshot' }) as Promise<Snapshot>;
+  /** The recommender's state after every batch posted so far (the worker answers in order); `into` moves to the worker and comes back as the image's buffer. */
+  snapshot(into?: Uint8Array): Promise<Snapshot> {
+    return this.post({ seq: this.seq++, state: 'snapshot', into }, into ? [into.buffer as ArrayBuffer] : []) as Promise<Snapshot>;
   }
 
   async restore(part: StatePart): Promise<void> {

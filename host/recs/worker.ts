@@ -30,6 +30,8 @@ export interface BatchMessage {
 export interface StateMessage {
   seq: number;
   state: 'snapshot' | StatePart;
+  /** snapshot: the last checkpoint's buffer, moved here to be written into (fresh memory costs page faults). */
+  into?: Uint8Array;
 }
 
 /** A pushed list as the worker sends it: the text of its items (RecommendationList.text). */
@@ -83,7 +85,7 @@ port.on('message', (m: BatchMessage | StateMessage) => {
 function state(m: StateMessage): void {
   try {
     if (m.state === 'snapshot') {
-      const part = stage.snapshot();
+      const part = stage.snapshot(m.into);
       port.postMessage({ seq: m.seq, part } satisfies ReplyMessage, part.image ? [part.image.buffer as ArrayBuffer] : []);
     } else {
       stage.restore(m.state);

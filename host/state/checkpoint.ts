@@ -91,12 +91,12 @@ export class CheckpointError extends StreamscoreError {
 }
 
 /** An image as the file stores it: its page map, then the pages that are not all zero (views, not copies). */
-function storedImage(image: Image): Buffer[] {
+async function storedImage(image: Image, turns: boolean): Promise<Buffer[]> {
   const pages = image.byteLength / PAGE;
   if (image instanceof Uint8Array) {
     const map = Buffer.alloc(Math.ceil(pages / 8));
     const out: Buffer[] = [map];
-    for (const [a, b] of nonZeroRuns(image)) {
+    for (const [a, b] of await nonZeroRuns(image, turns ? turn : undefined)) {
       for (let p = a; p < b; p++) map[p >> 3] = map[p >> 3]! | (1 << (p & 7));
       out.push(Buffer.from(image.buffer, image.byteOffset + a * PAGE, (b - a) * PAGE));
     }
@@ -105,18 +105,45 @@ function storedImage(image: Image): Buffer[] {
   return [Buffer.from(image.pages.buffer, image.pages.byteOffset, image.pages.byteLength), Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength)];
 }
 
-/** The checkpoint as buffers to write one after the other (images are not copied). */
-export function encodeCheckpoint(c: Checkpoint): Buffer[] {
+/** Bytes checked (CRC) between two turns of the event loop: a large image must not hold the stream up. */
+const STEP = 4 << 20;
+
+function turn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+// CRC-32 of buffers one after the other; with `turns`, yielding to the event loop every STEP bytes.
+async function crcOf(buffers: Uint8Array[], turns: boolean): Promise<number> {
+  let crc = 0;
+  for (const b of buffers) {
+    for (let at = 0; at < b.byteLength; at += STEP) {
+      crc = crc32(b.subarray(at, Math.min(b.byteLength, at + STEP)), crc);
+      if (turns) await turn();
+    }
+  }
+  return crc;
+}
+
+/**
+ * The checkpoint as buffers to write one after the other (images are not
+ * copied). With `turns` (serve), the CRCs of large images are taken a few
+ * MiB per turn of the event loop, so batches go on meanwhile.
+ */
+export async function encodeCheckpoint(c: Checkpoint, turns = false): Promise<Buffer[]> {
   const metas = Object.values(c.parts).map((p) => p.meta);
-  const images = Object.values(c.parts).map((p) => (p.image === null ? [] : storedImage(p.image)));
-  const parts: PartHeader[] = Object.entries(c.parts).map(([name, p], k) => ({
-    name,
-    image: p.image === null ? null : p.image.byteLength,
-    imageStored: images[k]!.reduce((s, b) => s + b.byteLength, 0),
-    imageCrc: images[k]!.reduce((crc, b) => crc32(b, crc), 0),
-    meta: metas[k]!.byteLength,
-    metaCrc: crc32(metas[k]!),
-  }));
+  const images: Buffer[][] = [];
+  for (const p of Object.values(c.parts)) images.push(p.image === null ? [] : await storedImage(p.image, turns));
+  const parts: PartHeader[] = [];
+  for (const [k, [name, p]] of Object.entries(c.parts).entries()) {
+    parts.push({
+      name,
+      image: p.image === null ? null : p.image.byteLength,
+      imageStored: images[k]!.reduce((s, b) => s + b.byteLength, 0),
+      imageCrc: await crcOf(images[k]!, turns),
+      meta: metas[k]!.byteLength,
+      metaCrc: crc32(metas[k]!),
+    });
+  }
   const header = Buffer.from(JSON.stringify({ format: FORMAT, seq: c.seq, build: c.build, catalogue: c.catalogue, createdAt: c.createdAt, source: c.source, sinks: c.sinks, parts } satisfies Header));
   const headerCrc = crc32(header);
   const out: Buffer[] = [MAGIC, u32(header.byteLength), header, u32(headerCrc)];

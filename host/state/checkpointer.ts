@@ -58,7 +58,7 @@ export class Checkpointer {
   private writing: Promise<void> | null = null;
   private last: { position: SourcePosition; written: Promise<void> } | null = null;
   private lastTaken: SourcePosition | null = null;
-  /** Image buffers of the jobs on this thread, reused by the next checkpoint once this one is written. */
+  /** Each job's last image buffer, written into by its next snapshot once this checkpoint is written (moved to a job on another thread). */
   private readonly buffers = new Map<string, Uint8Array>();
   private failed: Error | null = null;
 
@@ -131,7 +131,9 @@ export class Checkpointer {
     // Captured now, before the next batch moves any state.
     const parts = new Map<string, StoredPart | Promise<StoredPart>>();
     for (const [name, job] of Object.entries(this.o.jobs)) {
-      const p = job.snapshot(this.buffers.get(name));
+      const into = this.buffers.get(name);
+      this.buffers.delete(name); // a job on another thread takes it
+      const p = job.snapshot(into);
       parts.set(name, p instanceof Promise ? p.then(storePart) : storePart(p));
     }
     // Where the files end with this batch's outputs (their writes were called in handle()).
@@ -147,7 +149,7 @@ export class Checkpointer {
       const createdAt = Date.now();
       const c: Checkpoint = { seq: ++this.seq, build: this.o.build, catalogue: this.o.catalogue, createdAt, source: { name: this.o.source, position }, sinks, parts: stored };
       const bytes = await this.o.store.write(c);
-      for (const [name, p] of parts) if (!(p instanceof Promise) && p.image instanceof Uint8Array) this.buffers.set(name, new Uint8Array(p.image.buffer));
+      for (const [name, p] of Object.entries(stored)) if (p.image instanceof Uint8Array) this.buffers.set(name, new Uint8Array(p.image.buffer));
       this.failed = null;
       this.o.instrumentation.emit(INSTRUMENTATION.CHECKPOINT, { pauseSeconds, seconds: (performance.now() - t0) / 1000, bytes, createdAt });
     })()

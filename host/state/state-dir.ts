@@ -46,7 +46,7 @@ export class StateDir {
     mkdirSync(this.dir, { recursive: true });
     const final = join(this.dir, fileName(c.seq));
     const tmp = final + '.tmp';
-    const chunks = encodeCheckpoint(c);
+    const chunks = await encodeCheckpoint(c, true);
     const f = await open(tmp, 'w');
     let bytes = 0;
     try {

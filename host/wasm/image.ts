@@ -47,12 +47,17 @@ export function denseImage(image: Image): Uint8Array {
   return out;
 }
 
-/** The image's pages that are not all zero, as runs [first, end) of page numbers. */
-export function nonZeroRuns(image: Uint8Array): [number, number][] {
+/**
+ * The image's pages that are not all zero, as runs [first, end) of page
+ * numbers; `turn` is awaited every 64 pages (a checkpoint lets the stream
+ * go on meanwhile).
+ */
+export async function nonZeroRuns(image: Uint8Array, turn?: () => Promise<unknown>): Promise<[number, number][]> {
   const zero = Buffer.from(ZERO.buffer);
   const runs: [number, number][] = [];
   const n = image.byteLength / PAGE;
   for (let p = 0; p < n; p++) {
+    if (turn && p % 64 === 63) await turn();
     if (Buffer.from(image.buffer, image.byteOffset + p * PAGE, PAGE).equals(zero)) continue;
     const last = runs[runs.length - 1];
     if (last !== undefined && last[1] === p) last[1] = p + 1;
