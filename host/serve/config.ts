@@ -53,6 +53,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'FEATURE_LOG', flag: 'feature-log', kind: 'string', defaultText: '(unset: off)', doc: "NDJSON file of every scored purchase's features and every label (for retraining)", example: 'features.ndjson' },
   { env: 'DEAD_LETTER_FILE', flag: 'dead-letter-file', kind: 'string', default: 'streamscore-deadletter.ndjson', doc: 'NDJSON file of invalid events in embedded mode (service mode uses a topic)', example: 'dead.ndjson' },
   { env: 'STATE_DIR', flag: 'state-dir', kind: 'string', default: './streamscore-state', doc: "directory of the checkpoints: a restart takes up from the newest (docs/STATE.md; --reset-state starts empty; one per process)", example: '/var/lib/streamscore' },
+  { env: 'STATE_TOPIC', flag: 'state-topic', kind: 'string', defaultText: '(unset: STATE_DIR)', doc: 'service mode: keep the checkpoints in this Kafka topic instead (compacted, created if missing): another machine can take over (docs/STATE.md)', example: 'streamscore.state' },
   { env: 'CHECKPOINT_INTERVAL', flag: 'checkpoint-interval', kind: 'number', default: '5', min: 0, max: 86400, doc: 'seconds between two checkpoints of the state, and one at a stop (0: none taken, none restored)', example: '30' },
 
   { env: 'SIM_SEED', flag: 'seed', kind: 'int', default: '1', min: 0, max: Number.MAX_SAFE_INTEGER, dial: true, doc: 'seed of the simulated stream', example: '7' },
@@ -144,7 +145,7 @@ export interface ServeConfig {
   featureLog: string | null;
   deadLetterFile: string;
   /** Checkpoints (docs/STATE.md): their directory, the seconds between two (0: off), and whether to delete them first (--reset-state). */
-  state: { dir: string; intervalSeconds: number; reset: boolean };
+  state: { dir: string; topic: string | null; intervalSeconds: number; reset: boolean };
   /** Seconds between checks of the model file for a new version; 0 turns hot reload off. */
   modelPollSeconds: number;
   /** The jobs beside fraud. */
@@ -315,7 +316,7 @@ export function serveConfig(flags: Readonly<Record<string, string | undefined>>,
     ipCountry: r.str('ip-country'),
     featureLog: r.str('feature-log'),
     deadLetterFile: r.str('dead-letter-file')!,
-    state: { dir: r.str('state-dir')!, intervalSeconds: r.num('checkpoint-interval'), reset: flags['reset-state'] === 'true' },
+    state: { dir: r.str('state-dir')!, topic: r.str('state-topic'), intervalSeconds: r.num('checkpoint-interval'), reset: flags['reset-state'] === 'true' },
     modelPollSeconds: r.num('model-poll-seconds'),
     jobs: { inventory: jobs.includes('inventory'), recs: jobs.includes('recs') },
     inventoryPeriod: r.choice('inventory-period'),

@@ -34,7 +34,7 @@ import { createServer, type Server } from './server.js';
 import type { ServeConfig } from './config.js';
 import type { Readiness, Recommendation, Scoring, Sink, Source, SourcePosition, Stateful, Store } from '../core/ports.js';
 import { Checkpointer } from '../state/checkpointer.js';
-import { StateDir } from '../state/state-dir.js';
+import { StateDir, type CheckpointStore } from '../state/state-dir.js';
 import { buildId } from '../wasm/image.js';
 import { namesHash } from '../fraud/catalog.js';
 import { StreamscoreError } from '../core/errors.js';
@@ -125,11 +125,20 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   // Checkpoints, to STATE_DIR. A Kafka source's are its group's and topics' (its positions are their offsets).
   const sourceName = config.source === 'simulate' ? 'simulator' : config.source === 'kafka' ? `kafka:${config.kafka!.groupId}:${config.kafka!.topics.join(',')}` : config.source;
   let checkpointer: Checkpointer | null = null;
+  let stateStore: CheckpointStore | null = null;
   if (config.state.intervalSeconds > 0) {
-    const dir = new StateDir({ dir: config.state.dir });
+    let dir: CheckpointStore;
+    if (config.state.topic !== null && config.kafka !== null) {
+      const { StateTopic } = await import('../state/state-topic.js');
+      const k = config.kafka;
+      dir = new StateTopic({ brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topic: config.state.topic, name: sourceName });
+    } else {
+      dir = new StateDir({ dir: config.state.dir });
+    }
+    stateStore = dir;
     if (config.state.reset) {
-      dir.reset();
-      log(`streamscore: --reset-state: the checkpoints in ${config.state.dir} are deleted; the state starts empty`);
+      await dir.reset();
+      log(`streamscore: --reset-state: the checkpoints in ${dir.where} are deleted; the state starts empty`);
     }
     const jobs: Record<string, Stateful> = { fraud };
     for (const s of stages) if (isStateful(s)) jobs[s.name] = s;
@@ -146,7 +155,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   const broker = config.kafka ? (await import('./kafka-client.js')).brokerProbe(config.kafka.brokers) : null;
   const readiness = async (): Promise<Readiness> => {
     const checks: Readiness['checks'] = { model: { ok: true, detail: fraud.modelPath } };
-    if (checkpointer !== null) checks.state = restoring ? { ok: false, detail: 'restoring' } : { ok: true, detail: config.state.dir };
+    if (checkpointer !== null) checks.state = restoring ? { ok: false, detail: 'restoring' } : { ok: true, detail: stateStore!.where };
     for (const s of sinks) checks[s.name] = s.readiness();
     if (sourceReadiness) checks.source = sourceReadiness();
     if (broker !== null) {
@@ -197,6 +206,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       if (poll) clearInterval(poll);
       await pipeline.close().catch(() => {});
       for (const s of sinks) await s.close().catch(() => {});
+      await stateStore?.close?.();
       server.close();
       live.close?.();
       metrics.close();
@@ -242,6 +252,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       await done.catch(() => {});
       await pipeline.drain();
       await checkpointer?.stop().catch((e) => log(`streamscore: the last checkpoint failed: ${(e as Error).message}`));
+      await stateStore?.close?.();
       await pipeline.close().catch((e) => log(`streamscore: stopping the jobs: ${(e as Error).message}`));
       for (const s of sinks) await s.close().catch((e) => log(`streamscore: closing ${s.name}: ${(e as Error).message}`));
       server.close();

@@ -19,10 +19,10 @@
 import { INSTRUMENTATION, type Instrumentation } from '../core/instrumentation.js';
 import type { Sink, SinkPosition, SourcePosition, Stateful } from '../core/ports.js';
 import { CheckpointError, loadPart, storePart, type Checkpoint, type StoredPart } from './checkpoint.js';
-import type { StateDir } from './state-dir.js';
+import type { CheckpointStore } from './state-dir.js';
 
 export interface CheckpointerOptions {
-  store: StateDir;
+  store: CheckpointStore;
   /** The jobs whose state a checkpoint holds, by part name. */
   jobs: Record<string, Stateful>;
   /**

@@ -19,6 +19,21 @@ export interface StateDirOptions {
   keep?: number;
 }
 
+/** Where checkpoints are kept: a directory (StateDir) or a Kafka topic (host/state/state-topic.ts). */
+export interface CheckpointStore {
+  /** Named in log lines. */
+  readonly where: string;
+  /** The newest checkpoint's sequence number known (0: none). */
+  lastSeq(): number;
+  /** Writes a checkpoint whole or not at all; returns its bytes. */
+  write(c: Checkpoint): Promise<number>;
+  /** The newest checkpoint that reads back whole, or null; throws a CheckpointError('incompatible') for one this build cannot take. */
+  read(expect: { build: string; catalogue: number }, onSkip: (where: string, e: CheckpointError) => void): Promise<Loaded | null>;
+  /** Deletes every checkpoint (--reset-state). */
+  reset(): Promise<void>;
+  close?(): Promise<void>;
+}
+
 export interface Loaded {
   checkpoint: Checkpoint;
   file: string;
@@ -27,12 +42,14 @@ export interface Loaded {
   readMs: number;
 }
 
-export class StateDir {
+export class StateDir implements CheckpointStore {
   readonly dir: string;
+  readonly where: string;
   private readonly keep: number;
 
   constructor(o: StateDirOptions) {
     this.dir = o.dir;
+    this.where = o.dir;
     this.keep = Math.max(1, o.keep ?? 2);
   }
 
@@ -97,7 +114,7 @@ export class StateDir {
   }
 
   /** Deletes every checkpoint (--reset-state). */
-  reset(): void {
+  async reset(): Promise<void> {
     for (const f of this.files(true)) rmSync(join(this.dir, f.name), { force: true });
   }
 
