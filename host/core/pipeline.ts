@@ -226,6 +226,7 @@ export class Pipeline implements Scoring {
       const skip = new Set(rejected.map((x) => x.index));
       taken = events.filter((_, i) => !skip.has(i));
     }
+    const before = r.scored.length;
     for (const s of scored) {
       r.scored.push(s);
       if (s.decision !== 'allow') {
@@ -233,7 +234,12 @@ export class Pipeline implements Scoring {
       }
     }
     for (const x of rejected) r.rejected.push(x);
-    for (const e of taken) if (e.type === 'label') r.out.labels!.push({ eventId: e.eventId, purchaseEventId: e.purchaseEventId, fraud: e.fraud, ts: e.ts });
+    // Each label with the number of scores before it: every purchase taken is scored, in event order.
+    let purchases = 0;
+    for (const e of taken) {
+      if (e.type === 'purchase') purchases++;
+      else if (e.type === 'label') r.out.labels!.push({ eventId: e.eventId, purchaseEventId: e.purchaseEventId, fraud: e.fraud, ts: e.ts, after: before + purchases });
+    }
     for (const stage of this.stages) {
       if (stage.deferred) r.answers.push(stage.process(taken, (r.deferred ??= emptyOutput())) as Promise<void>);
       else stage.process(taken, r.out);

@@ -220,8 +220,12 @@ export interface BatchOutput {
   recommendations: RecommendationList[];
   /** Inventory states that changed. */
   inventory: InventoryState[];
-  /** Label events (late fraud feedback), for the feature log to join on purchaseEventId. */
-  labels?: { eventId: string; purchaseEventId: string; fraud: boolean; ts: number }[];
+  /**
+   * Label events (late fraud feedback), for the feature log to join on
+   * purchaseEventId. `after`: how many of `scores` came before it in the
+   * events, so a log can keep event order whatever the batch boundaries.
+   */
+  labels?: { eventId: string; purchaseEventId: string; fraud: boolean; ts: number; after?: number }[];
 }
 
 /** A sink writes each batch's outputs; the source commits after every sink's write resolved. */

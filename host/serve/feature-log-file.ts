@@ -28,12 +28,17 @@ export function featureLogFile(path: string, featureNames: readonly string[]): S
     name: 'feature-log',
     async write(batch: BatchOutput) {
       if (failed) throw failed;
+      // In event order (labels between the purchases they came among), so the log is the same however the stream was cut in batches.
       const lines: string[] = [];
-      for (const s of batch.scores) {
+      const labels = batch.labels ?? [];
+      let k = 0;
+      const label = (l: (typeof labels)[number]) => lines.push(JSON.stringify({ kind: 'label', eventId: l.eventId, purchaseEventId: l.purchaseEventId, fraud: l.fraud, ts: l.ts }));
+      batch.scores.forEach((s, i) => {
+        for (; k < labels.length && (labels[k]!.after ?? Infinity) <= i; k++) label(labels[k]!);
         const features = Array.from(s.features, (x) => (Number.isNaN(x) ? null : x));
         lines.push(JSON.stringify({ kind: 'features', eventId: s.eventId, userId: s.userId, ts: s.ts, fraudScore: s.fraudScore, features }));
-      }
-      for (const l of batch.labels ?? []) lines.push(JSON.stringify({ kind: 'label', ...l }));
+      });
+      for (; k < labels.length; k++) label(labels[k]!);
       if (lines.length > 0 && !append(lines.join('\n') + '\n')) await once(out, 'drain');
     },
     readiness: () => (failed ? { ok: false, detail: `feature log ${path}: ${(failed as Error).message}` } : { ok: true }),

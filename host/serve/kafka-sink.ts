@@ -41,8 +41,22 @@
 // and each partition's outputs still land in order; under load this also
 // makes fewer, larger produce requests. A message's scoredAt is the time of
 // its write() call (its batch scored), not of the send.
+//
+// Exactly once (with `transactionalId`: serve with STATE_TOPIC, docs/STATE.md):
+// the writes go into a Kafka transaction that stays open from one
+// checkpoint to the next. A checkpoint marks its place in the write order
+// (commitPoint(), called right after its batch is handed to the pipeline);
+// when the sends reach the mark, the checkpoint's chunks, the consumer
+// offsets it covers (sendOffsets) and the outputs before it are committed
+// together, and the writes after it go into the next transaction (they wait
+// meanwhile). A crash aborts the open transaction (the next producer with
+// the id fences it), the restore goes back to the checkpoint's offsets, and
+// the aborted outputs are written again: a read_committed reader sees each
+// once. A failed send in a transaction cannot be retried alone (the
+// transaction holds outputs of batches already settled): the sink reports
+// it to onFatal and refuses further writes, and the restart restores.
 
-import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages, type Transaction } from 'kafkajs';
 import { FEATURE_NAMES, namesHash } from '../fraud/catalog.js';
 import { StreamscoreError, UsageError } from '../core/errors.js';
 import { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
@@ -91,17 +105,44 @@ export interface KafkaSinkOptions extends KafkaClientOptions {
   maxRawChars?: number;
   /** Receives SINK_ERROR (sink "kafka") on a failed write. */
   instrumentation?: Instrumentation;
+  /** Exactly once: write in transactions that commit with the checkpoints (commitPoint), under this transactional id. */
+  transactionalId?: string;
+  /** The consumer group whose offsets a checkpoint's transaction commits. */
+  consumerGroupId?: string;
+  /** Called once when a transaction fails: nothing more can be written exactly once until a restart restores. */
+  onFatal?: (e: Error) => void;
+}
+
+/** What a checkpoint commits with the outputs before it: its chunks (sent by `send`) and the offsets it covers. */
+export interface CommitWork {
+  send: (txn: Transaction) => Promise<void>;
+  /** Per topic, per partition, the next offset to read. */
+  offsets: { topic: string; partitions: { partition: number; offset: string }[] }[];
+}
+
+/** A checkpoint's place in the write order: fulfil() it once its bytes are ready; resolves once committed. */
+export interface CommitPoint {
+  fulfil(work: CommitWork): Promise<void>;
+  /** The checkpoint failed: the outputs before it are committed alone. */
+  cancel(reason: Error): void;
 }
 
 const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const;
 
 /** A write waiting for its send: its messages (feature-log header not included), and how to settle it. */
 interface Queued {
+  commit?: undefined;
   topicMessages: TopicMessages[];
   logsFeatures: boolean;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
+/** A commit point in the queue. */
+interface QueuedCommit {
+  commit: Promise<CommitWork | null>;
+  done: (e?: unknown) => void;
+}
+
 // Record overhead in a v2 record batch, bounded above (varints, headers count, attributes).
 const RECORD_OVERHEAD = 32;
 
@@ -123,8 +164,13 @@ export class KafkaSink implements Sink {
   private connecting: Promise<void> | null = null;
   private lastError: { at: number; message: string } | null = null;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Writes waiting for the send under way to end, in call order. */
-  private queue: Queued[] = [];
+  /** Writes (and commit points) waiting for the send under way to end, in call order. */
+  private queue: (Queued | QueuedCommit)[] = [];
+  private readonly transactional: boolean;
+  private readonly consumerGroupId: string | undefined;
+  private readonly onFatal: (e: Error) => void;
+  private txn: Transaction | null = null;
+  private fatal: Error | null = null;
   private sending = false;
   private closed = false;
 
@@ -138,8 +184,12 @@ export class KafkaSink implements Sink {
     this.maxRequestBytes = options.maxRequestBytes ?? 900_000;
     this.maxRawChars = options.maxRawChars ?? 100_000;
     this.instrumentation = options.instrumentation;
-    const idempotent = options.idempotent ?? true;
+    this.transactional = options.transactionalId !== undefined;
+    this.consumerGroupId = options.consumerGroupId;
+    this.onFatal = options.onFatal ?? (() => {});
+    const idempotent = this.transactional || (options.idempotent ?? true);
     this.producer = createKafkaClient(options).producer({
+      transactionalId: options.transactionalId,
       // Java's murmur2 partitioner: the same key lands where a Java producer would put it.
       createPartitioner: Partitioners.DefaultPartitioner,
       idempotent,
@@ -161,6 +211,7 @@ export class KafkaSink implements Sink {
   /** Produces the batch's outputs; resolves once Kafka acknowledged all. Called by the pipeline once per batch. */
   write(out: BatchOutput): Promise<void> {
     if (this.closed) return Promise.reject(new StreamscoreError('the Kafka sink is closed', { code: 'SINK_CLOSED' }));
+    if (this.fatal) return Promise.reject(this.fatal);
     const now = Date.now();
     const logsFeatures = this.topics.features !== null && (out.scores.length > 0 || (out.labels?.length ?? 0) > 0);
     let topicMessages: TopicMessages[];
@@ -178,7 +229,30 @@ export class KafkaSink implements Sink {
     return p;
   }
 
+  /**
+   * Marks a checkpoint's place after every write so far (exactly-once mode):
+   * the outputs before it commit with it. Called right after its batch was
+   * handed to the pipeline, before the next batch's write.
+   */
+  commitPoint(): CommitPoint {
+    let settle!: (w: CommitWork | null) => void;
+    const commit = new Promise<CommitWork | null>((r) => (settle = r));
+    let done!: (e?: unknown) => void;
+    const committed = new Promise<void>((resolve, reject) => (done = (e?: unknown) => (e === undefined ? resolve() : reject(e))));
+    committed.catch(() => {});
+    this.queue.push({ commit, done });
+    this.pump();
+    return {
+      fulfil: (work) => {
+        settle(work);
+        return committed;
+      },
+      cancel: () => settle(null),
+    };
+  }
+
   readiness(): { ok: boolean; detail?: string } {
+    if (this.fatal) return { ok: false, detail: this.fatal.message };
     if (this.lastError === null) return { ok: true };
     return { ok: false, detail: `kafka writes failing since ${new Date(this.lastError.at).toISOString()}: ${this.lastError.message}` };
   }
@@ -187,6 +261,10 @@ export class KafkaSink implements Sink {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
+    // A commit point still waiting for its checkpoint is given up after 30 s.
+    for (const end = Date.now() + 30_000; (this.sending || this.queue.length > 0) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+    // Outputs after the last checkpoint: committed without offsets (a restart replays them: at least once).
+    if (this.txn !== null && this.fatal === null) await this.txn.commit().catch(() => {});
     await this.producer.disconnect();
   }
 
@@ -242,16 +320,59 @@ export class KafkaSink implements Sink {
     return result;
   }
 
-  /** Starts a send of every queued write, unless one is under way (its end starts the next). */
+  /** Starts a send of the queued writes up to a commit point (or the commit), unless one is under way (its end starts the next). */
   private pump(): void {
     if (this.sending || this.queue.length === 0) return;
     this.sending = true;
-    const group = this.queue;
-    this.queue = [];
-    void this.send(group).finally(() => {
+    const head = this.queue[0]!;
+    let step: Promise<void>;
+    if (head.commit !== undefined) {
+      this.queue.shift();
+      step = this.commit(head);
+    } else {
+      let n = 0;
+      while (n < this.queue.length && this.queue[n]!.commit === undefined) n++;
+      step = this.send(this.queue.splice(0, n) as Queued[]);
+    }
+    void step.finally(() => {
       this.sending = false;
       this.pump();
     });
+  }
+
+  // A checkpoint's commit: its chunks, the offsets it covers and the outputs sent before it, in one transaction.
+  private async commit(point: QueuedCommit): Promise<void> {
+    const work = await point.commit;
+    if (this.fatal) return point.done(this.fatal);
+    try {
+      const txn = await this.transaction();
+      if (work !== null) {
+        await work.send(txn);
+        if (work.offsets.length > 0) await txn.sendOffsets({ consumerGroupId: this.consumerGroupId!, topics: work.offsets });
+      }
+      await txn.commit();
+      this.txn = null;
+      point.done();
+    } catch (e) {
+      this.fail(e);
+      point.done(this.fatal);
+    }
+  }
+
+  private async transaction(): Promise<Transaction> {
+    await this.connect();
+    return (this.txn ??= await this.producer.transaction());
+  }
+
+  // A transaction that failed: its outputs are lost with it, so nothing more is written until a restart restores.
+  private fail(e: unknown): void {
+    if (this.fatal) return;
+    const message = e instanceof Error ? e.message : String(e);
+    this.fatal = new StreamscoreError(`kafka sink: a transaction failed (${message}); the outputs since the last checkpoint are aborted, and a restart restores it`, { code: 'KAFKA_TRANSACTION', retriable: false, cause: e });
+    void this.txn?.abort().catch(() => {});
+    this.txn = null;
+    for (const q of this.queue.splice(0)) (q.commit === undefined ? q.reject : q.done)(this.fatal);
+    this.onFatal(this.fatal);
   }
 
   /** Sends the queued writes' messages together, per topic in call order; settles each write. */
@@ -268,14 +389,24 @@ export class KafkaSink implements Sink {
       }
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    if (this.fatal) {
+      for (const q of group) q.reject(this.fatal);
+      return;
+    }
     try {
       await this.connect();
+      const sender = this.transactional ? await this.transaction() : this.producer;
       for (const request of this.requests(topicMessages)) {
-        await this.producer.sendBatch({ topicMessages: request, acks: -1, compression: this.compression });
+        await sender.sendBatch({ topicMessages: request, acks: -1, compression: this.compression });
       }
       if (header) this.headerAt = now;
       this.lastError = null;
     } catch (e) {
+      if (this.transactional) {
+        this.fail(e);
+        for (const q of group) q.reject(this.fatal);
+        return;
+      }
       this.lastError = { at: Date.now(), message: e instanceof Error ? e.message : String(e) };
       this.instrumentation?.emit(INSTRUMENTATION.SINK_ERROR, { sink: 'kafka', error: e });
       const error = new StreamscoreError(`kafka sink: ${this.lastError.message}`, { code: 'KAFKA_WRITE', retriable: true, cause: e });

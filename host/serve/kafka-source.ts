@@ -30,9 +30,12 @@
 // (doubling, never a hot loop): still at-least-once, never a skip.
 //
 // Positions (docs/STATE.md): each slice is handed over with the position
-// after it, every partition's next offset to process, for a checkpoint; a
-// source created `from` a checkpoint's position seeks each partition it is
-// assigned to that offset, whatever the group committed since.
+// after it, every assigned partition's next offset to process, for a
+// checkpoint (a partition nothing was taken from yet stands at the first
+// offset it is read from; until every partition's is known, slices carry no
+// position); a source created `from` a checkpoint's position seeks each
+// partition it is assigned to that offset, whatever the group committed
+// since.
 //
 // Scale-out: processes in one group split the partitions; events are keyed by
 // userId, so a user's events stay on one partition and so in one process,
@@ -105,6 +108,8 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
   retryMaxMs?: number;
   /** Read on from here: a checkpoint's position (each partition named in it is sought to its offset when assigned). */
   from?: KafkaPosition;
+  /** Exactly once: the group's offsets are committed in the checkpoints' transactions (host/serve/kafka-sink.ts), not after each slice. */
+  offsetsInTransactions?: boolean;
 }
 
 /** Where a Kafka source stands: each partition's next offset to process ("topic[2]" -> offset, as text). */
@@ -322,6 +327,8 @@ export class KafkaSource implements Source {
         parsed,
       };
       items.push({ ts: parsed?.ok ? parsed.event.ts : -Infinity, item: { message, stream, offset } });
+      // Nothing of this partition is in the state before its first message read.
+      if (!this.positions.has(stream)) this.positions.set(stream, offset);
       part.first ??= offset;
       part.next = offset + 1n;
     }
@@ -372,11 +379,16 @@ export class KafkaSource implements Source {
     const ends = new Map<string, bigint>();
     for (const it of items) ends.set(it.stream, it.offset + 1n);
     for (const [stream, next] of ends) this.positions.set(stream, next);
-    const offsets: Record<string, string> = {};
-    for (const [stream, next] of this.positions) offsets[stream] = next.toString();
+    // A position only once every assigned partition's is known: one left out would be read from the group's commit at a restore.
+    let position: KafkaPosition | undefined;
+    if ([...this.partitions.keys()].every((s) => this.positions.has(s))) {
+      const offsets: Record<string, string> = {};
+      for (const [stream, next] of this.positions) offsets[stream] = next.toString();
+      position = { offsets };
+    }
     let written: Promise<void>;
     try {
-      written = this.onBatch!(items.map((it) => it.message), { offsets } satisfies KafkaPosition);
+      written = this.onBatch!(items.map((it) => it.message), position);
     } catch (e) {
       written = Promise.reject(e);
     }
@@ -401,7 +413,7 @@ export class KafkaSource implements Source {
         const part = this.partitions.get(stream);
         return part === undefined ? [] : [{ part, next }];
       });
-      await this.consumer.commitOffsets(mine.map(({ part, next }) => ({ topic: part.topic, partition: part.partition, offset: next.toString() })));
+      if (this.options.offsetsInTransactions !== true) await this.consumer.commitOffsets(mine.map(({ part, next }) => ({ topic: part.topic, partition: part.partition, offset: next.toString() })));
       for (const { part, next } of mine) {
         part.committed = next;
         this.options.instrumentation?.emit(INSTRUMENTATION.CONSUMER_LAG, {
@@ -457,6 +469,7 @@ export class KafkaSource implements Source {
             const c = committed.get(e.partition);
             const start = c !== undefined && c !== '-1' ? BigInt(c) : this.options.fromBeginning ? BigInt(e.low) : high;
             const position = part.next ?? part.committed ?? start;
+            if (!this.positions.has(stream)) this.positions.set(stream, position);
             if (this.merge.size(stream) === 0 && position >= high) this.merge.push(stream, [], true, Date.now());
           }
         }

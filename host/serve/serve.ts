@@ -41,6 +41,7 @@ import { StreamscoreError } from '../core/errors.js';
 import type { FilePosition } from './file-source.js';
 import type { SimulatorPosition } from '../simulator/source.js';
 import type { KafkaPosition } from './kafka-source.js';
+import type { KafkaSink } from './kafka-sink.js';
 
 /**
  * How `serve` schedules the recommendations job, on its own thread at nice
@@ -88,11 +89,26 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     store = memoryStore = memory;
     sinks.push(memoryStoreSink(memory));
   }
+  // Exactly once (docs/STATE.md): a Kafka source and sink with the checkpoints in a state topic commit outputs, offsets and state together.
+  const sourceName = config.source === 'simulate' ? 'simulator' : config.source === 'kafka' ? `kafka:${config.kafka!.groupId}:${config.kafka!.topics.join(',')}` : config.source;
+  const exactlyOnce = config.source === 'kafka' && config.state.topic !== null && config.state.intervalSeconds > 0;
+  let kafkaSink: KafkaSink | null = null;
   if (config.kafka) {
     const { createKafkaSink } = await import('./kafka-sink.js');
     const k = config.kafka;
-    const kafka = createKafkaSink({ brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topics: k.outputs, compression: k.compression, instrumentation, featureNames: fraud.features.names });
+    const kafka = createKafkaSink({
+      brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topics: k.outputs, compression: k.compression, instrumentation, featureNames: fraud.features.names,
+      ...(exactlyOnce && {
+        transactionalId: `streamscore:${sourceName}`,
+        consumerGroupId: k.groupId,
+        onFatal: (e: Error) => {
+          log(`streamscore: ${e.message}; stopping`);
+          failJobs(e);
+        },
+      }),
+    });
     await kafka.connect();
+    kafkaSink = kafka;
     sinks.push(kafka);
   } else {
     sinks.push(new DeadLetterFile({ path: config.deadLetterFile, instrumentation }));
@@ -122,8 +138,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   }
   const pipeline = new Pipeline({ fraud, stages, sinks, instrumentation });
   let sourceReadiness: (() => { ok: boolean; detail?: string }) | null = null;
-  // Checkpoints, to STATE_DIR. A Kafka source's are its group's and topics' (its positions are their offsets).
-  const sourceName = config.source === 'simulate' ? 'simulator' : config.source === 'kafka' ? `kafka:${config.kafka!.groupId}:${config.kafka!.topics.join(',')}` : config.source;
+  // Checkpoints, to STATE_DIR or STATE_TOPIC. A Kafka source's are its group's and topics' (its positions are their offsets).
   let checkpointer: Checkpointer | null = null;
   let stateStore: CheckpointStore | null = null;
   if (config.state.intervalSeconds > 0) {
@@ -131,7 +146,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     if (config.state.topic !== null && config.kafka !== null) {
       const { StateTopic } = await import('../state/state-topic.js');
       const k = config.kafka;
-      dir = new StateTopic({ brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topic: config.state.topic, name: sourceName });
+      dir = new StateTopic({ brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topic: config.state.topic, name: sourceName, outputs: exactlyOnce ? kafkaSink! : undefined });
     } else {
       dir = new StateDir({ dir: config.state.dir });
     }
@@ -145,6 +160,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     checkpointer = new Checkpointer({ store: dir, jobs, outputs: memoryStore ? { store: memoryStore } : {}, sinks, source: sourceName, intervalMs: config.state.intervalSeconds * 1000, build: buildId(), catalogue: namesHash(), instrumentation, log });
   }
   let restoring = checkpointer !== null;
+  if (exactlyOnce) log(`streamscore: exactly once: the output topics, the group's offsets and the state commit together in one Kafka transaction per checkpoint (every ${config.state.intervalSeconds} s, in ${config.state.topic})`);
   const scoring: Scoring = {
     score: (events) => {
       if (restoring) throw new StreamscoreError('the state is being restored from a checkpoint; try again shortly', { code: 'RESTORING', retriable: true });
@@ -226,6 +242,7 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
       instrumentation,
       log,
       from: from as KafkaPosition | undefined,
+      offsetsInTransactions: exactlyOnce,
     });
     source = kafkaSource;
     sourceReadiness = () => kafkaSource.readiness();

@@ -9,8 +9,9 @@
 // batch's outputs. Once they are written, the checkpoint, tagged with the source's
 // position after the batch, is written to the store while the stream goes
 // on. One checkpoint is in flight at a time; a batch that comes while one
-// is being written does not start another. stop() takes a last one at the
-// position of the last batch.
+// is being written does not start another; a stream gone quiet gets one
+// after an interval too. stop() takes a last one at the position of the
+// last batch.
 //
 // restore() loads the newest checkpoint that reads back whole into every
 // job, ends each file output where the checkpoint saw it, and returns the
@@ -62,8 +63,15 @@ export class Checkpointer {
   private readonly buffers = new Map<string, Uint8Array>();
   private failed: Error | null = null;
 
+  private readonly timer: NodeJS.Timeout;
+
   constructor(private readonly o: CheckpointerOptions) {
     this.seq = o.store.lastSeq();
+    // A stream gone quiet is checkpointed too (an open output transaction must not wait for the next batch).
+    this.timer = setInterval(() => {
+      if (this.writing === null && this.last !== null && this.last.position !== this.lastTaken && performance.now() - this.lastStart >= o.intervalMs) this.start(this.last.position, this.last.written);
+    }, Math.max(50, o.intervalMs / 2));
+    this.timer.unref();
   }
 
   /**
@@ -72,7 +80,11 @@ export class Checkpointer {
    * outputs. Takes a checkpoint when one is due.
    */
   afterBatch(position: SourcePosition | undefined, written: Promise<void>): void {
-    if (position === undefined) return;
+    if (position === undefined) {
+      // The state is past the last position known: nothing to checkpoint until the next one.
+      this.last = null;
+      return;
+    }
     this.last = { position, written };
     if (this.writing !== null || performance.now() - this.lastStart < this.o.intervalMs) return;
     this.start(position, written);
@@ -80,6 +92,7 @@ export class Checkpointer {
 
   /** The last checkpoint, at the last batch's position (unless one holds it already); resolves once it is written. */
   async stop(): Promise<void> {
+    clearInterval(this.timer);
     await this.writing;
     if (this.last !== null && this.last.position !== this.lastTaken) this.start(this.last.position, this.last.written);
     await this.writing;
@@ -136,10 +149,12 @@ export class Checkpointer {
       const p = job.snapshot(into);
       parts.set(name, p instanceof Promise ? p.then(storePart) : storePart(p));
     }
+    const token = this.o.store.mark?.(position);
     // Where the files end with this batch's outputs (their writes were called in handle()).
     const sinks: Record<string, SinkPosition> = {};
     for (const s of this.o.sinks) if (s.position) sinks[s.name] = s.position();
     const pauseSeconds = (performance.now() - t0) / 1000;
+    let handedToStore = false;
     this.writing = (async () => {
       const stored: Record<string, StoredPart> = {};
       for (const [name, p] of parts) stored[name] = await p;
@@ -148,12 +163,14 @@ export class Checkpointer {
       for (const s of this.o.sinks) await s.durable?.();
       const createdAt = Date.now();
       const c: Checkpoint = { seq: ++this.seq, build: this.o.build, catalogue: this.o.catalogue, createdAt, source: { name: this.o.source, position }, sinks, parts: stored };
-      const bytes = await this.o.store.write(c);
+      handedToStore = true;
+      const bytes = await this.o.store.write(c, token);
       for (const [name, p] of Object.entries(stored)) if (p.image instanceof Uint8Array) this.buffers.set(name, new Uint8Array(p.image.buffer));
       this.failed = null;
       this.o.instrumentation.emit(INSTRUMENTATION.CHECKPOINT, { pauseSeconds, seconds: (performance.now() - t0) / 1000, bytes, createdAt });
     })()
       .catch((e) => {
+        if (!handedToStore) this.o.store.abandon?.(token, e as Error);
         // The stream goes on; the next checkpoint tries again. Logged once per failure.
         this.o.log(`streamscore: checkpoint failed: ${(e as Error).message}`);
         this.failed = e as Error;

@@ -25,8 +25,16 @@ export interface CheckpointStore {
   readonly where: string;
   /** The newest checkpoint's sequence number known (0: none). */
   lastSeq(): number;
+  /**
+   * A checkpoint's place in the outputs, marked when it is taken (a store
+   * that commits checkpoints with the outputs: the state topic with
+   * exactly-once outputs); the token goes back with write() or abandon().
+   */
+  mark?(position: unknown): unknown;
+  /** The marked checkpoint will not be written. */
+  abandon?(token: unknown, reason: Error): void;
   /** Writes a checkpoint whole or not at all; returns its bytes. */
-  write(c: Checkpoint): Promise<number>;
+  write(c: Checkpoint, token?: unknown): Promise<number>;
   /** The newest checkpoint that reads back whole, or null; throws a CheckpointError('incompatible') for one this build cannot take. */
   read(expect: { build: string; catalogue: number }, onSkip: (where: string, e: CheckpointError) => void): Promise<Loaded | null>;
   /** Deletes every checkpoint (--reset-state). */

@@ -14,10 +14,17 @@
 // value per key kept: a checkpoint whose transaction did not commit (the
 // process died while writing it) is never seen, so the one before is read.
 // A manifest whose chunks do not match (a CRC) is skipped as corrupt.
+//
+// With `outputs` (the Kafka sink in exactly-once mode) a checkpoint is not
+// written in a transaction of its own but in the sink's, at the place
+// mark() took in the write order, with the outputs before it and the
+// consumer offsets of its position (host/serve/kafka-sink.ts).
 
 import { crc32 } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
+import type { CommitPoint } from '../serve/kafka-sink.js';
+import type { KafkaPosition } from '../serve/kafka-source.js';
 import { createKafkaClient, type KafkaClientOptions } from '../serve/kafka-client.js';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { CheckpointStore, Loaded } from './state-dir.js';
@@ -30,6 +37,14 @@ export interface StateTopicOptions extends KafkaClientOptions {
   name: string;
   /** Most bytes a chunk holds (default 900,000: under the broker's 1 MiB message.max.bytes). */
   chunkBytes?: number;
+  /** Exactly once: commit each checkpoint with the outputs before it, in this sink's transactions. */
+  outputs?: { commitPoint(): CommitPoint };
+}
+
+interface Mark {
+  point: CommitPoint;
+  offsets: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  used: boolean;
 }
 
 interface Manifest {
@@ -58,27 +73,68 @@ export class StateTopic implements CheckpointStore {
     return this.seq;
   }
 
-  /** Writes a checkpoint in one transaction; returns its bytes. */
-  async write(c: Checkpoint): Promise<number> {
-    const producer = await this.transactional();
-    const bytes = Buffer.concat(await encodeCheckpoint(c, true));
+  /** With the outputs' transactions: the checkpoint's place in them, and the offsets its position covers. */
+  mark(position: unknown): Mark | undefined {
+    if (this.o.outputs === undefined) return undefined;
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const [stream, offset] of Object.entries((position as KafkaPosition).offsets)) {
+      const m = /^(.*)\[(\d+)\]$/.exec(stream)!;
+      const list = byTopic.get(m[1]!) ?? [];
+      list.push({ partition: Number(m[2]), offset });
+      byTopic.set(m[1]!, list);
+    }
+    return { point: this.o.outputs.commitPoint(), offsets: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })), used: false };
+  }
+
+  abandon(token: unknown, reason: Error): void {
+    const mark = token as Mark | undefined;
+    if (mark && !mark.used) {
+      mark.used = true;
+      mark.point.cancel(reason);
+    }
+  }
+
+  /** Writes a checkpoint in one transaction (its own, or the outputs' at its mark); returns its bytes. */
+  async write(c: Checkpoint, token?: unknown): Promise<number> {
+    const mark = token as Mark | undefined;
+    if (mark) mark.used = true;
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.concat(await encodeCheckpoint(c, true));
+    } catch (e) {
+      mark?.point.cancel(e as Error);
+      throw e;
+    }
     const chunks: Buffer[] = [];
     for (let at = 0; at < bytes.byteLength; at += this.chunkBytes) chunks.push(bytes.subarray(at, Math.min(bytes.byteLength, at + this.chunkBytes)));
     const seqBytes = Buffer.alloc(4);
     seqBytes.writeUInt32LE(c.seq >>> 0);
     const manifest: Manifest = { seq: c.seq, chunks: chunks.length, bytes: bytes.byteLength, crcs: chunks.map((b) => crc32(b)) };
-    const txn = await producer.transaction();
-    try {
+    const send = async (txn: Transaction) => {
       // One chunk a request: the broker's limit is on a partition's record batch, not on each record.
       for (let i = 0; i < chunks.length; i++) {
         await txn.send({ topic: this.o.topic, acks: -1, messages: [{ key: this.key(`chunk/${i}`), value: Buffer.concat([seqBytes, chunks[i]!]) }] });
       }
       const stale = Array.from({ length: Math.max(0, this.lastChunks - chunks.length) }, (_, k) => ({ key: this.key(`chunk/${chunks.length + k}`), value: null }));
       await txn.send({ topic: this.o.topic, acks: -1, messages: [...stale, { key: this.key('manifest'), value: JSON.stringify(manifest) }] });
-      await txn.commit();
-    } catch (e) {
-      await txn.abort().catch(() => {});
-      throw e;
+    };
+    if (mark) {
+      try {
+        await this.ensureTopic();
+      } catch (e) {
+        mark.point.cancel(e as Error);
+        throw e;
+      }
+      await mark.point.fulfil({ send, offsets: mark.offsets });
+    } else {
+      const txn = await (await this.transactional()).transaction();
+      try {
+        await send(txn);
+        await txn.commit();
+      } catch (e) {
+        await txn.abort().catch(() => {});
+        throw e;
+      }
     }
     this.lastChunks = chunks.length;
     this.seq = c.seq;
