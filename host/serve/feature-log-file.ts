@@ -5,7 +5,10 @@
 //   {"kind":"header","featureNames":[...]}                       first line
 //   {"kind":"features","eventId":"p1","userId":"u1","ts":...,"fraudScore":0.12,"features":[...]}
 //   {"kind":"label","eventId":"l1","purchaseEventId":"p1","fraud":true,"ts":...}
-// Missing feature values are null.
+// Missing feature values are null. Lines follow the events' order (a label
+// among the purchases it came between), whatever batches the stream was
+// cut into, so the file is a function of the input (docs/STATE.md); a
+// restore cuts it back to a checkpoint's length (rewind).
 
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { once } from 'node:events';
