@@ -11,7 +11,7 @@ import { adminForFile, brokers, createTopic, ends, parseWhere, produceKeyed, uni
 
 const topic = unique('source-rebalance');
 const groupId = unique('source-rebalance');
-const MESSAGES = 3000;
+const MESSAGES = 6000;
 
 const sources: KafkaSource[] = [];
 const admin = adminForFile(() => [...sources]);

@@ -51,6 +51,8 @@ async function serve(run: string): Promise<ServeProcess> {
   return startServe(
     ['--kafka-topic', topic, '--kafka-group', `${topic}-${run}`, '--kafka-from-beginning', 'true', '--state-topic', `${topic}-state`, '--checkpoint-interval', '1', '--feature-log', join(dir, `${run}.ndjson`), '--kafka-max-batch', '500', ...outputs],
     { KAFKA_BROKERS: brokers().join(','), KAFKAJS_LOG_LEVEL: 'nothing' },
+    // A stop commits the last checkpoint's transaction: on loaded cores that can take a while.
+    { killAfterMs: 90_000, startTimeoutMs: 60_000 },
   );
 }
 
