@@ -4,10 +4,12 @@
 // group in, Kafka output topics and Redis out. Kafka and Redis modules load
 // only when used.
 //
-// State (docs/STATE.md): a checkpointer takes every job's
-// state to STATE_DIR every CHECKPOINT_INTERVAL seconds and at a stop; at
-// start the newest checkpoint is restored before the source reads on from
-// its position (/ready says "restoring" meanwhile, scoring answers 503).
+// State (docs/STATE.md): a checkpointer takes every job's state to
+// STATE_DIR (or the Kafka topic STATE_TOPIC) every CHECKPOINT_INTERVAL
+// seconds and at a stop; at start the newest checkpoint is restored before
+// the source reads on from its position (/ready says "restoring" meanwhile,
+// scoring answers 503). With STATE_TOPIC and Kafka in and out, the output
+// topics, the offsets and the checkpoints commit together (exactly once).
 //
 // Lifecycle: SIGTERM/SIGINT stop the source (its current batch finishes and
 // commits), then the last checkpoint is taken, then the sinks flush and
@@ -142,22 +144,22 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
   let checkpointer: Checkpointer | null = null;
   let stateStore: CheckpointStore | null = null;
   if (config.state.intervalSeconds > 0) {
-    let dir: CheckpointStore;
+    let checkpoints: CheckpointStore;
     if (config.state.topic !== null && config.kafka !== null) {
       const { StateTopic } = await import('../state/state-topic.js');
       const k = config.kafka;
-      dir = new StateTopic({ brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topic: config.state.topic, name: sourceName, outputs: exactlyOnce ? kafkaSink! : undefined });
+      checkpoints = new StateTopic({ brokers: k.brokers, clientId: k.clientId, logLevel: k.logLevel, topic: config.state.topic, name: sourceName, outputs: exactlyOnce ? kafkaSink! : undefined });
     } else {
-      dir = new StateDir({ dir: config.state.dir });
+      checkpoints = new StateDir({ dir: config.state.dir });
     }
-    stateStore = dir;
+    stateStore = checkpoints;
     if (config.state.reset) {
-      await dir.reset();
-      log(`streamscore: --reset-state: the checkpoints in ${dir.where} are deleted; the state starts empty`);
+      await checkpoints.reset();
+      log(`streamscore: --reset-state: the checkpoints in ${checkpoints.where} are deleted; the state starts empty`);
     }
     const jobs: Record<string, Stateful> = { fraud };
     for (const s of stages) if (isStateful(s)) jobs[s.name] = s;
-    checkpointer = new Checkpointer({ store: dir, jobs, outputs: memoryStore ? { store: memoryStore } : {}, sinks, source: sourceName, intervalMs: config.state.intervalSeconds * 1000, build: buildId(), catalogue: namesHash(), instrumentation, log });
+    checkpointer = new Checkpointer({ store: checkpoints, jobs, outputs: memoryStore ? { store: memoryStore } : {}, sinks, source: sourceName, intervalMs: config.state.intervalSeconds * 1000, build: buildId(), catalogue: namesHash(), instrumentation, log });
   }
   let restoring = checkpointer !== null;
   if (exactlyOnce) log(`streamscore: exactly once: the output topics, the group's offsets and the state commit together in one Kafka transaction per checkpoint (every ${config.state.intervalSeconds} s, in ${config.state.topic})`);
