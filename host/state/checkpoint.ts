@@ -22,9 +22,7 @@ import { crc32 } from 'node:zlib';
 import { deserialize, serialize } from 'node:v8';
 import { StreamscoreError } from '../core/errors.js';
 import type { StatePart } from '../core/ports.js';
-import { nonZeroRuns, type Image, type SparseImage } from '../wasm/image.js';
-
-const PAGE = 65_536;
+import { pageMapBytes, sparseParts, type Image, type SparseImage } from '../wasm/image.js';
 
 /**
  * A part as a checkpoint holds it: the image, and the meta already
@@ -92,17 +90,8 @@ export class CheckpointError extends StreamscoreError {
 
 /** An image as the file stores it: its page map, then the pages that are not all zero (views, not copies). */
 async function storedImage(image: Image, turns: boolean): Promise<Buffer[]> {
-  const pages = image.byteLength / PAGE;
-  if (image instanceof Uint8Array) {
-    const map = Buffer.alloc(Math.ceil(pages / 8));
-    const out: Buffer[] = [map];
-    for (const [a, b] of await nonZeroRuns(image, turns ? turn : undefined)) {
-      for (let p = a; p < b; p++) map[p >> 3] = map[p >> 3]! | (1 << (p & 7));
-      out.push(Buffer.from(image.buffer, image.byteOffset + a * PAGE, (b - a) * PAGE));
-    }
-    return out;
-  }
-  return [Buffer.from(image.pages.buffer, image.pages.byteOffset, image.pages.byteLength), Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength)];
+  const { pages, runs } = image instanceof Uint8Array ? await sparseParts(image, turns ? turn : undefined) : { pages: image.pages, runs: [image.data] };
+  return [pages, ...runs].map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 /** Bytes checked (CRC) between two turns of the event loop: a large image must not hold the stream up. */
@@ -175,7 +164,7 @@ export function decodeCheckpoint(bytes: Buffer, expect: { build: string; catalog
     if (p.image !== null) {
       const stored = bytes.subarray(at, at + p.imageStored);
       if (crc32(stored) !== p.imageCrc) throw new CheckpointError('corrupt', `the ${p.name} image fails its CRC`);
-      const mapBytes = Math.ceil(p.image / PAGE / 8);
+      const mapBytes = pageMapBytes(p.image);
       image = { byteLength: p.image, pages: stored.subarray(0, mapBytes), data: stored.subarray(mapBytes) };
       at += p.imageStored;
     }

@@ -16,7 +16,8 @@ export interface ImageExports {
   stateLoad(): number;
 }
 
-const PAGE = 65_536;
+/** A WebAssembly memory page: images are whole pages, and sparse ones are kept per page. */
+export const PAGE = 65_536;
 
 /**
  * An image without its all-zero pages (as a checkpoint stores it): a bit
@@ -32,38 +33,59 @@ export interface SparseImage {
 
 export type Image = Uint8Array | SparseImage;
 
-const ZERO = new Uint8Array(PAGE);
+const ZERO = Buffer.alloc(PAGE);
+
+/** Bytes of a sparse image's page map: a bit per page. */
+export function pageMapBytes(byteLength: number): number {
+  return Math.ceil(byteLength / PAGE / 8);
+}
+
+/** Calls `each` for every page of a sparse image in order, with its bytes, or null for a zero page left out. */
+function eachPage(image: SparseImage, each: (page: number, bytes: Uint8Array | null) => void): void {
+  let at = 0;
+  for (let p = 0; p < image.byteLength / PAGE; p++) {
+    if ((image.pages[p >> 3]! >> (p & 7)) & 1) {
+      each(p, image.data.subarray(at, at + PAGE));
+      at += PAGE;
+    } else each(p, null);
+  }
+  if (at !== image.data.byteLength) throw new EngineError(-11, `a sparse state image holds ${image.data.byteLength} bytes of pages, its map names ${at}`);
+}
 
 /** The image with every page in place (tests, tools). */
 export function denseImage(image: Image): Uint8Array {
   if (image instanceof Uint8Array) return image;
   const out = new Uint8Array(image.byteLength);
-  let at = 0;
-  for (let p = 0; p < image.byteLength / PAGE; p++) {
-    if (((image.pages[p >> 3]! >> (p & 7)) & 1) === 0) continue;
-    out.set(image.data.subarray(at, at + PAGE), p * PAGE);
-    at += PAGE;
-  }
+  eachPage(image, (p, bytes) => bytes && out.set(bytes, p * PAGE));
   return out;
 }
 
 /**
- * The image's pages that are not all zero, as runs [first, end) of page
- * numbers; `turn` is awaited every 64 pages (a checkpoint lets the stream
- * go on meanwhile).
+ * A whole image as a sparse one stores it, without copying: its page map,
+ * and the runs of pages that are not all zero (views of the image).
+ * `turn` is awaited every 64 pages (a checkpoint lets the stream go on
+ * meanwhile).
  */
-export async function nonZeroRuns(image: Uint8Array, turn?: () => Promise<unknown>): Promise<[number, number][]> {
-  const zero = Buffer.from(ZERO.buffer);
-  const runs: [number, number][] = [];
+export async function sparseParts(image: Uint8Array, turn?: () => Promise<unknown>): Promise<{ pages: Uint8Array; runs: Uint8Array[] }> {
+  const pages = new Uint8Array(pageMapBytes(image.byteLength));
+  const runs: Uint8Array[] = [];
+  let first = -1;
   const n = image.byteLength / PAGE;
+  const close = (end: number) => {
+    if (first >= 0) runs.push(image.subarray(first * PAGE, end * PAGE));
+    first = -1;
+  };
   for (let p = 0; p < n; p++) {
     if (turn && p % 64 === 63) await turn();
-    if (Buffer.from(image.buffer, image.byteOffset + p * PAGE, PAGE).equals(zero)) continue;
-    const last = runs[runs.length - 1];
-    if (last !== undefined && last[1] === p) last[1] = p + 1;
-    else runs.push([p, p + 1]);
+    if (Buffer.from(image.buffer, image.byteOffset + p * PAGE, PAGE).equals(ZERO)) {
+      close(p);
+      continue;
+    }
+    pages[p >> 3] = pages[p >> 3]! | (1 << (p & 7));
+    if (first < 0) first = p;
   }
-  return runs;
+  close(n);
+  return { pages, runs };
 }
 
 /**
@@ -96,14 +118,10 @@ export function loadImage(e: ImageExports, image: Image): void {
   if (image instanceof Uint8Array) memory.set(image);
   else {
     // Pages past the old size are zero already: only those below it may need clearing.
-    let at = 0;
-    for (let p = 0; p < image.byteLength / PAGE; p++) {
-      if ((image.pages[p >> 3]! >> (p & 7)) & 1) {
-        memory.set(image.data.subarray(at, at + PAGE), p * PAGE);
-        at += PAGE;
-      } else if (p * PAGE < have) memory.fill(0, p * PAGE, (p + 1) * PAGE);
-    }
-    if (at !== image.data.byteLength) throw new EngineError(-11, `a sparse state image holds ${image.data.byteLength} bytes of pages, its map names ${at}`);
+    eachPage(image, (p, bytes) => {
+      if (bytes !== null) memory.set(bytes, p * PAGE);
+      else if (p * PAGE < have) memory.fill(0, p * PAGE, (p + 1) * PAGE);
+    });
   }
   e.stateLoad();
 }
