@@ -56,7 +56,7 @@
 // transaction holds outputs of batches already settled): the sink reports
 // it to onFatal and refuses further writes, and the restart restores.
 
-import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages, type Transaction } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages, type TopicOffsets, type Transaction } from 'kafkajs';
 import { FEATURE_NAMES, namesHash } from '../fraud/catalog.js';
 import { StreamscoreError, UsageError } from '../core/errors.js';
 import { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
@@ -117,7 +117,7 @@ export interface KafkaSinkOptions extends KafkaClientOptions {
 export interface CommitWork {
   send: (txn: Transaction) => Promise<void>;
   /** Per topic, per partition, the next offset to read. */
-  offsets: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  offsets: TopicOffsets[];
 }
 
 /** A checkpoint's place in the write order: fulfil() it once its bytes are ready; resolves once committed. */

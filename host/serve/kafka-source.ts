@@ -44,7 +44,7 @@
 // re-delivered to the new owner: a duplicate, never a loss.
 
 import { isUtf8 } from 'node:buffer';
-import type { Admin, Consumer, EachBatchPayload } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, TopicOffsets } from 'kafkajs';
 import { StreamscoreError, UsageError } from '../core/errors.js';
 import { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 import { INSTRUMENTATION, type Instrumentation } from '../core/instrumentation.js';
@@ -528,6 +528,19 @@ export class KafkaSource implements Source {
 /** A partition's name as a stream: "topic[2]" (Kafka topic names cannot hold brackets). */
 function streamName(topic: string, partition: number): string {
   return `${topic}[${partition}]`;
+}
+
+/** A position's offsets per topic and partition, as Kafka takes them (a transaction's sendOffsets). */
+export function topicOffsets(position: KafkaPosition): TopicOffsets[] {
+  const byTopic = new Map<string, TopicOffsets>();
+  for (const [stream, offset] of Object.entries(position.offsets)) {
+    const at = stream.lastIndexOf('[');
+    const topic = stream.slice(0, at);
+    let t = byTopic.get(topic);
+    if (t === undefined) byTopic.set(topic, (t = { topic, partitions: [] }));
+    t.partitions.push({ partition: Number(stream.slice(at + 1, -1)), offset });
+  }
+  return [...byTopic.values()];
 }
 
 /** Creates the source. Called once by `serve` with --source kafka. */

@@ -22,11 +22,11 @@
 
 import { crc32 } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
+import type { Admin, Kafka, Producer, TopicOffsets, Transaction } from 'kafkajs';
 import type { CommitPoint } from '../serve/kafka-sink.js';
-import type { KafkaPosition } from '../serve/kafka-source.js';
+import { topicOffsets, type KafkaPosition } from '../serve/kafka-source.js';
 import { createKafkaClient, type KafkaClientOptions } from '../serve/kafka-client.js';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { CheckpointError, encodeCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { CheckpointStore, Loaded } from './state-dir.js';
 
 export const DEFAULT_CHUNK_BYTES = 900_000;
@@ -43,7 +43,7 @@ export interface StateTopicOptions extends KafkaClientOptions {
 
 interface Mark {
   point: CommitPoint;
-  offsets: { topic: string; partitions: { partition: number; offset: string }[] }[];
+  offsets: TopicOffsets[];
   used: boolean;
 }
 
@@ -76,14 +76,7 @@ export class StateTopic implements CheckpointStore {
   /** With the outputs' transactions: the checkpoint's place in them, and the offsets its position covers. */
   mark(position: unknown): Mark | undefined {
     if (this.o.outputs === undefined) return undefined;
-    const byTopic = new Map<string, { partition: number; offset: string }[]>();
-    for (const [stream, offset] of Object.entries((position as KafkaPosition).offsets)) {
-      const m = /^(.*)\[(\d+)\]$/.exec(stream)!;
-      const list = byTopic.get(m[1]!) ?? [];
-      list.push({ partition: Number(m[2]), offset });
-      byTopic.set(m[1]!, list);
-    }
-    return { point: this.o.outputs.commitPoint(), offsets: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })), used: false };
+    return { point: this.o.outputs.commitPoint(), offsets: topicOffsets(position as KafkaPosition), used: false };
   }
 
   abandon(token: unknown, reason: Error): void {
@@ -160,17 +153,8 @@ export class StateTopic implements CheckpointStore {
       parts.push(v.subarray(4));
     }
     const bytes = Buffer.concat(parts);
-    try {
-      const checkpoint = decodeCheckpoint(bytes, expect);
-      return { checkpoint, file: `${this.where} checkpoint ${m.seq}`, bytes: bytes.byteLength, readMs: performance.now() - t0 };
-    } catch (e) {
-      if (e instanceof CheckpointError && e.problem === 'corrupt') {
-        onSkip(this.where, e);
-        return null;
-      }
-      if (e instanceof CheckpointError) throw new CheckpointError('incompatible', `${this.where}: ${e.message}; start with --reset-state to begin empty (the topic's checkpoints of ${this.o.name} are deleted), or run the build that made it`);
-      throw e;
-    }
+    const checkpoint = readCheckpoint(bytes, expect, this.where, `the topic's checkpoints of ${this.o.name}`, onSkip);
+    return checkpoint === null ? null : { checkpoint, file: `${this.where} checkpoint ${m.seq}`, bytes: bytes.byteLength, readMs: performance.now() - t0 };
   }
 
   /** Deletes this name's checkpoints (tombstones for its manifest and chunks). */
