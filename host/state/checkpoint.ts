@@ -176,6 +176,25 @@ export function decodeCheckpoint(bytes: Buffer, expect: { build: string; catalog
   return { seq: header.seq, build: header.build, catalogue: header.catalogue, createdAt: header.createdAt, source: header.source, sinks: header.sinks, parts };
 }
 
+/**
+ * decodeCheckpoint for a store reading its newest: null when the bytes are
+ * torn or corrupt (reported to onSkip, the store goes on to the one
+ * before); one this build cannot take throws, naming `where` and what
+ * --reset-state deletes (`emptied`).
+ */
+export function readCheckpoint(bytes: Buffer, expect: { build: string; catalogue: number }, where: string, emptied: string, onSkip: (where: string, e: CheckpointError) => void): Checkpoint | null {
+  try {
+    return decodeCheckpoint(bytes, expect);
+  } catch (e) {
+    if (!(e instanceof CheckpointError)) throw e;
+    if (e.problem === 'corrupt') {
+      onSkip(where, e);
+      return null;
+    }
+    throw new CheckpointError('incompatible', `${where}: ${e.message}; start with --reset-state to begin empty (${emptied} are deleted), or run the build that made it`);
+  }
+}
+
 /** The header alone (listing a directory, or naming what a file holds), after checking the framing. */
 export function readHeader(bytes: Buffer): Header {
   if (bytes.byteLength < 8 + 4 || !bytes.subarray(0, 8).equals(MAGIC)) throw new CheckpointError('corrupt', 'not a streamscore checkpoint (bad magic)');

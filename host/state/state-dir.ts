@@ -8,9 +8,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { CheckpointError, encodeCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint.js';
 
-export const DEFAULT_STATE_DIR = './streamscore-state';
 const NAME = /^checkpoint-(\d{12})\.ssc$/;
 
 export interface StateDirOptions {
@@ -106,17 +105,8 @@ export class StateDir implements CheckpointStore {
         onSkip(file, new CheckpointError('corrupt', `cannot be read: ${(e as Error).message}`));
         continue;
       }
-      try {
-        const checkpoint = decodeCheckpoint(bytes, expect);
-        return { checkpoint, file, bytes: bytes.byteLength, readMs: performance.now() - t0 };
-      } catch (e) {
-        if (e instanceof CheckpointError && e.problem === 'corrupt') {
-          onSkip(file, e);
-          continue;
-        }
-        if (e instanceof CheckpointError) throw new CheckpointError('incompatible', `${file}: ${e.message}; start with --reset-state to begin empty (the directory's checkpoints are deleted), or run the build that made it`);
-        throw e;
-      }
+      const checkpoint = readCheckpoint(bytes, expect, file, "the directory's checkpoints", onSkip);
+      if (checkpoint !== null) return { checkpoint, file, bytes: bytes.byteLength, readMs: performance.now() - t0 };
     }
     return null;
   }
