@@ -182,15 +182,19 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     }
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
+  // A start that fails leaves nothing running (the recommendations thread, the sinks' and the state store's connections): the process exits with the error.
+  const release = async () => {
+    await pipeline.close().catch(() => {});
+    for (const s of sinks) await s.close().catch(() => {});
+    await stateStore?.close?.().catch(() => {});
+    live.close?.();
+    metrics.close();
+  };
   let server: Server;
   try {
     server = await createServer({ port: config.port, host: config.bindAddress, scoring, store, readiness, metrics, apiToken: config.apiToken ?? undefined, instrumentation });
   } catch (e) {
-    // Nothing is left running (the recommendations thread, the sinks' connections): the process exits with the error.
-    await pipeline.close().catch(() => {});
-    for (const s of sinks) await s.close().catch(() => {});
-    live.close?.();
-    metrics.close();
+    await release();
     throw e;
   }
   pipeline.onAlert = (a) => server.publish(a);
@@ -222,12 +226,8 @@ export async function startServe(config: ServeConfig, log: (line: string) => voi
     } catch (e) {
       clearInterval(statsTimer);
       if (poll) clearInterval(poll);
-      await pipeline.close().catch(() => {});
-      for (const s of sinks) await s.close().catch(() => {});
-      await stateStore?.close?.();
       server.close();
-      live.close?.();
-      metrics.close();
+      await release();
       throw e;
     }
     restoring = false;
