@@ -8,10 +8,9 @@
 // expire by whichever partition ran ahead, and the rows differ.
 
 import { expect, test } from 'vitest';
-import { Partitioners } from 'kafkajs';
 import { createKafkaSource, type KafkaSource, type KafkaSourceOptions } from '../host/serve/kafka-source.js';
 import { Simulator } from '../host/simulator/simulator.js';
-import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, createTopic, produceEvents, unique, until } from './helpers/kafka-topics.js';
 import { capturedPipeline } from './helpers/captured-pipeline.js';
 
 const topic = unique('two-groups');
@@ -40,12 +39,7 @@ test('two groups over one topic score every purchase with the same features, bit
   const sim = new Simulator({ seed: 21, rate: 200, fraud: { 'card-testing': 20, 'account-takeover': 20, 'device-farm': 20, 'velocity-burst': 20 } });
   const events = sim.next(EVENTS);
   const purchases = events.filter((e) => e.type === 'purchase').length;
-  const producer = kafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  for (let i = 0; i < events.length; i += 1000) {
-    await producer.send({ topic, acks: -1, messages: events.slice(i, i + 1000).map((e) => ({ key: 'userId' in e ? String(e.userId) : e.eventId, value: JSON.stringify(e) })) });
-  }
-  await producer.disconnect();
+  await produceEvents(topic, events);
 
   const small = await readAll(purchases, { maxBatchMessages: 37, maxBytesPerPartition: 16 * 1024, maxSlicesInFlight: 2 });
   const large = await readAll(purchases, { maxBatchMessages: 2000, maxBytesPerPartition: 4 << 20 });

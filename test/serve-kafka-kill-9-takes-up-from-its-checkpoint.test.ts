@@ -15,9 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Partitioners } from 'kafkajs';
 import { Simulator } from '../host/simulator/simulator.js';
-import { adminForFile, brokers, createTopic, kafka, unique, until } from './helpers/kafka-topics.js';
+import { adminForFile, brokers, createTopic, kafka, produceEvents, unique, until } from './helpers/kafka-topics.js';
 
 /** The scores topic as a read_committed consumer sees it: each record without its scoredAt. */
 async function committedScores(scoresTopic: string, atLeast: number): Promise<string[]> {
@@ -60,12 +59,7 @@ it('after kill -9, a Kafka group takes up from its checkpoint and scores each pu
   await createTopic(admin, topic, 3);
   const events = new Simulator({ seed: 33, rate: 2 }).next(60_000);
   const purchases = events.filter((e) => e.type === 'purchase').length;
-  const producer = kafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  for (let i = 0; i < events.length; i += 2000) {
-    await producer.send({ topic, acks: -1, messages: events.slice(i, i + 2000).map((e) => ({ key: 'userId' in e ? String(e.userId) : e.eventId, value: JSON.stringify(e) })) });
-  }
-  await producer.disconnect();
+  await produceEvents(topic, events, 2000);
 
   const a = await serve('a');
   await until(`${purchases} purchases in a's feature log`, () => featureLines(join(dir, 'a.ndjson')) === purchases, 150_000);

@@ -1,6 +1,7 @@
 // Kafka helpers of the source and sink tests: a fresh topic per test, keyed
 // messages produced into it, where-strings parsed back, committed offsets.
 
+import type { Event } from '../../host/core/schema.js';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { Kafka, Partitioners, logLevel, type Admin } from 'kafkajs';
@@ -64,6 +65,19 @@ export async function produceKeyed(topic: string, count: number, keys: number, f
         messages.push({ key: `user-${seq % keys}`, value: JSON.stringify({ seq }) });
       }
       await producer.send({ topic, acks: -1, messages });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Produces events as JSON, `per` to a request, keyed by user (an event without one by its eventId), acks=-1. */
+export async function produceEvents(topic: string, events: readonly Event[], per = 1000): Promise<void> {
+  const producer = kafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    for (let i = 0; i < events.length; i += per) {
+      await producer.send({ topic, acks: -1, messages: events.slice(i, i + per).map((e) => ({ key: 'userId' in e ? String(e.userId) : e.eventId, value: JSON.stringify(e) })) });
     }
   } finally {
     await producer.disconnect();
