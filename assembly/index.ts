@@ -257,4 +257,4 @@ export * from "./train/abi";
 export * from "./features/abi";
 export * from "./recs/abi";
 export * from "./forecast/abi";
-export { stateSave, stateLoad } from "./state";
+export { stateSave, stateLoad, stateDirty } from "./state";

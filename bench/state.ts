@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   writeFileSync(events, '');
   const part = storePart(scorer.snapshot(buffer));
   const t1 = performance.now();
-  const bytes = await store.write({ seq: 1, build: buildId(), catalogue: namesHash(), createdAt: Date.now(), source: { name: `file:${events}`, position: { line: 1, byte: 0 } }, sinks: {}, parts: { fraud: part } });
+  const bytes = await store.write({ seq: 1, build: buildId(), catalogue: namesHash(), createdAt: Date.now(), base: null, source: { name: `file:${events}`, position: { line: 1, byte: 0 } }, sinks: {}, parts: { fraud: part } });
   const writeMs = performance.now() - t1;
   lines.push(`| bytes per checkpoint (whole images: the same at any event rate) | ${sig(bytes / MiB)} MiB |`);
   lines.push(`| checkpoint write, flushed to disk | ${sig(writeMs)} ms (${sig(bytes / MiB / (writeMs / 1000))} MiB/s) |`);

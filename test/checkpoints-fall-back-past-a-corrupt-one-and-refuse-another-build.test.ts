@@ -1,7 +1,9 @@
 // A checkpoint that does not read back whole (cut short, a flipped bit in
 // an image, its state or its header) is skipped for the one before, and
-// counted; one made by another build of the engine is refused with a
-// message that says how to start empty, and --reset-state does.
+// counted; a delta checkpoint reads back onto the chain before it, and a
+// damaged link in the chain falls back to the checkpoint before it; one
+// made by another build of the engine is refused with a message that says
+// how to start empty, and --reset-state does.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StateDir } from '../host/state/state-dir.js';
 import { CheckpointError, storePart, type Checkpoint } from '../host/state/checkpoint.js';
-import { buildId, denseImage } from '../host/wasm/image.js';
+import { buildId, denseImage, DIRTY_PAGE } from '../host/wasm/image.js';
 import { namesHash } from '../host/fraud/catalog.js';
 import { Simulator } from '../host/simulator/simulator.js';
 import { startServe } from './helpers/serve-process.js';
@@ -20,13 +22,24 @@ const root = mkdtempSync(join(tmpdir(), 'ss-ckpt-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const THIS = { build: buildId(), catalogue: namesHash() };
 
-function checkpoint(seq: number, build = THIS.build): Checkpoint {
+function imageOf(seq: number): Uint8Array {
   // Three pages: the middle one all zero (a checkpoint leaves it out).
-  const image = new Uint8Array(65_536 * 3).map((_, i) => (i < 65_536 || i >= 131_072 ? (i * seq) & 255 : 0));
+  return new Uint8Array(65_536 * 3).map((_, i) => (i < 65_536 || i >= 131_072 ? (i * seq) & 255 : 0));
+}
+
+function checkpoint(seq: number, build = THIS.build, base: number | null = null): Checkpoint {
+  const image = imageOf(seq);
+  // As a delta: the image of `base` with a few 4 KiB pages of this one's (the others unchanged).
+  const changed = base === null ? null : Uint32Array.of(0, 17 + (seq % 3), 40);
+  if (changed) {
+    const mixed = imageOf(base!);
+    for (const p of changed) mixed.set(image.subarray(p * DIRTY_PAGE, (p + 1) * DIRTY_PAGE), p * DIRTY_PAGE);
+    image.set(mixed);
+  }
   return {
-    seq, build, catalogue: THIS.catalogue, createdAt: 1_700_000_000_000 + seq,
+    seq, build, catalogue: THIS.catalogue, createdAt: 1_700_000_000_000 + seq, base,
     source: { name: 'simulator', position: { events: seq * 100 } }, sinks: {},
-    parts: { fraud: storePart({ image, meta: { model: 0, nonFinite: seq } }), inventory: storePart({ image: null, meta: { skus: [], stats: { seq } } }) },
+    parts: { fraud: storePart({ image, changed, meta: { model: 0, nonFinite: seq } }), inventory: storePart({ image: null, meta: { skus: [], stats: { seq } } }) },
   };
 }
 
@@ -81,6 +94,46 @@ describe('a state directory', () => {
     expect(skipped).toHaveLength(2);
   });
 
+  it('reads a delta checkpoint back onto the chain of checkpoints before it', async () => {
+    const d = new StateDir({ dir: join(root, 'chain') });
+    await d.write(checkpoint(1));
+    await d.write(checkpoint(2, THIS.build, 1));
+    await d.write(checkpoint(3, THIS.build, 2));
+    expect(readdirSync(d.dir).sort()).toEqual(['checkpoint-000000000001.ssc', 'checkpoint-000000000002.delta.ssc', 'checkpoint-000000000003.delta.ssc']);
+    const got = (await d.read(THIS, () => expect.unreachable()))!;
+    expect(got.checkpoint.seq).toBe(3);
+    expect(got.checkpoint.source).toEqual(checkpoint(3).source);
+    const part = got.checkpoint.parts.fraud!;
+    expect(part.deltas).toHaveLength(2);
+    // The whole image with the pages of each delta written over it in turn.
+    const want = imageOf(1);
+    for (const c of [checkpoint(2, THIS.build, 1), checkpoint(3, THIS.build, 2)]) {
+      const p = c.parts.fraud!;
+      for (const page of p.changed!) want.set((p.image as Uint8Array).subarray(page * DIRTY_PAGE, (page + 1) * DIRTY_PAGE), page * DIRTY_PAGE);
+    }
+    expect(Buffer.from(denseImage(part.image!, part.deltas)).equals(Buffer.from(want))).toBe(true);
+    // A delta's file holds the changed pages only.
+    expect(got.bytes).toBeLessThan(3 * 65_536 + 4 * 3 * (DIRTY_PAGE + 4) + 4096);
+  });
+
+  it('falls back past a damaged delta to the checkpoint before it', async () => {
+    const d = new StateDir({ dir: join(root, 'chain-bad') });
+    await d.write(checkpoint(1));
+    await d.write(checkpoint(2, THIS.build, 1));
+    await d.write(checkpoint(3, THIS.build, 2));
+    flip(join(d.dir, 'checkpoint-000000000002.delta.ssc'), (n) => n - 2000);
+    const skipped: string[] = [];
+    const got = (await d.read(THIS, (file, e) => skipped.push(`${file}: ${e.message}`)))!;
+    expect(got.checkpoint.seq).toBe(1); // 3 needs 2
+    expect(skipped).toEqual([expect.stringMatching(/checkpoint-000000000002\.delta\.ssc: the fraud image fails its CRC/)]);
+  });
+
+  it('keeps the newest whole checkpoints and the deltas after the oldest of them', async () => {
+    const d = new StateDir({ dir: join(root, 'keep'), keep: 2 });
+    for (const [seq, base] of [[1, null], [2, 1], [3, null], [4, 3], [5, null], [6, 5]] as const) await d.write(checkpoint(seq, THIS.build, base));
+    expect(readdirSync(d.dir).sort()).toEqual(['checkpoint-000000000003.ssc', 'checkpoint-000000000004.delta.ssc', 'checkpoint-000000000005.ssc', 'checkpoint-000000000006.delta.ssc']);
+  });
+
   it('refuses a checkpoint of another build, saying how to start empty', async () => {
     const d = new StateDir({ dir: join(root, 'other') });
     await d.write(checkpoint(1, 'f'.repeat(64)));
@@ -99,13 +152,15 @@ describe('serve', () => {
     for (let t = 0; t < 300 && !first.log().includes('ended'); t++) await sleep(100);
     expect(await first.stop()).toBe(0);
     const files = readdirSync(dir).sort();
-    expect(files.length).toBe(2);
-    flip(join(dir, files[1]!), (n) => n - 100);
+    expect(files.filter((f) => !f.includes('delta'))).toHaveLength(2); // and the deltas after the older
+    expect(files.some((f) => f.includes('delta'))).toBe(true);
+    const newestFile = files.at(-1)!;
+    flip(join(dir, newestFile), (n) => n - 100);
 
     const second = await startServe(args);
     for (let t = 0; t < 300 && !second.log().includes('restored'); t++) await sleep(50);
-    expect(second.log()).toMatch(new RegExp(`checkpoint .*${files[1]} skipped: .*CRC`));
-    expect(second.log()).toContain(`state restored from ${join(dir, files[0]!)}`);
+    expect(second.log()).toMatch(new RegExp(`checkpoint .*${newestFile} skipped: .*CRC`));
+    expect(second.log()).toContain(`state restored from ${join(dir, files.at(-2)!)}`);
     const metrics = await (await fetch(`${second.base}/metrics`)).text();
     expect(metrics).toMatch(/^streamscore_checkpoints_skipped_total 1$/m);
     expect(metrics).toMatch(/^streamscore_restore_seconds \d/m);

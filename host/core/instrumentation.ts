@@ -76,8 +76,8 @@ export interface InstrumentationEvents {
   'http.request': { route: string; method: string; status: number; seconds: number };
   'ws.connection': { open: boolean };
   'ws.backpressure.drop': { bufferedBytes: number };
-  /** pauseSeconds: the stream's stop while the state was copied; seconds: until the checkpoint was durable; createdAt: epoch ms. */
-  checkpoint: { pauseSeconds: number; seconds: number; bytes: number; createdAt: number };
+  /** pauseSeconds: the stream's stop while the state was copied; seconds: until the checkpoint was durable; createdAt: epoch ms; delta: only the pages changed since the one before. */
+  checkpoint: { pauseSeconds: number; seconds: number; bytes: number; createdAt: number; delta: boolean };
   'checkpoint.skipped': { file: string; reason: string };
   /** seconds: from reading the checkpoint to every job holding its state; bytes: the checkpoint's size. */
   restored: { seconds: number; bytes: number; createdAt: number };

@@ -2,7 +2,7 @@
 // The pipeline (host/core/pipeline.ts) implements Scoring; stores
 // (in-memory for the embedded default, Redis in service mode) implement Store.
 
-import type { Image } from '../wasm/image.js';
+import type { Image, ImageDelta } from '../wasm/image.js';
 import type { Event, Validation } from './schema.js';
 
 export type Decision = 'allow' | 'review' | 'block';
@@ -164,12 +164,16 @@ export interface Rejection {
 export interface StatePart {
   /** What snapshot() gives is whole (a Uint8Array); what a checkpoint gives back may leave out its zero pages. */
   image: Image | null;
+  /** What a checkpoint gives back may be an image and the changes since, in order: the state is the image with each written over it. */
+  deltas?: ImageDelta[];
   meta: unknown;
 }
 
 /** A part as snapshot() makes it: the image whole. */
 export interface Snapshot extends StatePart {
   image: Uint8Array | null;
+  /** The pages of the image that differ from what `into` held (host/wasm/image.ts SavedImage); null or absent: all may. */
+  changed?: Uint32Array | null;
 }
 
 /** A job whose state a checkpoint holds. */

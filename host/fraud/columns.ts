@@ -6,6 +6,7 @@
 import { ipv4ToNumber, type EventType } from '../core/schema.js';
 import { hashInto, normalizeCountry } from '../core/hash.js';
 import { browserCode, sexCode, sourceCode, typeCode } from './codes.js';
+import { wrote } from '../wasm/image.js';
 
 /** What the features read from an event: SPEC's events fit it as they are. */
 export interface FeatureInput {
@@ -89,6 +90,13 @@ export class ColumnBatch {
     return this;
   }
 
+  /** Marks rows 0..n-1 of every column as written (host/wasm/image.ts wrote). Called before the batch is run. */
+  wrote(n: number): void {
+    for (const c of [this.type, this.ts, this.user, this.device, this.ip, this.country, this.billing, this.payment, this.amount, this.ipNum, this.source, this.browser, this.sex, this.age]) {
+      wrote(this.exports, c.byteOffset, (c.byteLength / this.capacity) * n);
+    }
+  }
+
   /** Writes event `e` as row i of the batch. */
   set(i: number, e: FeatureInput): void {
     const j = i * 2;
@@ -112,6 +120,7 @@ export class ColumnBatch {
 /** The fraud-feature exports of the WASM core (docs/ABI.md, "Fraud features"). */
 export interface FeatureExports {
   memory: WebAssembly.Memory;
+  stateDirty(): number;
   featuresCount(): number;
   featuresNamesHash(): number;
   featuresNumColumns(): number;

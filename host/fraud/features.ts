@@ -9,6 +9,7 @@ import { GbtEngine } from '../gbt/engine.js';
 import { FEATURE_NAMES, namesHash } from './catalog.js';
 import { ColumnBatch, NUM_COLUMNS, type FeatureExports, type FeatureInput } from './columns.js';
 import { statusMessage } from '../wasm/status.js';
+import { wrote } from '../wasm/image.js';
 import { hashInto, normalizeCountry } from '../core/hash.js';
 import type { IpRanges } from '../datasets/ip-country.js';
 
@@ -70,6 +71,7 @@ export class FeatureEngine {
    * event-time order (docs/STATE.md). Throws EngineError only for a bad call.
    */
   run(n: number, rowsAt: number = this.exports.featuresOutPtr()): number {
+    this.batch.wrote(n);
     const r = this.exports.featuresRun(n, rowsAt);
     if (r < 0) throw new EngineError(r, statusMessage(r));
     return r;
@@ -144,6 +146,7 @@ export class FeatureEngine {
       words[k * 4 + 2] = c[0];
       words[k * 4 + 3] = c[1];
     }
+    wrote(e, ptr, n * 16);
     this.check(e.ipRangesLoad(n));
   }
 

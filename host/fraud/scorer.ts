@@ -84,7 +84,8 @@ export class FraudScorer implements FraudJob {
    * model's handle in it. Called between batches.
    */
   snapshot(into?: Uint8Array): Snapshot {
-    return { image: this.gbt.saveImage(into), meta: { model: this.model.handle, nonFinite: this.nonFinite } satisfies FraudMeta };
+    const { image, changed } = this.gbt.saveImage(into);
+    return { image, changed, meta: { model: this.model.handle, nonFinite: this.nonFinite } satisfies FraudMeta };
   }
 
   /**
@@ -95,7 +96,7 @@ export class FraudScorer implements FraudJob {
   restore(part: StatePart): void {
     const meta = part.meta as FraudMeta;
     if (part.image === null) throw new ModelError(this.modelFile, 'the checkpoint has no fraud state image');
-    this.gbt.loadImage(part.image);
+    this.gbt.loadImage(part.image, part.deltas);
     this.features.restored();
     this.gbt.exports.modelFree(meta.model);
     if (this.ipRanges) this.features.loadIpRanges(this.ipRanges);

@@ -7,7 +7,7 @@ import { statusMessage } from '../wasm/status.js';
 import { wasmModule } from '../wasm/module.js';
 import { compileSum, type CompiledSum } from './compiled.js';
 import { COMPILE_MAX_MEAN_SPLITS, meanSplitsPerTree } from './codegen.js';
-import { loadImage, saveImage, type Image } from '../wasm/image.js';
+import { loadImage, saveImage, wrote, type Image, type ImageDelta, type SavedImage } from '../wasm/image.js';
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -31,6 +31,7 @@ interface Exports {
   abiVersion(): number;
   stateSave(): number;
   stateLoad(): number;
+  stateDirty(): number;
 }
 
 function wantCompiled(blob: Uint8Array, compile: LoadOptions['compile']): boolean {
@@ -89,6 +90,7 @@ export class GbtEngine {
     const ptr = e.modelReserve(blob.byteLength);
     if (ptr === 0) throw new EngineError(-10, statusMessage(-10));
     new Uint8Array(e.memory.buffer, ptr, blob.byteLength).set(blob);
+    wrote(e, ptr, blob.byteLength);
     const h = e.modelLoad();
     if (h < 0) throw new EngineError(h, statusMessage(h));
     return {
@@ -119,12 +121,14 @@ export class GbtEngine {
   /** Scores the rows written through input(); returns a view of the outputs, valid until the next call. */
   run(model: ModelInfo, rows: number, raw = false): Float64Array {
     const e = this.exports;
+    wrote(e, e.inputPtr(), rows * model.numFeatures * 8);
     if (model.compiled !== null) {
       // The generated code does not check bounds against the buffers: do it here.
       if (!Number.isInteger(rows) || rows < 0 || rows * model.numFeatures > this.rowsReserved * this.colsReserved || rows * model.numOutputs > this.rowsReserved * this.outsReserved) {
         throw new EngineError(-13, statusMessage(-13));
       }
       model.compiled.sum(e.inputPtr(), rows, e.outputPtr());
+      wrote(e, e.outputPtr(), rows * model.numOutputs * 8); // the generated module's writes are not marked
       if (!raw) {
         const s = e.transform(model.handle, rows);
         if (s < 0) throw new EngineError(s, statusMessage(s));
@@ -157,6 +161,7 @@ export class GbtEngine {
   scoreExplain(model: ModelInfo, rows: number): { scores: Float64Array; contributions: Float64Array } {
     const e = this.exports;
     if (model.table) {
+      wrote(e, e.inputPtr(), rows * model.numFeatures * 8);
       const s = e.scoreExplain(model.handle, rows);
       if (s < 0) throw new EngineError(s, statusMessage(s));
       const scores = this.view(1, e.outputPtr(), rows * model.numPredictions);
@@ -175,10 +180,11 @@ export class GbtEngine {
 
   /**
    * The instance's state image (host/wasm/image.ts): everything every engine
-   * on this instance knows, models included. Written into `into` when it is
-   * large enough. Called between batches.
+   * on this instance knows, models included. Written into `into` (only the
+   * pages changed since, when it holds this instance's last image). Called
+   * between batches.
    */
-  saveImage(into?: Uint8Array): Uint8Array {
+  saveImage(into?: Uint8Array): SavedImage {
     return saveImage(this.exports, into);
   }
 
@@ -187,8 +193,8 @@ export class GbtEngine {
    * the image's (the caller frees or keeps them by handle); the buffers are
    * reserved again on the next batch.
    */
-  loadImage(image: Image): void {
-    loadImage(this.exports, image);
+  loadImage(image: Image, deltas?: readonly ImageDelta[]): void {
+    loadImage(this.exports, image, deltas);
     this.rowsReserved = this.colsReserved = this.outsReserved = 0;
     this.views.fill(undefined);
   }

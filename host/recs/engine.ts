@@ -8,12 +8,13 @@ import { GbtEngine } from '../gbt/engine.js';
 import { hashInto } from '../core/hash.js';
 import { statusMessage } from '../wasm/status.js';
 import type { Recommendation, Snapshot, StatePart } from '../core/ports.js';
-import { loadImage, saveImage } from '../wasm/image.js';
+import { loadImage, saveImage, wrote } from '../wasm/image.js';
 
 interface RecsExports {
   memory: WebAssembly.Memory;
   stateSave(): number;
   stateLoad(): number;
+  stateDirty(): number;
   recsParamsPtr(): number;
   recsNumParams(): number;
   recsConfigure(): number;
@@ -141,6 +142,7 @@ export class RecsEngine {
     ];
     if (values.length !== p.length) throw new EngineError(-11, `the WASM module takes ${p.length} recommendation settings, this host writes ${values.length}: run \`npm run build\``);
     p.set(values);
+    wrote(e, p.byteOffset, p.byteLength);
     const s = e.recsConfigure();
     if (s < 0) throw new EngineError(s, `recommendation settings out of range (${JSON.stringify(o)})`);
     this.check(e.recsReserve(o.capacity));
@@ -153,14 +155,15 @@ export class RecsEngine {
    */
   snapshot(into?: Uint8Array): Snapshot {
     this.flush();
-    return { image: saveImage(this.exports, into), meta: { ids: this.ids, rejected: this.rejected } };
+    const { image, changed } = saveImage(this.exports, into);
+    return { image, changed, meta: { ids: this.ids, rejected: this.rejected } };
   }
 
   /** Takes up where a snapshot left off; called before any interaction. */
   restore(part: StatePart): void {
     if (part.image === null) throw new EngineError(-11, 'the checkpoint has no recommendations state image');
     const meta = part.meta as { ids: string[]; rejected: number };
-    loadImage(this.exports, part.image);
+    loadImage(this.exports, part.image, part.deltas);
     this.check(this.exports.recsReserve(this.options.capacity));
     this.pending = 0;
     this.ids.length = 0;
@@ -222,6 +225,7 @@ export class RecsEngine {
     if (this.pending === 0) return;
     const n = this.pending;
     this.pending = 0;
+    wrote(this.exports, this.exports.recsInputPtr(), n * 24);
     const r = this.exports.recsRun(n);
     if (r < 0) throw new EngineError(r, statusMessage(r));
     this.lastRejected = this.exports.recsRejected();

@@ -88,8 +88,10 @@ export class RecsWorkerStage implements Stage, Stateful {
     // The image's own bytes, moved to the worker: a view would clone the whole checkpoint's buffer.
     // (new Uint8Array(view) copies; a Buffer's slice() would not.)
     const image = part.image === null ? null : part.image instanceof Uint8Array ? new Uint8Array(part.image) : { byteLength: part.image.byteLength, pages: new Uint8Array(part.image.pages), data: new Uint8Array(part.image.data) };
+    const deltas = (part.deltas ?? []).map((d) => ({ byteLength: d.byteLength, changed: new Uint32Array(d.changed), data: new Uint8Array(d.data) }));
     const moved = image === null ? [] : image instanceof Uint8Array ? [image.buffer] : [image.pages.buffer, image.data.buffer];
-    await this.post({ seq: this.seq++, state: { image, meta: part.meta } }, moved);
+    for (const d of deltas) moved.push(d.changed.buffer, d.data.buffer);
+    await this.post({ seq: this.seq++, state: { image, deltas, meta: part.meta } }, moved);
   }
 
   private post(m: StateMessage, transfer: ArrayBuffer[] = []): Promise<Snapshot | undefined> {

@@ -113,6 +113,7 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
     registers,
   });
   const checkpointBytes = new Counter({ name: 'streamscore_checkpoint_written_bytes_total', help: 'Bytes of checkpoints written.', registers });
+  const checkpoints = new Counter({ name: 'streamscore_checkpoints_total', help: 'Checkpoints written, by kind: whole (every image) or delta (the pages changed since the one before).', labelNames: ['kind'], registers });
   let lastCheckpoint = NaN;
   new Gauge({
     name: 'streamscore_checkpoint_age_seconds',
@@ -166,6 +167,7 @@ export function createMetrics(instrumentation: Instrumentation, options: { defau
       checkpointPause.observe(p.pauseSeconds);
       checkpointSeconds.observe(p.seconds);
       checkpointBytes.inc(p.bytes);
+      checkpoints.inc({ kind: p.delta ? 'delta' : 'whole' });
       lastCheckpoint = p.createdAt;
     }),
     instrumentation.on('checkpoint.skipped', () => checkpointsSkipped.inc()),

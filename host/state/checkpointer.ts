@@ -13,6 +13,13 @@
 // after an interval too. stop() takes a last one at the position of the
 // last batch.
 //
+// A job's image is copied into the buffer of its last checkpoint, so only
+// the pages written since are copied (host/wasm/image.ts saveImage). To a
+// store that keeps deltas (STATE_DIR), a checkpoint then writes only those
+// pages (Checkpoint.base); a whole one is written when the deltas since the
+// last whole one number FULL_EVERY - 1 or add up to its size, and after a
+// restore or a failed write.
+//
 // restore() loads the newest checkpoint that reads back whole into every
 // job, ends each file output where the checkpoint saw it, and returns the
 // position the source reads on from.
@@ -46,6 +53,9 @@ export interface CheckpointerOptions {
   log: (line: string) => void;
 }
 
+/** A whole checkpoint at least every this many. */
+export const FULL_EVERY = 10;
+
 export interface Restored {
   /** Where the source reads on from. */
   position: SourcePosition;
@@ -62,6 +72,8 @@ export class Checkpointer {
   /** Each job's last image buffer, written into by its next snapshot once this checkpoint is written (moved to a job on another thread). */
   private readonly buffers = new Map<string, Uint8Array>();
   private failed: Error | null = null;
+  /** The last checkpoint written, the deltas after its whole one and their bytes: the next may be a delta on it. */
+  private chain: { seq: number; wholeBytes: number; deltas: number; deltaBytes: number } | null = null;
 
   private readonly timer: NodeJS.Timeout;
 
@@ -162,12 +174,16 @@ export class Checkpointer {
       for (const [name, o] of Object.entries(this.o.outputs ?? {})) stored[name] = storePart(await o.snapshot());
       for (const s of this.o.sinks) await s.durable?.();
       const createdAt = Date.now();
-      const c: Checkpoint = { seq: ++this.seq, build: this.o.build, catalogue: this.o.catalogue, createdAt, source: { name: this.o.source, position }, sinks, parts: stored };
+      const chain = this.chain;
+      const base = this.o.store.deltas && chain !== null && chain.deltas < FULL_EVERY - 1 && chain.deltaBytes < chain.wholeBytes ? chain.seq : null;
+      const c: Checkpoint = { seq: ++this.seq, build: this.o.build, catalogue: this.o.catalogue, createdAt, base, source: { name: this.o.source, position }, sinks, parts: stored };
       handedToStore = true;
+      this.chain = null; // until this one is written
       const bytes = await this.o.store.write(c, token);
+      this.chain = base === null ? { seq: c.seq, wholeBytes: bytes, deltas: 0, deltaBytes: 0 } : { seq: c.seq, wholeBytes: chain!.wholeBytes, deltas: chain!.deltas + 1, deltaBytes: chain!.deltaBytes + bytes };
       for (const [name, p] of Object.entries(stored)) if (p.image instanceof Uint8Array) this.buffers.set(name, new Uint8Array(p.image.buffer));
       this.failed = null;
-      this.o.instrumentation.emit(INSTRUMENTATION.CHECKPOINT, { pauseSeconds, seconds: (performance.now() - t0) / 1000, bytes, createdAt });
+      this.o.instrumentation.emit(INSTRUMENTATION.CHECKPOINT, { pauseSeconds, seconds: (performance.now() - t0) / 1000, bytes, createdAt, delta: base !== null });
     })()
       .catch((e) => {
         if (!handedToStore) this.o.store.abandon?.(token, e as Error);

@@ -1,20 +1,24 @@
 // Checkpoints in a directory (STATE_DIR, embedded mode): one file each,
-// `checkpoint-<seq>.ssc`, written whole to a temporary name, flushed to disk
-// and renamed, so a crash mid-write leaves the previous ones intact; the
-// newest `keep` are kept. Reading goes from the newest back: one that is
-// torn or corrupt is skipped (reported through onSkip), one made by another
-// build refuses the start (its message says how to start empty).
+// `checkpoint-<seq>.ssc` (whole images) or `checkpoint-<seq>.delta.ssc`
+// (the pages changed since the checkpoint before), written whole to a
+// temporary name, flushed to disk and renamed, so a crash mid-write leaves
+// the previous ones intact. Kept: the newest `keep` whole checkpoints and
+// every delta after the oldest of them. Reading goes from the newest back,
+// each delta with the chain back to its whole checkpoint: a chain with a
+// torn or corrupt file is skipped (reported through onSkip) for the newest
+// checkpoint before the bad file, and one made by another build refuses
+// the start (its message says how to start empty).
 
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointError, encodeCheckpoint, readCheckpoint, type Checkpoint } from './checkpoint.js';
+import { CheckpointError, encodeCheckpoint, readCheckpoint, resolveChain, type Checkpoint } from './checkpoint.js';
 
-const NAME = /^checkpoint-(\d{12})\.ssc$/;
+const NAME = /^checkpoint-(\d{12})(\.delta)?\.ssc$/;
 
 export interface StateDirOptions {
   dir: string;
-  /** Checkpoints kept (default 2: the newest and one to fall back to). */
+  /** Whole checkpoints kept, with the deltas after them (default 2: the newest and one to fall back to). */
   keep?: number;
 }
 
@@ -24,6 +28,8 @@ export interface CheckpointStore {
   readonly where: string;
   /** The newest checkpoint's sequence number known (0: none). */
   lastSeq(): number;
+  /** Whether it keeps delta checkpoints (Checkpoint.base): else every one is whole. */
+  readonly deltas: boolean;
   /**
    * A checkpoint's place in the outputs, marked when it is taken (a store
    * that commits checkpoints with the outputs: the state topic with
@@ -52,7 +58,9 @@ export interface Loaded {
 export class StateDir implements CheckpointStore {
   readonly dir: string;
   readonly where: string;
+  readonly deltas = true;
   private readonly keep: number;
+  private tidied = false;
 
   constructor(o: StateDirOptions) {
     this.dir = o.dir;
@@ -65,10 +73,15 @@ export class StateDir implements CheckpointStore {
     return this.files()[0]?.seq ?? 0;
   }
 
-  /** Writes a checkpoint atomically, then drops all but the newest `keep`; returns the bytes written. */
+  /** Writes a checkpoint atomically, then drops what the newest `keep` whole ones and their deltas do not need; returns the bytes written. */
   async write(c: Checkpoint): Promise<number> {
     mkdirSync(this.dir, { recursive: true });
-    const final = join(this.dir, fileName(c.seq));
+    if (!this.tidied) {
+      // What a process killed mid-write left: never read, and as large as a checkpoint.
+      for (const f of this.files(true)) if (f.name.endsWith('.tmp')) rmSync(join(this.dir, f.name), { force: true });
+      this.tidied = true;
+    }
+    const final = join(this.dir, fileName(c.seq, c.base !== null));
     const tmp = final + '.tmp';
     const chunks = await encodeCheckpoint(c, true);
     const f = await open(tmp, 'w');
@@ -85,7 +98,10 @@ export class StateDir implements CheckpointStore {
     }
     renameSync(tmp, final);
     syncDir(this.dir);
-    for (const old of this.files().slice(this.keep)) rmSync(join(this.dir, old.name), { force: true });
+    const files = this.files();
+    const wholes = files.filter((f) => !f.delta);
+    const from = wholes.length >= this.keep ? wholes[this.keep - 1]!.seq : 0;
+    for (const old of files) if (old.seq < from) rmSync(join(this.dir, old.name), { force: true });
     return bytes;
   }
 
@@ -95,18 +111,39 @@ export class StateDir implements CheckpointStore {
    * onSkip; an incompatible one throws its CheckpointError.
    */
   async read(expect: { build: string; catalogue: number }, onSkip: (file: string, e: CheckpointError) => void): Promise<Loaded | null> {
-    for (const f of this.files()) {
+    const t0 = performance.now();
+    const files = this.files();
+    // Each file read and checked once; a bad one is null (reported once).
+    const read = new Map<number, { checkpoint: Checkpoint; bytes: number } | null>();
+    const load = async (f: { name: string; seq: number }) => {
+      if (read.has(f.seq)) return read.get(f.seq)!;
       const file = join(this.dir, f.name);
-      const t0 = performance.now();
-      let bytes: Buffer;
+      let got: { checkpoint: Checkpoint; bytes: number } | null = null;
       try {
-        bytes = await readWhole(file);
+        const bytes = await readWhole(file);
+        const checkpoint = readCheckpoint(bytes, expect, file, "the directory's checkpoints", onSkip);
+        if (checkpoint !== null) got = { checkpoint, bytes: bytes.byteLength };
       } catch (e) {
+        if (e instanceof CheckpointError) throw e;
         onSkip(file, new CheckpointError('corrupt', `cannot be read: ${(e as Error).message}`));
-        continue;
       }
-      const checkpoint = readCheckpoint(bytes, expect, file, "the directory's checkpoints", onSkip);
-      if (checkpoint !== null) return { checkpoint, file, bytes: bytes.byteLength, readMs: performance.now() - t0 };
+      read.set(f.seq, got);
+      return got;
+    };
+    for (const [k, f] of files.entries()) {
+      // The chain back from f to a whole checkpoint, newest first.
+      const chain: Checkpoint[] = [];
+      let bytes = 0;
+      for (let at = k; at < files.length; at++) {
+        const got = await load(files[at]!);
+        if (got === null) break;
+        if (chain.length > 0 && chain[chain.length - 1]!.base !== got.checkpoint.seq) break;
+        chain.push(got.checkpoint);
+        bytes += got.bytes;
+        if (got.checkpoint.base === null) {
+          return { checkpoint: resolveChain(chain.reverse()), file: join(this.dir, f.name) + (chain.length > 1 ? ` (and the ${chain.length - 1} checkpoints before it its deltas apply to)` : ''), bytes, readMs: performance.now() - t0 };
+        }
+      }
     }
     return null;
   }
@@ -117,24 +154,24 @@ export class StateDir implements CheckpointStore {
   }
 
   // Checkpoint files, newest first (with unfinished .tmp ones too when asked).
-  private files(withTmp = false): { name: string; seq: number }[] {
+  private files(withTmp = false): { name: string; seq: number; delta: boolean }[] {
     let names: string[];
     try {
       names = readdirSync(this.dir);
     } catch {
       return [];
     }
-    const out: { name: string; seq: number }[] = [];
+    const out: { name: string; seq: number; delta: boolean }[] = [];
     for (const name of names) {
-      const m = NAME.exec(name) ?? (withTmp ? /^checkpoint-(\d{12})\.ssc\.tmp$/.exec(name) : null);
-      if (m) out.push({ name, seq: Number(m[1]) });
+      const m = NAME.exec(name) ?? (withTmp ? /^checkpoint-(\d{12})(\.delta)?\.ssc\.tmp$/.exec(name) : null);
+      if (m) out.push({ name, seq: Number(m[1]), delta: m[2] !== undefined });
     }
     return out.sort((a, b) => b.seq - a.seq);
   }
 }
 
-function fileName(seq: number): string {
-  return `checkpoint-${String(seq).padStart(12, '0')}.ssc`;
+function fileName(seq: number, delta: boolean): string {
+  return `checkpoint-${String(seq).padStart(12, '0')}${delta ? '.delta' : ''}.ssc`;
 }
 
 // One buffer (images are views of it, not copies), read in large steps off the event loop.

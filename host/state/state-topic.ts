@@ -56,6 +56,8 @@ interface Manifest {
 
 export class StateTopic implements CheckpointStore {
   readonly where: string;
+  /** Whole checkpoints only: the topic keeps the newest per key. */
+  readonly deltas = false;
   private readonly kafka: Kafka;
   private topicReady = false;
   private producer: Producer | null = null;

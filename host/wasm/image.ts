@@ -14,7 +14,16 @@ export interface ImageExports {
   memory: WebAssembly.Memory;
   stateSave(): number;
   stateLoad(): number;
+  /** The dirty map's address (assembly/state.ts): a byte per DIRTY_PAGE of memory, set by every write of the module's code. */
+  stateDirty(): number;
 }
+
+/** The dirty map's page: a copy into a buffer that holds the last image copies only the pages written since. */
+export const DIRTY_PAGE = 4096;
+/** Bytes a store marked in one page may write into the next (scripts/asc/state-image.js SPILL). */
+const SPILL = 15;
+/** The map's bytes (a page of the largest memory each), after which the stamp of the last copy: 8 bytes. */
+const MAP_BYTES = 2 ** 32 / DIRTY_PAGE;
 
 /** A WebAssembly memory page: images are whole pages, and sparse ones are kept per page. */
 export const PAGE = 65_536;
@@ -32,6 +41,18 @@ export interface SparseImage {
 }
 
 export type Image = Uint8Array | SparseImage;
+
+/**
+ * The pages of an image that changed since another (its base): the
+ * DIRTY_PAGEs listed in `changed` (ascending), their bytes in that order in
+ * `data`. The image is the base with these pages written over it.
+ */
+export interface ImageDelta {
+  byteLength: number;
+  changed: Uint32Array;
+  data: Uint8Array;
+}
+
 
 const ZERO = Buffer.alloc(PAGE);
 
@@ -52,12 +73,25 @@ function eachPage(image: SparseImage, each: (page: number, bytes: Uint8Array | n
   if (at !== image.data.byteLength) throw new EngineError(-11, `a sparse state image holds ${image.data.byteLength} bytes of pages, its map names ${at}`);
 }
 
-/** The image with every page in place (tests, tools). */
-export function denseImage(image: Image): Uint8Array {
-  if (image instanceof Uint8Array) return image;
-  const out = new Uint8Array(image.byteLength);
-  eachPage(image, (p, bytes) => bytes && out.set(bytes, p * PAGE));
+/** The image with every page in place, and the deltas written over it (tests, tools). */
+export function denseImage(image: Image, deltas: readonly ImageDelta[] = []): Uint8Array {
+  let out: Uint8Array;
+  if (image instanceof Uint8Array) out = deltas.length > 0 ? Uint8Array.from(image) : image;
+  else {
+    out = new Uint8Array(image.byteLength);
+    eachPage(image, (p, bytes) => bytes && out.set(bytes, p * PAGE));
+  }
+  writeDeltas(out, image.byteLength, deltas);
   return out;
+}
+
+// Writes each delta's pages over `memory`, in order (an image of `byteLength` bytes).
+function writeDeltas(memory: Uint8Array, byteLength: number, deltas: readonly ImageDelta[]): void {
+  for (const d of deltas) {
+    if (d.byteLength !== byteLength) throw new EngineError(-11, `a state image delta is of a ${d.byteLength}-byte image, its base has ${byteLength} bytes`);
+    if (d.data.byteLength !== d.changed.length * DIRTY_PAGE) throw new EngineError(-11, `a state image delta lists ${d.changed.length} pages and holds ${d.data.byteLength} bytes`);
+    d.changed.forEach((p, k) => memory.set(d.data.subarray(k * DIRTY_PAGE, (k + 1) * DIRTY_PAGE), p * DIRTY_PAGE));
+  }
 }
 
 /**
@@ -88,19 +122,90 @@ export async function sparseParts(image: Uint8Array, turn?: () => Promise<unknow
   return { pages, runs };
 }
 
+/** An image as saveImage copies it, and which of its pages it changed. */
+export interface SavedImage {
+  image: Uint8Array;
+  /**
+   * The DIRTY_PAGEs that differ from what `into` held (ascending), when
+   * only those were copied; null when the whole image was.
+   */
+  changed: Uint32Array | null;
+}
+
 /**
- * Copies the instance's state image into `into` when it is large enough
- * (a checkpoint reuses its buffer: a fresh one costs page faults on every
- * byte), else into a new buffer; returns the image (a view of the buffer).
+ * Copies the instance's state image. When `into` holds the image this
+ * instance's last copy made (its stamp says so) and memory has not grown
+ * since, only the pages written since are copied into it (a checkpoint
+ * keeps its buffer for this); else the whole memory is copied into `into`
+ * when it is large enough, or into a new buffer. Either way the dirty map
+ * is cleared, the copy's map is zero, and the copy carries a new stamp.
  * Called between batches: the copy is the checkpoint's pause.
  */
-export function saveImage(e: ImageExports, into?: Uint8Array): Uint8Array {
-  if (typeof e.stateSave !== 'function') throw new EngineError(-11, 'this build/streamscore.wasm has no state images: run `npm run build`');
+export function saveImage(e: ImageExports, into?: Uint8Array): SavedImage {
+  if (typeof e.stateDirty !== 'function') throw new EngineError(-11, 'this build/streamscore.wasm has no state images: run `npm run build`');
   e.stateSave();
   const memory = new Uint8Array(e.memory.buffer);
-  const out = into !== undefined && into.byteLength >= memory.byteLength ? into.subarray(0, memory.byteLength) : new Uint8Array(memory.byteLength);
-  out.set(memory);
-  return out;
+  const n = memory.byteLength;
+  const map = e.stateDirty();
+  const pages = n / DIRTY_PAGE;
+  const stamp = map + MAP_BYTES;
+  const inSync = into !== undefined && into.byteLength === n && Buffer.from(into.buffer, into.byteOffset + stamp, 8).equals(Buffer.from(memory.buffer, stamp, 8));
+  crypto.getRandomValues(memory.subarray(stamp, stamp + 8));
+  let changed: Uint32Array | null = null;
+  let out: Uint8Array;
+  if (inSync) {
+    out = into!;
+    memory[map + Math.floor(stamp / DIRTY_PAGE)] = 1;
+    changed = copyDirty(memory, out, map, pages);
+  } else {
+    out = into !== undefined && into.byteLength >= n ? into.subarray(0, n) : new Uint8Array(n);
+    out.set(memory);
+  }
+  memory.fill(0, map, map + pages);
+  out.fill(0, map, map + pages);
+  return { image: out, changed };
+}
+
+// Copies the pages marked in the map (runs of them at once), and the SPILL
+// bytes after each run where they differ (a store marked in the run's last
+// page may have written them: then the next page counts as changed too).
+// Returns the pages copied.
+function copyDirty(memory: Uint8Array, out: Uint8Array, map: number, pages: number): Uint32Array {
+  const changed: number[] = [];
+  const words = new Uint32Array(memory.buffer, map, pages >>> 2); // the map is 16-byte aligned
+  for (let w = 0; w < words.length; w++) {
+    if (words[w] === 0) continue;
+    for (let p = w * 4; p < w * 4 + 4; p++) if (memory[map + p] !== 0) changed.push(p);
+  }
+  for (let p = words.length * 4; p < pages; p++) if (memory[map + p] !== 0) changed.push(p);
+  const all: number[] = [];
+  for (let i = 0; i < changed.length; ) {
+    let j = i;
+    while (j + 1 < changed.length && changed[j + 1] === changed[j]! + 1) j++;
+    const from = changed[i]! * DIRTY_PAGE;
+    const to = (changed[j]! + 1) * DIRTY_PAGE;
+    out.set(memory.subarray(from, to), from);
+    for (let p = changed[i]!; p <= changed[j]!; p++) all.push(p);
+    const end = Math.min(to + SPILL, memory.byteLength);
+    if (end > to && !Buffer.from(memory.buffer, to, end - to).equals(Buffer.from(out.buffer, out.byteOffset + to, end - to))) {
+      // The next page (not marked: the run ends here) changed in those bytes only.
+      out.set(memory.subarray(to, end), to);
+      all.push(changed[j]! + 1);
+    }
+    i = j + 1;
+  }
+  return Uint32Array.from(all);
+}
+
+/**
+ * Marks bytes the host wrote into the instance's memory (the module marks
+ * its own writes), so that the next copy into the last one's buffer takes
+ * them. Called after each write through a view of memory.
+ */
+export function wrote(e: Pick<ImageExports, 'memory' | 'stateDirty'>, ptr: number, bytes: number): void {
+  if (bytes <= 0) return;
+  const map = e.stateDirty();
+  new Uint8Array(e.memory.buffer).fill(1, map + Math.floor(ptr / DIRTY_PAGE), map + Math.floor((ptr + bytes - 1) / DIRTY_PAGE) + 1);
 }
 
 /**
@@ -109,7 +214,7 @@ export function saveImage(e: ImageExports, into?: Uint8Array): Uint8Array {
  * than the image (a fresh instance, or one that grew less): memory cannot
  * shrink.
  */
-export function loadImage(e: ImageExports, image: Image): void {
+export function loadImage(e: ImageExports, image: Image, deltas: readonly ImageDelta[] = []): void {
   if (image.byteLength % PAGE !== 0) throw new EngineError(-11, `a state image is whole 64 KiB pages; this one has ${image.byteLength} bytes`);
   const have = e.memory.buffer.byteLength;
   if (have > image.byteLength) throw new EngineError(-11, `the instance's memory (${have} bytes) is larger than the state image (${image.byteLength} bytes): restore into a fresh instance`);
@@ -123,6 +228,9 @@ export function loadImage(e: ImageExports, image: Image): void {
       else if (p * PAGE < have) memory.fill(0, p * PAGE, (p + 1) * PAGE);
     });
   }
+  writeDeltas(memory, image.byteLength, deltas);
+  const map = e.stateDirty();
+  memory.fill(0, map, map + memory.byteLength / DIRTY_PAGE);
   e.stateLoad();
 }
 
