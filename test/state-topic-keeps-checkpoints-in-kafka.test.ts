@@ -26,7 +26,7 @@ function store(name: string): StateTopic {
 
 function checkpoint(seq: number, pages: number, build = THIS.build): Checkpoint {
   const image = new Uint8Array(65_536 * pages).map((_, i) => ((i >> 3) * seq + 7) & 255);
-  return { seq, build, catalogue: THIS.catalogue, createdAt: seq, source: { name: 'kafka:g:t', position: { offsets: { 't[0]': String(seq * 10) } } }, sinks: {}, parts: { fraud: storePart({ image, meta: { seq } }) } };
+  return { seq, build, catalogue: THIS.catalogue, createdAt: seq, base: null, source: { name: 'kafka:g:t', position: { offsets: { 't[0]': String(seq * 10) } } }, sinks: {}, parts: { fraud: storePart({ image, meta: { seq } }) } };
 }
 
 it('reads back the newest committed checkpoint, skips one whose transaction did not commit, refuses another build', async () => {

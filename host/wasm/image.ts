@@ -169,32 +169,40 @@ export function saveImage(e: ImageExports, into?: Uint8Array): SavedImage {
 // Copies the pages marked in the map (runs of them at once), and the SPILL
 // bytes after each run where they differ (a store marked in the run's last
 // page may have written them: then the next page counts as changed too).
-// Returns the pages copied.
+// Returns the pages copied. No allocation per page or run: at 50,000 fraud
+// events a second a third of a GiB image's pages are marked, in runs of a
+// few pages.
 function copyDirty(memory: Uint8Array, out: Uint8Array, map: number, pages: number): Uint32Array {
-  const changed: number[] = [];
+  const changed = new Uint32Array(pages);
+  let n = 0;
   const words = new Uint32Array(memory.buffer, map, pages >>> 2); // the map is 16-byte aligned
   for (let w = 0; w < words.length; w++) {
     if (words[w] === 0) continue;
-    for (let p = w * 4; p < w * 4 + 4; p++) if (memory[map + p] !== 0) changed.push(p);
+    for (let p = w * 4; p < w * 4 + 4; p++) if (memory[map + p] !== 0) changed[n++] = p;
   }
-  for (let p = words.length * 4; p < pages; p++) if (memory[map + p] !== 0) changed.push(p);
-  const all: number[] = [];
-  for (let i = 0; i < changed.length; ) {
+  for (let p = words.length * 4; p < pages; p++) if (memory[map + p] !== 0) changed[n++] = p;
+  const from = Buffer.from(memory.buffer, 0, memory.byteLength);
+  const to = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  const all = new Uint32Array(pages);
+  let m = 0;
+  for (let i = 0; i < n; ) {
     let j = i;
-    while (j + 1 < changed.length && changed[j + 1] === changed[j]! + 1) j++;
-    const from = changed[i]! * DIRTY_PAGE;
-    const to = (changed[j]! + 1) * DIRTY_PAGE;
-    out.set(memory.subarray(from, to), from);
-    for (let p = changed[i]!; p <= changed[j]!; p++) all.push(p);
-    const end = Math.min(to + SPILL, memory.byteLength);
-    if (end > to && !Buffer.from(memory.buffer, to, end - to).equals(Buffer.from(out.buffer, out.byteOffset + to, end - to))) {
+    while (j + 1 < n && changed[j + 1] === changed[j]! + 1) j++;
+    const start = changed[i]! * DIRTY_PAGE;
+    const end = (changed[j]! + 1) * DIRTY_PAGE;
+    from.copy(to, start, start, end);
+    for (let p = changed[i]!; p <= changed[j]!; p++) all[m++] = p;
+    const spill = Math.min(end + SPILL, memory.byteLength);
+    let differs = false;
+    for (let b = end; b < spill; b++) if (from[b] !== to[b]) differs = true;
+    if (differs) {
       // The next page (not marked: the run ends here) changed in those bytes only.
-      out.set(memory.subarray(to, end), to);
-      all.push(changed[j]! + 1);
+      from.copy(to, end, end, spill);
+      all[m++] = changed[j]! + 1;
     }
     i = j + 1;
   }
-  return Uint32Array.from(all);
+  return all.slice(0, m);
 }
 
 /**
