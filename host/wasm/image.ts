@@ -149,7 +149,9 @@ export function saveImage(e: ImageExports, into?: Uint8Array): SavedImage {
   const map = e.stateDirty();
   const pages = n / DIRTY_PAGE;
   const stamp = map + MAP_BYTES;
-  const inSync = into !== undefined && into.byteLength === n && Buffer.from(into.buffer, into.byteOffset + stamp, 8).equals(Buffer.from(memory.buffer, stamp, 8));
+  // A stamp of zeros is an instance never copied (its data segments were never marked): no buffer is in step with it.
+  const current = Buffer.from(memory.buffer, stamp, 8);
+  const inSync = into !== undefined && into.byteLength === n && !current.equals(ZERO.subarray(0, 8)) && Buffer.from(into.buffer, into.byteOffset + stamp, 8).equals(current);
   crypto.getRandomValues(memory.subarray(stamp, stamp + 8));
   let changed: Uint32Array | null = null;
   let out: Uint8Array;
