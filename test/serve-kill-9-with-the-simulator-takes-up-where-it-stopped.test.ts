@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Simulator } from '../host/simulator/simulator.js';
 import { FraudScorer } from '../host/fraud/scorer.js';
-import { decodeCheckpoint, loadPart } from '../host/state/checkpoint.js';
+import { loadPart } from '../host/state/checkpoint.js';
 import { buildId } from '../host/wasm/image.js';
 import { namesHash } from '../host/fraud/catalog.js';
 import { STAT } from '../host/fraud/features.js';
@@ -23,6 +23,7 @@ import type { Event } from '../host/core/schema.js';
 import type { SimulatorPosition } from '../host/simulator/source.js';
 import { startServe } from './helpers/serve-process.js';
 import { ROOT } from './helpers/cli.js';
+import { StateDir } from '../host/state/state-dir.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-kill9-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,8 +53,8 @@ it('after kill -9, the simulator goes on where the state stopped, each purchase 
   await sleep(2000);
   expect(await last.stop()).toBe(0);
 
-  const newest = readdirSync(state).filter((f) => f.endsWith('.ssc')).sort().at(-1)!;
-  const checkpoint = decodeCheckpoint(readFileSync(join(state, newest)), { build: buildId(), catalogue: namesHash() });
+  // The newest checkpoint, a delta read with its chain.
+  const checkpoint = (await new StateDir({ dir: state }).read({ build: buildId(), catalogue: namesHash() }, () => expect.unreachable()))!.checkpoint;
   const position = checkpoint.source.position as SimulatorPosition;
   expect(position.seed).toBe(9);
   expect(position.events).toBeGreaterThan(10_000);
